@@ -1,0 +1,159 @@
+# Leaving care service: api + worker over PostgreSQL.
+#   make run    install what is missing, start a local cluster, migrate, load demo data, serve
+#   make test   build with ASan/UBSan and -Werror, run unit and integration tests, lint the spec
+# See README.md for the rest.
+
+SHELL := /bin/bash
+CC ?= gcc
+SAN ?=
+BUILD := build/$(if $(SAN),san,rel)
+GEN := $(BUILD)/gen
+
+PKGS := libpq libcjson uuid
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers -fno-common
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -MMD -MP -fstack-protector-strong $(WARN)
+ifeq ($(SAN),)
+OPT := -O2
+else
+OPT := -O1 -fsanitize=$(SAN) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libjwt 2>/dev/null)
+CFLAGS_ALL = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
+LDFLAGS_ALL = $(if $(SAN),-fsanitize=$(SAN))
+COMMON_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+API_LIBS = -lcivetweb $(shell pkg-config --libs libjwt 2>/dev/null) $(COMMON_LIBS)
+
+COMMON_SRC := $(wildcard common/*.c)
+API_SRC := $(filter-out api/main.c api/token_main.c,$(wildcard api/*.c))
+WORKER_SRC := $(filter-out worker/main.c,$(wildcard worker/*.c))
+MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
+
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o) $(GEN)/migrations.o
+API_OBJ := $(API_SRC:%.c=$(BUILD)/obj/%.o) $(GEN)/assets.o
+WORKER_OBJ := $(WORKER_SRC:%.c=$(BUILD)/obj/%.o)
+
+REDOC_VERSION := 2.5.4
+REDOC_SHA256 := dcaf76612bc4a3fbcc923a8966dee2f6146a5f32e5ce1b6f02dd60cbbf89500b
+REDOC_JS := build/vendor/redoc-$(REDOC_VERSION).standalone.js
+PYTHON := /usr/bin/python3
+
+.PHONY: all run test test-unit test-integration token migrate demo-data fmt fmt-check lint \
+        lint-spec clean deps bench reliability fuzz help
+all: $(BUILD)/api $(BUILD)/worker $(BUILD)/token
+
+help:
+	@sed -n '1,6p' Makefile
+
+deps:
+	@scripts/deps.sh
+
+# ---- libraries and binaries ---------------------------------------------------------------
+$(BUILD)/obj/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Icommon -c $< -o $@
+$(BUILD)/obj/api/%.o: api/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Icommon -Iapi -c $< -o $@
+$(BUILD)/obj/worker/%.o: worker/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Icommon -Iworker -c $< -o $@
+
+$(GEN)/migrations.c: $(MIGRATIONS) scripts/embed.py
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/embed.py migrations $@ $(MIGRATIONS)
+$(GEN)/assets.c: openapi/openapi.yaml $(REDOC_JS) scripts/embed.py
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/embed.py assets $@ openapi/openapi.yaml $(REDOC_JS)
+$(GEN)/migrations.o: $(GEN)/migrations.c $(MIGRATIONS)
+	$(CC) $(CFLAGS_ALL) -Icommon -c $< -o $@
+$(GEN)/assets.o: $(GEN)/assets.c openapi/openapi.yaml $(REDOC_JS)
+	$(CC) $(CFLAGS_ALL) -Iapi -c $< -o $@
+
+# The docs page's renderer: the standalone bundle from the pinned redoc package, checked.
+$(REDOC_JS):
+	@mkdir -p build/vendor/pack
+	cd build/vendor/pack && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null && \
+	  tar -xzf redoc-$(REDOC_VERSION).tgz package/bundles/redoc.standalone.js
+	echo "$(REDOC_SHA256)  build/vendor/pack/package/bundles/redoc.standalone.js" | sha256sum -c --quiet
+	mv build/vendor/pack/package/bundles/redoc.standalone.js $@
+	rm -rf build/vendor/pack
+
+$(BUILD)/libcl_common.a: $(COMMON_OBJ)
+	ar rcs $@ $^
+$(BUILD)/libcl_api.a: $(API_OBJ)
+	ar rcs $@ $^
+$(BUILD)/libcl_worker.a: $(WORKER_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/api: $(BUILD)/obj/api/main.o $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS)
+$(BUILD)/token: $(BUILD)/obj/api/token_main.o $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS)
+$(BUILD)/worker: $(BUILD)/obj/worker/main.o $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(COMMON_LIBS)
+
+# ---- tests ----------------------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/*.c)
+INT_SRC := $(wildcard tests/integration/*.c)
+SUPPORT_SRC := $(wildcard tests/support/*.c)
+TEST_CFLAGS = $(CFLAGS_ALL) -Wno-missing-prototypes -Icommon -Iapi -Iworker -Itests/support
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+$(BUILD)/tests/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+$(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+
+test: SAN = address,undefined
+test:
+	@scripts/deps.sh
+	$(MAKE) --no-print-directory SAN=$(SAN) build/san/api build/san/worker build/san/token \
+	  build/san/tests/unit_tests build/san/tests/integration_tests
+	$(MAKE) --no-print-directory lint-spec
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/san/tests/unit_tests --jobs 2
+	tests/integration/run.sh build/san
+
+test-unit:
+	$(MAKE) --no-print-directory SAN=address,undefined build/san/tests/unit_tests
+	build/san/tests/unit_tests
+
+# ---- running -------------------------------------------------------------------------------
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh $(BUILD)
+
+token: $(BUILD)/token
+	@scripts/token.sh $(BUILD) "$(ROLE)" "$(ADVISER_ID)" "$(ORG_ID)"
+
+migrate: $(BUILD)/api
+	@scripts/local-db.sh migrate $(BUILD)
+
+demo-data:
+	@scripts/local-db.sh demo "$(N)" "$(SEED)"
+
+# ---- quality -------------------------------------------------------------------------------
+fmt:
+	clang-format -i common/*.[ch] api/*.[ch] worker/*.[ch] tests/*/*.[ch]
+fmt-check:
+	clang-format --dry-run --Werror common/*.[ch] api/*.[ch] worker/*.[ch] tests/*/*.[ch]
+
+openapi/node_modules/.bin/redocly: openapi/package.json openapi/package-lock.json
+	cd openapi && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+lint-spec: openapi/node_modules/.bin/redocly
+	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  node_modules/.bin/redocly lint openapi.yaml --format=stylish
+lint: lint-spec
+	tests/tools/banned.sh
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --std=c11 --inline-suppr -Icommon -Iapi -Iworker common api worker
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,9 @@
+/* GET /v1/audit-events: the append-only audit trail, for administrators. */
+#ifndef CL_AUDIT_EVENTS_H
+#define CL_AUDIT_EVENTS_H
+
+#include "http.h"
+
+int cl_h_audit_events_list(struct cl_req *req, struct cl_resp *resp);
+
+#endif

@@ -1,0 +1,103 @@
+#include "resource.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+cl_api_validate(struct cl_req *req, struct cl_resp *resp, const struct cl_field *fields,
+                enum cl_vmode mode)
+{
+    if (resp->errors == NULL)
+        resp->errors = cJSON_CreateArray();
+    if (cl_validate(req->body, fields, mode, resp->errors) == 0 &&
+        cJSON_GetArraySize(resp->errors) == 0)
+        return CL_OK;
+    cl_resp_detail(resp, "the request has invalid fields");
+    return CL_EINVAL;
+}
+
+int
+cl_api_row(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int nparams,
+           const char *const *params, int status, const char *location)
+{
+    PGresult *res = NULL;
+    int err = cl_req_begin(req);
+
+    if (err == CL_OK)
+        err = cl_db_one(req->db, stmt, nparams, params, &res);
+    if (err == CL_OK) {
+        char loc[160];
+
+        if (location)
+            snprintf(loc, sizeof loc, "%s/%s", location, PQgetvalue(res, 0, 2));
+        cl_resp_row(resp, status, PQgetvalue(res, 0, 0),
+                    PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+                    location ? loc : NULL);
+        err = cl_req_commit(req, resp);
+    }
+    if (err == CL_ENOTFOUND && resp->detail[0] == '\0')
+        cl_resp_detail(resp, "no such resource");
+    PQclear(res);
+    return err;
+}
+
+int
+cl_api_list(struct cl_req *req, struct cl_resp *resp, const struct cl_page *page,
+            struct cl_stmt *stmt, int nparams, const char *const *params)
+{
+    PGresult *res = NULL;
+    int err = cl_req_begin(req);
+
+    if (err == CL_OK)
+        err = cl_db_exec(req->db, stmt, nparams, params, &res);
+    if (err == CL_OK)
+        err = cl_page_render(req, resp, page, res);
+    if (err == CL_OK)
+        err = cl_req_commit(req, resp);
+    if (err == CL_EINVAL) {
+        cl_resp_detail(resp, "a filter or cursor value is not valid");
+        err = CL_EBADREQ;
+    }
+    PQclear(res);
+    return err;
+}
+
+const char *
+cl_api_filter(struct cl_req *req, struct cl_resp *resp, const char *name, char kind,
+              const char *const *choices, char *out, size_t outlen)
+{
+    int st = cl_req_query(req, name, out, outlen);
+    const char *bad = NULL;
+
+    if (st == 0)
+        return NULL;
+    if (st < 0) {
+        bad = "is too long or not valid text";
+    } else if (choices) {
+        const char *const *c;
+
+        for (c = choices; *c && strcmp(*c, out) != 0; c++)
+            ;
+        if (*c == NULL)
+            bad = "is not one of the allowed values";
+    } else if (kind == 'u' && !cl_uuid_valid(out)) {
+        bad = "must be a UUID";
+    } else if (kind == 'd' && !cl_date_valid(out)) {
+        bad = "must be a date YYYY-MM-DD";
+    } else if (kind == 'b' && strcmp(out, "true") != 0 && strcmp(out, "false") != 0) {
+        bad = "must be true or false";
+    } else if (kind == 'i') {
+        char *end;
+        long v = strtol(out, &end, 10);
+
+        if (*out == '\0' || *end != '\0' || v < 0 || v > 1000000)
+            bad = "must be a non-negative integer";
+    }
+    if (bad) {
+        cl_resp_field_error(resp, name, bad);
+        cl_resp_detail(resp, "invalid query parameter");
+        return NULL;
+    }
+    return out;
+}

@@ -1,0 +1,33 @@
+/* The shapes every resource handler shares, so each handler is a few lines: validate a body
+ * against its field list, run one SQL statement that returns (body, version, id) and answer
+ * with it, or run one list statement and answer with a page. The SQL functions do the work:
+ * scope, rules, audit rows and the JSON representation live in schema/. */
+#ifndef CL_RESOURCE_H
+#define CL_RESOURCE_H
+
+#include "cl_validate.h"
+#include "http.h"
+#include "page.h"
+
+/* Checks req->body against fields; on problems fills resp->errors and returns CL_EINVAL. */
+int cl_api_validate(struct cl_req *req, struct cl_resp *resp, const struct cl_field *fields,
+                    enum cl_vmode mode) CL_WARN_UNUSED;
+
+/* In one transaction, runs stmt, which returns one row (body text, version, id) or none
+ * (404), and answers status with it. location: NULL, or a prefix such as "/v1/advisers" to
+ * which "/<id>" is added for the Location header. */
+int cl_api_row(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int nparams,
+               const char *const *params, int status, const char *location) CL_WARN_UNUSED;
+
+/* In one transaction, runs a list stmt (rows: item JSON, then the page's sort keys) and
+ * answers with a page. */
+int cl_api_list(struct cl_req *req, struct cl_resp *resp, const struct cl_page *page,
+                struct cl_stmt *stmt, int nparams, const char *const *params) CL_WARN_UNUSED;
+
+/* A filter from the query string: NULL when absent; on a malformed value adds a field error.
+ * kind: 'u' UUID, 'd' date, 'b' true/false, 'i' integer, 's' text (max outlen-1), or an enum
+ * given as a NULL-terminated choices list. */
+const char *cl_api_filter(struct cl_req *req, struct cl_resp *resp, const char *name, char kind,
+                          const char *const *choices, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,202 @@
+/* The settings table: every environment variable the api and worker read. */
+#include "cl_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_log.h"
+#include "cl_mem.h"
+
+enum kind { K_STR, K_INT };
+
+struct setting {
+    const char *env;
+    enum kind kind;
+    size_t off;
+    const char *def; /* NULL: required */
+    long min, max;   /* K_INT bounds; K_STR: max length (0: none) */
+    int who;         /* which programs read it */
+};
+
+#define OFF(f) offsetof(struct cl_config, f)
+#define ALL (CL_CONFIG_API | CL_CONFIG_WORKER | CL_CONFIG_TOOL)
+#define AW (CL_CONFIG_API | CL_CONFIG_WORKER)
+
+static const struct setting settings[] = {
+    {"DATABASE_URL", K_STR, OFF(database_url), "host=127.0.0.1 port=5432 dbname=leaving_care", 0,
+     4096, AW},
+    {"PORT", K_INT, OFF(port), "8080", 1, 65535, CL_CONFIG_API},
+    {"LISTEN_ADDR", K_STR, OFF(listen_addr), "127.0.0.1", 0, 64, CL_CONFIG_API},
+    {"API_THREADS", K_INT, OFF(api_threads), "128", 4, 4096, CL_CONFIG_API},
+    {"DB_POOL_SIZE", K_INT, OFF(db_pool_size), "8", 1, 512, AW},
+    {"JWT_ALG", K_STR, OFF(jwt_alg), "HS256", 0, 8, ALL},
+    {"JWT_SECRET", K_STR, OFF(jwt_secret), "", 0, 4096, ALL},
+    {"JWT_PUBLIC_KEY_FILE", K_STR, OFF(jwt_public_key_file), "", 0, 4096, ALL},
+    {"JWT_ISSUER", K_STR, OFF(jwt_issuer), "", 0, 512, ALL},
+    {"JWT_AUDIENCE", K_STR, OFF(jwt_audience), "", 0, 512, ALL},
+    {"MAX_BODY_BYTES", K_INT, OFF(max_body_bytes), "1048576", 1024, 67108864, CL_CONFIG_API},
+    {"LOG_LEVEL", K_STR, OFF(log_level), "info", 0, 8, ALL},
+    {"LA_CODE", K_STR, OFF(la_code), NULL, 0, 3, AW},
+    {"CORS_ALLOWED_ORIGINS", K_STR, OFF(cors_allowed_origins), "", 0, 4096, CL_CONFIG_API},
+    {"REQUEST_TIMEOUT_MS", K_INT, OFF(request_timeout_ms), "10000", 100, 600000, CL_CONFIG_API},
+    {"DB_TIMEOUT_MS", K_INT, OFF(db_timeout_ms), "1500", 100, 60000, AW},
+    {"WORKER_POLL_MS", K_INT, OFF(worker_poll_ms), "1000", 50, 600000, CL_CONFIG_WORKER},
+    {"JOB_LEASE_S", K_INT, OFF(job_lease_s), "60", 2, 86400, CL_CONFIG_WORKER},
+    {"NIGHTLY_AT", K_STR, OFF(nightly_at), "02:00", 0, 5, CL_CONFIG_WORKER},
+    {"VISIT_RECORDED_DAYS", K_INT, OFF(visit_recorded_days), "5", 0, 60, AW},
+    {"IN_TOUCH_DAYS", K_INT, OFF(in_touch_days), "92", 1, 730, AW},
+    {"BOARD_TITLE", K_STR, OFF(board_title), "Care leavers performance report", 0, 200,
+     CL_CONFIG_WORKER},
+    {"BOARD_LEAD_MEMBER", K_STR, OFF(board_lead_member), "Lead Member for Children's Services",
+     0, 200, CL_CONFIG_WORKER},
+    {"BOARD_DIRECTOR", K_STR, OFF(board_director), "Director of Children's Services", 0, 200,
+     CL_CONFIG_WORKER},
+    {"LA_NAME", K_STR, OFF(la_name), "Demo County Council", 0, 200, CL_CONFIG_WORKER},
+};
+
+static int
+parse_int(const char *s, long min, long max, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    if (*s == '\0' || isspace((unsigned char)*s))
+        return -1;
+    v = strtol(s, &end, 10);
+    if (errno || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static char *
+read_file(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    size_t n;
+
+    if (f == NULL)
+        return NULL;
+    buf = cl_malloc(max + 1);
+    n = fread(buf, 1, max + 1, f);
+    fclose(f);
+    if (n == 0 || n > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static int
+valid_hhmm(const char *s)
+{
+    return strlen(s) == 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+           s[2] == ':' && isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
+           (s[0] - '0') * 10 + (s[1] - '0') < 24 && (s[3] - '0') * 10 + (s[4] - '0') < 60;
+}
+
+/* Cross-field rules: the JWT key material must match the algorithm. */
+static int
+check_rules(struct cl_config *c, int who, char *err, size_t errlen)
+{
+    if (cl_log_parse_level(c->log_level) < 0) {
+        snprintf(err, errlen, "LOG_LEVEL must be one of debug, info, warn, error");
+        return -1;
+    }
+    if ((who & AW) &&
+        (strlen(c->la_code) != 3 || !isdigit((unsigned char)c->la_code[0]) ||
+         !isdigit((unsigned char)c->la_code[1]) || !isdigit((unsigned char)c->la_code[2]))) {
+        snprintf(err, errlen, "LA_CODE must be the three-digit DfE local authority code");
+        return -1;
+    }
+    if ((who & CL_CONFIG_WORKER) && !valid_hhmm(c->nightly_at)) {
+        snprintf(err, errlen, "NIGHTLY_AT must be HH:MM (24-hour local time)");
+        return -1;
+    }
+    if (!(who & (CL_CONFIG_API | CL_CONFIG_TOOL)))
+        return 0;
+    if (strcmp(c->jwt_alg, "HS256") == 0) {
+        if (strlen(c->jwt_secret) < 32) {
+            snprintf(err, errlen, "JWT_SECRET must be set and at least 32 bytes for HS256");
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(c->jwt_alg, "RS256") != 0 && strcmp(c->jwt_alg, "ES256") != 0) {
+        snprintf(err, errlen, "JWT_ALG must be HS256, RS256 or ES256");
+        return -1;
+    }
+    if ((who & CL_CONFIG_TOOL) && c->jwt_public_key_file[0] == '\0')
+        return 0;
+    c->jwt_public_key = read_file(c->jwt_public_key_file, 65536);
+    if (c->jwt_public_key == NULL || strstr(c->jwt_public_key, "-----BEGIN") == NULL) {
+        snprintf(err, errlen, "JWT_PUBLIC_KEY_FILE must name a readable PEM public key for %s",
+                 c->jwt_alg);
+        return -1;
+    }
+    return 0;
+}
+
+struct cl_config *
+cl_config_load(int who, char *err, size_t errlen)
+{
+    struct cl_config *c = cl_calloc(1, sizeof *c);
+    size_t i;
+
+    for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const struct setting *s = &settings[i];
+        const char *v = getenv(s->env);
+        char *field = (char *)c + s->off;
+
+        if (v == NULL || (*v == '\0' && s->kind == K_INT))
+            v = s->def;
+        if (v == NULL) {
+            if (!(s->who & who)) {
+                v = "";
+            } else {
+                snprintf(err, errlen, "%s must be set", s->env);
+                goto fail;
+            }
+        }
+        if (s->kind == K_INT) {
+            if (parse_int(v, s->min, s->max, (int *)(void *)field) != 0) {
+                snprintf(err, errlen, "%s must be an integer from %ld to %ld", s->env, s->min,
+                         s->max);
+                goto fail;
+            }
+        } else {
+            if (s->max && strlen(v) > (size_t)s->max) {
+                snprintf(err, errlen, "%s is longer than %ld characters", s->env, s->max);
+                goto fail;
+            }
+            *(char **)(void *)field = cl_strdup(v);
+        }
+    }
+    if (check_rules(c, who, err, errlen) != 0)
+        goto fail;
+    return c;
+fail:
+    cl_config_free(c);
+    return NULL;
+}
+
+void
+cl_config_free(struct cl_config *c)
+{
+    size_t i;
+
+    if (c == NULL)
+        return;
+    for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+        if (settings[i].kind == K_STR)
+            free(*(char **)(void *)((char *)c + settings[i].off));
+    free(c->jwt_public_key);
+    free(c);
+}

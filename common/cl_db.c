@@ -1,0 +1,521 @@
+/* Pool, prepared statements, query wrappers and transactions over libpq. */
+#include "cl_db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cl_log.h"
+#include "cl_mem.h"
+
+#define MOD "db"
+#define MAX_STMTS 1024 /* distinct statements per process */
+
+struct cl_conn {
+    PGconn *pg;
+    char *conninfo;
+    char *app_name;
+    char *session_role;
+    int timeout_ms;
+    int statement_timeout_ms;
+    int in_use;
+    unsigned char prepared[MAX_STMTS];
+    char sqlstate[6];
+    char constraint[64];
+    char message[256];
+};
+
+struct cl_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct cl_conn *conns;
+    int size;
+    int in_use;
+    int timeout_ms;
+    struct timespec last_fail; /* when a connect last failed: fail fast for a moment after */
+};
+
+static int next_stmt_id; /* ids handed out to statements, 1-based */
+
+static long
+ms_since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void
+clear_last(struct cl_conn *c)
+{
+    c->sqlstate[0] = c->constraint[0] = c->message[0] = '\0';
+}
+
+static void
+keep_error(struct cl_conn *c, const PGresult *res)
+{
+    const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *k = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", s ? s : "08000");
+    snprintf(c->constraint, sizeof c->constraint, "%s", k ? k : "");
+    snprintf(c->message, sizeof c->message, "%s", m ? m : "");
+}
+
+int
+cl_db_classify(const char *s)
+{
+    if (s == NULL || strlen(s) != 5)
+        return CL_EDB;
+    if (strncmp(s, "CL", 2) == 0) {
+        if (strcmp(s, "CL404") == 0)
+            return CL_ENOTFOUND;
+        if (strcmp(s, "CL409") == 0)
+            return CL_ECONFLICT;
+        if (strcmp(s, "CL412") == 0)
+            return CL_EPRECOND;
+        if (strcmp(s, "CL403") == 0)
+            return CL_EFORBIDDEN;
+        return CL_EINVAL;
+    }
+    if (strcmp(s, "23505") == 0 || strcmp(s, "23P01") == 0)
+        return CL_ECONFLICT;
+    if (strncmp(s, "23", 2) == 0 || strncmp(s, "22", 2) == 0)
+        return CL_EINVAL;
+    if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
+        return CL_EDB_RETRY;
+    if (strncmp(s, "08", 2) == 0 || strncmp(s, "57P0", 4) == 0 || strcmp(s, "53300") == 0)
+        return CL_EDB_DOWN;
+    return CL_EDB;
+}
+
+/* Server notices and asynchronous errors go to the JSON log, not raw to stderr. */
+static void
+notice_to_log(void *arg, const char *message)
+{
+    size_t n = strcspn(message, "\n");
+    char line[256];
+
+    (void)arg;
+    snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), message);
+    cl_log_info(MOD, "server notice: %s", line);
+}
+
+static int
+conn_connect(struct cl_conn *c)
+{
+    char timeout[16], options[64];
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", "options",
+                          "keepalives", "keepalives_idle", "keepalives_interval", NULL};
+    const char *vals[] = {c->conninfo, timeout, c->app_name, options, "1", "10", "5", NULL};
+
+    if (c->pg)
+        PQfinish(c->pg);
+    memset(c->prepared, 0, sizeof c->prepared);
+    snprintf(timeout, sizeof timeout, "%d", c->timeout_ms < 2000 ? 2 : c->timeout_ms / 1000);
+    snprintf(options, sizeof options, "-c statement_timeout=%d", c->statement_timeout_ms);
+    c->pg = PQconnectdbParams(keys, vals, 1);
+    if (c->pg)
+        PQsetNoticeProcessor(c->pg, notice_to_log, NULL);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        cl_log_warn(MOD, "connect failed: %s", PQerrorMessage(c->pg));
+        PQfinish(c->pg);
+        c->pg = NULL;
+        return CL_EDB_DOWN;
+    }
+    if (c->session_role) {
+        /* SET ROLE takes an identifier, not a parameter: the value is a constant from code. */
+        char sql[96];
+        PGresult *res;
+
+        snprintf(sql, sizeof sql, "SET ROLE %s", c->session_role);
+        res = PQexec(c->pg, sql);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            cl_log_warn(MOD, "%s failed (migrations not applied?)", sql);
+            PQclear(res);
+            PQfinish(c->pg);
+            c->pg = NULL;
+            return CL_EDB_DOWN;
+        }
+        PQclear(res);
+    }
+    return CL_OK;
+}
+
+static void
+conn_init(struct cl_conn *c, const char *conninfo, const char *app, const char *role,
+          int timeout_ms, int stmt_timeout_ms)
+{
+    memset(c, 0, sizeof *c);
+    c->conninfo = cl_strdup(conninfo);
+    c->app_name = cl_strdup(app);
+    c->session_role = cl_strdup(role);
+    c->timeout_ms = timeout_ms;
+    c->statement_timeout_ms = stmt_timeout_ms;
+}
+
+static void
+conn_cleanup(struct cl_conn *c)
+{
+    if (c->pg)
+        PQfinish(c->pg);
+    free(c->conninfo);
+    free(c->app_name);
+    free(c->session_role);
+}
+
+struct cl_conn *
+cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms)
+{
+    struct cl_conn *c = cl_malloc(sizeof *c);
+
+    conn_init(c, conninfo, app_name, NULL, timeout_ms, 0);
+    if (conn_connect(c) != CL_OK) {
+        cl_conn_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+void
+cl_conn_close(struct cl_conn *c)
+{
+    if (c == NULL)
+        return;
+    conn_cleanup(c);
+    free(c);
+}
+
+PGconn *
+cl_conn_pg(struct cl_conn *c)
+{
+    return c->pg;
+}
+
+int
+cl_conn_ensure(struct cl_conn *c)
+{
+    if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
+        return CL_OK;
+    return conn_connect(c);
+}
+
+struct cl_pool *
+cl_pool_new(const struct cl_pool_opts *o)
+{
+    struct cl_pool *p = cl_calloc(1, sizeof *p);
+
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->size = o->size;
+    p->timeout_ms = o->timeout_ms;
+    p->conns = cl_calloc((size_t)o->size, sizeof *p->conns);
+    for (int i = 0; i < o->size; i++)
+        conn_init(&p->conns[i], o->conninfo, o->app_name, o->session_role, o->timeout_ms,
+                  o->statement_timeout_ms);
+    return p;
+}
+
+void
+cl_pool_free(struct cl_pool *p)
+{
+    if (p == NULL)
+        return;
+    for (int i = 0; i < p->size; i++)
+        conn_cleanup(&p->conns[i]);
+    free(p->conns);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+int
+cl_pool_get(struct cl_pool *p, struct cl_conn **out)
+{
+    struct timespec deadline;
+    struct cl_conn *c = NULL;
+    int err;
+
+    *out = NULL;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += p->timeout_ms / 1000;
+    deadline.tv_nsec += (long)(p->timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        /* Prefer a connection that is already open. */
+        for (int i = 0; i < p->size && c == NULL; i++)
+            if (!p->conns[i].in_use && p->conns[i].pg)
+                c = &p->conns[i];
+        for (int i = 0; i < p->size && c == NULL; i++)
+            if (!p->conns[i].in_use)
+                c = &p->conns[i];
+        if (c)
+            break;
+        if (pthread_cond_timedwait(&p->cv, &p->mu, &deadline) != 0) {
+            pthread_mutex_unlock(&p->mu);
+            return CL_EDB_DOWN;
+        }
+    }
+    c->in_use = 1;
+    p->in_use++;
+    /* Right after a failed connect, fail fast rather than queue on a dead database. */
+    if (c->pg == NULL && p->last_fail.tv_sec && ms_since(&p->last_fail) < 200) {
+        err = CL_EDB_DOWN;
+        goto release;
+    }
+    pthread_mutex_unlock(&p->mu);
+
+    err = cl_conn_ensure(c);
+    clear_last(c);
+    if (err == CL_OK) {
+        *out = c;
+        return CL_OK;
+    }
+    pthread_mutex_lock(&p->mu);
+    clock_gettime(CLOCK_MONOTONIC, &p->last_fail);
+release:
+    c->in_use = 0;
+    p->in_use--;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return err;
+}
+
+void
+cl_pool_put(struct cl_pool *p, struct cl_conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->pg && PQstatus(c->pg) != CONNECTION_OK) {
+        PQfinish(c->pg);
+        c->pg = NULL;
+    } else if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        cl_log_warn(MOD, "connection returned inside a transaction: rolled back");
+        cl_db_rollback(c);
+    }
+    pthread_mutex_lock(&p->mu);
+    c->in_use = 0;
+    p->in_use--;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int
+cl_pool_in_use(struct cl_pool *p)
+{
+    int n;
+
+    pthread_mutex_lock(&p->mu);
+    n = p->in_use;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+int
+cl_pool_size(struct cl_pool *p)
+{
+    return p->size;
+}
+
+static int
+stmt_id(struct cl_stmt *s)
+{
+    int id = __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
+
+    if (id == 0) {
+        int fresh = __atomic_add_fetch(&next_stmt_id, 1, __ATOMIC_ACQ_REL);
+        int expect = 0;
+
+        if (fresh >= MAX_STMTS) {
+            cl_log_error(MOD, "more than %d statements", MAX_STMTS);
+            abort();
+        }
+        if (__atomic_compare_exchange_n(&s->id, &expect, fresh, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            id = fresh;
+        else
+            id = expect;
+    }
+    return id;
+}
+
+static int
+result_err(struct cl_conn *c, PGresult *res, const char *what)
+{
+    int err;
+
+    keep_error(c, res);
+    if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK)
+        err = CL_EDB_DOWN;
+    else
+        err = cl_db_classify(c->sqlstate);
+    if (err == CL_EDB || err == CL_EDB_DOWN)
+        cl_log_warn(MOD, "%s failed: sqlstate %s", what, c->sqlstate);
+    else
+        cl_log_debug(MOD, "%s: sqlstate %s", what, c->sqlstate);
+    return err;
+}
+
+int
+cl_db_exec_ex(struct cl_conn *c, struct cl_stmt *stmt, int nparams, const char *const *params,
+              const int *lengths, const int *formats, int result_format, PGresult **out)
+{
+    int id = stmt_id(stmt);
+    char name[16];
+    PGresult *res;
+    ExecStatusType st;
+
+    if (out)
+        *out = NULL;
+    clear_last(c);
+    if (c->pg == NULL)
+        return CL_EDB_DOWN;
+    snprintf(name, sizeof name, "s%d", id);
+    if (!c->prepared[id]) {
+        res = PQprepare(c->pg, name, stmt->sql, nparams, NULL);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            int err = result_err(c, res, name);
+
+            cl_log_error(MOD, "prepare %s failed: %s", name, c->message);
+            PQclear(res);
+            return err == CL_EDB_DOWN ? err : CL_EDB;
+        }
+        PQclear(res);
+        c->prepared[id] = 1;
+    }
+    res = PQexecPrepared(c->pg, name, nparams, params, lengths, formats, result_format);
+    st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        int err = result_err(c, res, name);
+
+        PQclear(res);
+        return err;
+    }
+    if (out)
+        *out = res;
+    else
+        PQclear(res);
+    return CL_OK;
+}
+
+int
+cl_db_exec(struct cl_conn *c, struct cl_stmt *stmt, int nparams, const char *const *params,
+           PGresult **out)
+{
+    return cl_db_exec_ex(c, stmt, nparams, params, NULL, NULL, 0, out);
+}
+
+int
+cl_db_one(struct cl_conn *c, struct cl_stmt *stmt, int nparams, const char *const *params,
+          PGresult **out)
+{
+    PGresult *res = NULL;
+    int err = cl_db_exec(c, stmt, nparams, params, &res);
+
+    *out = NULL;
+    if (err != CL_OK)
+        return err;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return CL_ENOTFOUND;
+    }
+    *out = res;
+    return CL_OK;
+}
+
+int
+cl_db_simple(struct cl_conn *c, const char *sql)
+{
+    PGresult *res;
+    ExecStatusType st;
+    int err = CL_OK;
+
+    clear_last(c);
+    if (c->pg == NULL)
+        return CL_EDB_DOWN;
+    res = PQexec(c->pg, sql);
+    st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        err = result_err(c, res, "simple");
+    PQclear(res);
+    return err;
+}
+
+static struct cl_stmt set_principal = {
+    "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
+    "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
+    "set_config('app.request_id', $5, true)"};
+
+static int
+begin_once(struct cl_conn *c, const struct cl_principal *w)
+{
+    const char *p[5];
+    int err = cl_db_simple(c, "BEGIN");
+
+    if (err != CL_OK || w == NULL)
+        return err;
+    p[0] = w->sub ? w->sub : "";
+    p[1] = w->role ? w->role : "";
+    p[2] = w->adviser_id ? w->adviser_id : "";
+    p[3] = w->org_id ? w->org_id : "";
+    p[4] = w->request_id ? w->request_id : "";
+    err = cl_db_exec(c, &set_principal, 5, p, NULL);
+    if (err != CL_OK)
+        cl_db_rollback(c);
+    return err;
+}
+
+int
+cl_db_begin(struct cl_conn *c, const struct cl_principal *w)
+{
+    int err = begin_once(c, w);
+
+    /* Nothing has been done yet, so a connection that died while idle can be replaced and
+     * the transaction started again safely. */
+    if (err == CL_EDB_DOWN && conn_connect(c) == CL_OK)
+        err = begin_once(c, w);
+    return err;
+}
+
+int
+cl_db_commit(struct cl_conn *c)
+{
+    return cl_db_simple(c, "COMMIT");
+}
+
+void
+cl_db_rollback(struct cl_conn *c)
+{
+    if (c->pg && PQstatus(c->pg) == CONNECTION_OK &&
+        PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        PGresult *res = PQexec(c->pg, "ROLLBACK");
+
+        PQclear(res);
+    }
+}
+
+const char *
+cl_db_last_sqlstate(struct cl_conn *c)
+{
+    return c->sqlstate;
+}
+
+const char *
+cl_db_last_constraint(struct cl_conn *c)
+{
+    return c->constraint;
+}
+
+const char *
+cl_db_last_message(struct cl_conn *c)
+{
+    return c->message;
+}

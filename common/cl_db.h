@@ -1,0 +1,93 @@
+/* PostgreSQL access: a fixed-size pool of libpq connections, named statements prepared once
+ * per connection, three query wrappers by result shape, and transactions that carry the
+ * caller's identity (SET LOCAL app.*) for row-level security and auditing.
+ *
+ * SQL only ever travels as a constant statement with $n parameters. */
+#ifndef CL_DB_H
+#define CL_DB_H
+
+#include <libpq-fe.h>
+
+#include "cl_err.h"
+
+/* A statement owned by the module that uses it (static storage). id is assigned on first use. */
+struct cl_stmt {
+    const char *sql;
+    int id;
+};
+
+/* Who is asking; strings are borrowed for the length of the transaction. Empty or NULL fields
+ * are sent as empty strings. */
+struct cl_principal {
+    const char *sub;
+    const char *role;
+    const char *adviser_id;
+    const char *org_id;
+    const char *request_id;
+};
+
+struct cl_conn;
+struct cl_pool;
+
+struct cl_pool_opts {
+    const char *conninfo;    /* libpq conninfo or URI (borrowed for the pool's life) */
+    const char *app_name;    /* application_name */
+    const char *session_role; /* SET ROLE after connecting; NULL: stay as the login role */
+    int size;                /* connections */
+    int timeout_ms;          /* how long a caller may wait for a connection */
+    int statement_timeout_ms; /* 0: none */
+};
+
+/* Creates a pool; connections are opened lazily, so this succeeds with the database down.
+ * Caller frees with cl_pool_free after every connection has been returned. */
+struct cl_pool *cl_pool_new(const struct cl_pool_opts *opts);
+void cl_pool_free(struct cl_pool *pool);
+
+/* Borrows a live connection. CL_EDB_DOWN when none is free within the timeout or the database
+ * cannot be reached. Return it with cl_pool_put, which rolls back an open transaction and
+ * drops a broken connection. */
+int cl_pool_get(struct cl_pool *pool, struct cl_conn **out) CL_WARN_UNUSED;
+void cl_pool_put(struct cl_pool *pool, struct cl_conn *conn);
+int cl_pool_in_use(struct cl_pool *pool);
+int cl_pool_size(struct cl_pool *pool);
+
+/* A single connection outside any pool (worker, migrations, tools). NULL on failure, with the
+ * reason logged. Free with cl_conn_close. */
+struct cl_conn *cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms);
+void cl_conn_close(struct cl_conn *conn);
+PGconn *cl_conn_pg(struct cl_conn *conn);
+/* Reconnects a broken connection; CL_OK when it is usable again. */
+int cl_conn_ensure(struct cl_conn *conn) CL_WARN_UNUSED;
+
+/* Runs stmt with text parameters (NULL entries are SQL NULL). On success *out (if not NULL)
+ * holds the result, which the caller PQclears; on failure *out is NULL and the error is
+ * classified from the SQLSTATE. */
+int cl_db_exec(struct cl_conn *conn, struct cl_stmt *stmt, int nparams,
+               const char *const *params, PGresult **out) CL_WARN_UNUSED;
+/* As cl_db_exec with binary-capable parameters and result format (0 text, 1 binary). */
+int cl_db_exec_ex(struct cl_conn *conn, struct cl_stmt *stmt, int nparams,
+                  const char *const *params, const int *lengths, const int *formats,
+                  int result_format, PGresult **out) CL_WARN_UNUSED;
+/* As cl_db_exec but CL_ENOTFOUND unless exactly one row came back. */
+int cl_db_one(struct cl_conn *conn, struct cl_stmt *stmt, int nparams, const char *const *params,
+              PGresult **out) CL_WARN_UNUSED;
+/* Runs a constant SQL text with no parameters (DDL, BEGIN, LISTEN). */
+int cl_db_simple(struct cl_conn *conn, const char *sql) CL_WARN_UNUSED;
+
+/* BEGIN and set the principal (app.sub, app.role, app.adviser_id, app.org_id, app.request_id)
+ * for this transaction only. Retries once on a fresh connection if the old one had died. */
+int cl_db_begin(struct cl_conn *conn, const struct cl_principal *who) CL_WARN_UNUSED;
+int cl_db_commit(struct cl_conn *conn) CL_WARN_UNUSED;
+void cl_db_rollback(struct cl_conn *conn);
+
+/* Details of the last failed statement on conn (empty strings when none). The message is
+ * only meant for the client when the SQLSTATE is one of ours (class CL). */
+const char *cl_db_last_sqlstate(struct cl_conn *conn);
+const char *cl_db_last_constraint(struct cl_conn *conn);
+const char *cl_db_last_message(struct cl_conn *conn);
+
+/* Maps a SQLSTATE to an error code: 23505/23P01 conflict, 23503/23514/22xxx invalid,
+ * 40001/40P01 retry, 08xxx/57P0x down, CL404/CL409/CL412/CL422 (our functions) as named. */
+int cl_db_classify(const char *sqlstate);
+
+#endif

@@ -1,0 +1,24 @@
+/* Strict JSON decoding over cJSON, and small helpers for reading decoded values.
+ *
+ * cJSON 1.7.15 accepts duplicate keys, "\u0000", invalid UTF-8, trailing garbage and numbers
+ * out of range; cl_json_parse rejects each, so what a handler sees is what the client meant. */
+#ifndef CL_JSON_H
+#define CL_JSON_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#define CL_JSON_MAX_DEPTH 32
+
+/* Parses len bytes at buf (buf[len] must be '\0'). On success returns the tree (caller frees
+ * with cJSON_Delete); on failure NULL, with a client-safe reason in why. */
+cJSON *cl_json_parse(const char *buf, size_t len, const char **why);
+
+/* Checks that s (len bytes) is well-formed UTF-8 with no NUL; 0 when it is. */
+int cl_json_utf8_check(const char *s, size_t len);
+
+/* Prints item compactly; the caller frees with free(). */
+char *cl_json_print(const cJSON *item);
+
+#endif

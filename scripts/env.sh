@@ -1,0 +1,29 @@
+# Sourced by the run, token and migrate scripts: where this checkout's local cluster lives and
+# the development defaults. Anything already set in the environment wins.
+#
+# The cluster lives outside the checkout, in a directory the postgres OS user owns, keyed to
+# the checkout's path, so a checkout that postgres cannot enter (e.g. under /root) still works:
+#   as root:   /var/lib/postgresql/leaving-care/<key>
+#   otherwise: var/pg inside the checkout
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [[ -z ${CL_PGDIR:-} ]]; then
+  if [[ $EUID -eq 0 ]]; then
+    key=$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
+    CL_PGDIR=/var/lib/postgresql/leaving-care/$key
+  else
+    CL_PGDIR=$ROOT/var/pg
+  fi
+fi
+export CL_PGDIR
+CL_PGPORT=$(cat "$CL_PGDIR/port" 2>/dev/null || true)
+
+export LA_CODE=${LA_CODE:-999}
+export LA_NAME=${LA_NAME:-Demo County Council}
+export JWT_ALG=${JWT_ALG:-HS256}
+# A development secret only: set your own JWT_SECRET (>= 32 bytes) for anything real.
+export JWT_SECRET=${JWT_SECRET:-dev-only-secret-change-me-0123456789abcdef}
+export PORT=${PORT:-8080}
+export LOG_LEVEL=${LOG_LEVEL:-info}
+if [[ -n $CL_PGPORT ]]; then
+  export DATABASE_URL=${DATABASE_URL:-host=127.0.0.1 port=$CL_PGPORT dbname=leaving_care user=postgres}
+fi

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make run: the local cluster (created on first use, reused after), migrations, demo data,
+# then the api and the worker in the foreground. Ctrl-C stops all three.
+set -euo pipefail
+BUILD=$1
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+mkdir -p var
+
+if [[ ! -f $CL_PGDIR/data/PG_VERSION ]]; then
+  port=$(scripts/pg.sh free-port 55440)
+  echo "creating the local PostgreSQL cluster in $CL_PGDIR (port $port)"
+  scripts/pg.sh init "$CL_PGDIR" "$port"
+fi
+CL_PGPORT=$(cat "$CL_PGDIR/port")
+export DATABASE_URL=${DATABASE_URL:-host=127.0.0.1 port=$CL_PGPORT dbname=leaving_care user=postgres}
+if ! scripts/pg.sh status "$CL_PGDIR"; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$CL_PGPORT") 2>/dev/null; then
+    echo "port $CL_PGPORT is taken by another server; moving the cluster to a free port"
+    port=$(scripts/pg.sh free-port $((CL_PGPORT + 1)))
+    sed -i "s/^port = .*/port = $port/" "$CL_PGDIR/data/postgresql.conf"
+    echo "$port" >"$CL_PGDIR/port"
+    CL_PGPORT=$port
+    export DATABASE_URL="host=127.0.0.1 port=$CL_PGPORT dbname=leaving_care user=postgres"
+  fi
+  scripts/pg.sh start "$CL_PGDIR"
+fi
+ln -sfn "$CL_PGDIR" var/pgcluster
+
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "stopping api, worker and database"
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  scripts/pg.sh stop "$CL_PGDIR" || true
+}
+trap stop_all INT TERM EXIT
+
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$CL_PGPORT" -U postgres "$@"; }
+psql_ -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'leaving_care'" | grep -q 1 ||
+  psql_ -d postgres -c "CREATE DATABASE leaving_care"
+
+"$BUILD/api" --migrate-only
+scripts/local-db.sh demo-if-empty
+
+"$BUILD/api" 2>>var/api.log &
+PIDS+=($!)
+"$BUILD/worker" 2>>var/worker.log &
+PIDS+=($!)
+
+for _ in $(seq 100); do
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+url="http://127.0.0.1:$PORT"
+cat <<MSG
+
+Leaving care service is running.
+  API        $url/v1      (reference: $url/docs)
+  health     $url/healthz   readiness: $url/readyz   metrics: $url/metrics
+  database   $DATABASE_URL   (cluster in $CL_PGDIR)
+  logs       var/api.log, var/worker.log (one JSON object per line)
+
+Development tokens (8 hours):
+MSG
+for role in board partner adviser manager admin service; do
+  printf '  %-8s %s\n' "$role" "$(scripts/token.sh "$BUILD" "$role" "" "")"
+done
+cat <<MSG
+
+Try:
+  curl -H "Authorization: Bearer \$(make -s token ROLE=manager)" $url/v1/me
+
+Ctrl-C stops the api, the worker and the database.
+MSG
+wait -n "${PIDS[@]}" || true

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Integration tests: a throwaway PostgreSQL in a temporary directory on a free port, the real
+# api and worker binaries (from BUILD), and the Criterion suite driving them over HTTP.
+# The database-outage suite runs last, alone, because it stops PostgreSQL.
+set -euo pipefail
+BUILD=${1:-build/san}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+TMP=$(mktemp -d /tmp/cl-test.XXXXXX)
+chmod 755 "$TMP"
+PGDIR=$TMP/pg
+PIDS=()
+cleanup() {
+  local rc=$?
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  scripts/pg.sh stop "$PGDIR" 2>/dev/null || true
+  if ((rc != 0)); then
+    echo "---- api log (tail) ----"; tail -n 40 "$TMP/api.log" 2>/dev/null || true
+    echo "---- worker log (tail) ----"; tail -n 40 "$TMP/worker.log" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+  exit $rc
+}
+trap cleanup EXIT
+
+pgport=$(scripts/pg.sh free-port 56400)
+scripts/pg.sh init "$PGDIR" "$pgport" fast
+scripts/pg.sh start "$PGDIR"
+psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE leaving_care"
+
+export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
+export CL_TEST_DATABASE_URL=$DATABASE_URL
+export JWT_ALG=HS256 JWT_SECRET=test-only-secret-0123456789abcdef-0123456789
+export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=64
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export CL_TEST_PGDIR=$PGDIR CL_TEST_BUILD=$ROOT/$BUILD CL_TEST_TMP=$TMP
+
+"$BUILD/api" --migrate-only
+apiport=$(scripts/pg.sh free-port 18300)
+export PORT=$apiport CL_TEST_API_PORT=$apiport
+"$BUILD/api" 2>"$TMP/api.log" &
+PIDS+=($!)
+API_PID=$!
+"$BUILD/worker" 2>"$TMP/worker.log" &
+PIDS+=($!)
+WORKER_PID=$!
+for _ in $(seq 100); do
+  curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+rc=0
+"$BUILD/tests/integration_tests" --jobs 2 --filter '!(outage/*)' || rc=$?
+if ((rc == 0)); then
+  "$BUILD/tests/integration_tests" --jobs 1 --filter 'outage/*' || rc=$?
+fi
+
+# Stop the servers: under the sanitizers a leak or an error shows in the exit status.
+for pid in $API_PID $WORKER_PID; do
+  kill -TERM "$pid" 2>/dev/null || true
+  st=0; wait "$pid" || st=$?
+  if ((st != 0)); then
+    echo "process $pid exited with status $st (sanitizer report above?)" >&2
+    rc=1
+  fi
+done
+PIDS=()
+if grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$TMP/api.log" "$TMP/worker.log"; then
+  echo "sanitizer reports in the server logs" >&2
+  rc=1
+fi
+# Logs must be one JSON object per line and carry no tokens.
+if grep -v '^{' "$TMP/api.log" "$TMP/worker.log" | grep -v '^\s*$' | head -5 | grep -q .; then
+  echo "non-JSON lines in the server logs:" >&2
+  grep -v '^{' "$TMP/api.log" "$TMP/worker.log" | head -5 >&2
+  rc=1
+fi
+if grep -q 'eyJ' "$TMP/api.log" "$TMP/worker.log"; then
+  echo "a token appeared in the logs" >&2
+  rc=1
+fi
+exit $rc

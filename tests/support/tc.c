@@ -1,0 +1,242 @@
+#include "tc.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "cl_buf.h"
+
+int
+tc_api_port(void)
+{
+    const char *p = getenv("CL_TEST_API_PORT");
+
+    return p ? (int)strtol(p, NULL, 10) : 8080;
+}
+
+double
+tc_now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1000 + (double)t.tv_nsec / 1e6;
+}
+
+static int
+dial(void)
+{
+    struct sockaddr_in a;
+    struct timeval tv = {30, 0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)tc_api_port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static struct tc_resp *
+parse(char *raw, size_t len)
+{
+    struct tc_resp *r = calloc(1, sizeof *r);
+    char *sep = strstr(raw, "\r\n\r\n");
+
+    if (sep == NULL) {
+        r->status = -1;
+        r->head = raw;
+        r->body = strdup("");
+        return r;
+    }
+    *sep = '\0';
+    r->head = raw;
+    r->body_len = len - (size_t)(sep + 4 - raw);
+    r->body = malloc(r->body_len + 1);
+    memcpy(r->body, sep + 4, r->body_len);
+    r->body[r->body_len] = '\0';
+    sscanf(raw, "HTTP/1.%*d %d", &r->status);
+    r->json = cJSON_ParseWithLength(r->body, r->body_len);
+    return r;
+}
+
+struct tc_resp *
+tc_raw(const char *bytes, size_t len)
+{
+    struct cl_buf in;
+    char chunk[65536];
+    ssize_t n;
+    size_t off = 0;
+    int fd = dial();
+
+    if (fd < 0) {
+        struct tc_resp *r = calloc(1, sizeof *r);
+
+        r->status = -1;
+        r->head = strdup("");
+        r->body = strdup("");
+        return r;
+    }
+    while (off < len) {
+        n = send(fd, bytes + off, len - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    cl_buf_init(&in, (size_t)256 << 20);
+    while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0)
+        if (cl_buf_add(&in, chunk, (size_t)n) != 0)
+            break;
+    close(fd);
+    {
+        size_t total;
+        char *raw = cl_buf_take(&in, &total);
+
+        return parse(raw, total);
+    }
+}
+
+struct tc_resp *
+tc_req(const char *method, const char *path, const char *token, const char *body,
+       const char *extra)
+{
+    struct cl_buf req;
+    struct tc_resp *r;
+
+    cl_buf_init(&req, (size_t)64 << 20);
+    if (cl_buf_printf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method,
+                      path) != 0)
+        abort();
+    if (token && cl_buf_printf(&req, "Authorization: Bearer %s\r\n", token) != 0)
+        abort();
+    if (body && cl_buf_printf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
+                              strlen(body)) != 0)
+        abort();
+    if (extra && cl_buf_adds(&req, extra) != 0)
+        abort();
+    if (cl_buf_adds(&req, "\r\n") != 0 || (body && cl_buf_adds(&req, body) != 0))
+        abort();
+    r = tc_raw(req.data, req.len);
+    cl_buf_free(&req);
+    return r;
+}
+
+void
+tc_free(struct tc_resp *r)
+{
+    if (r == NULL)
+        return;
+    free(r->head);
+    free(r->body);
+    cJSON_Delete(r->json);
+    free(r);
+}
+
+const char *
+tc_header(const struct tc_resp *r, const char *name)
+{
+    static __thread char value[4096];
+    size_t n = strlen(name);
+    const char *p = r->head;
+
+    while ((p = strstr(p, "\r\n")) != NULL) {
+        p += 2;
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            const char *v = p + n + 1, *e;
+
+            while (*v == ' ')
+                v++;
+            e = strstr(v, "\r\n");
+            n = e ? (size_t)(e - v) : strlen(v);
+            if (n >= sizeof value)
+                n = sizeof value - 1;
+            memcpy(value, v, n);
+            value[n] = '\0';
+            return value;
+        }
+    }
+    return NULL;
+}
+
+const char *
+tc_str(const struct tc_resp *r, const char *member)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, member);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *
+secret(void)
+{
+    const char *s = getenv("JWT_SECRET");
+
+    return s ? s : "test-only-secret-0123456789abcdef-0123456789";
+}
+
+char *
+tc_token_claims(const char *claims)
+{
+    return cl_auth_sign("HS256", (const unsigned char *)secret(), (int)strlen(secret()), claims);
+}
+
+char *
+tc_token(const char *role, const char *adviser_id, const char *org_id)
+{
+    char claims[512];
+    long now = (long)time(NULL);
+
+    snprintf(claims, sizeof claims,
+             "{\"sub\":\"test-%s\",\"role\":\"%s\",\"exp\":%ld,\"iat\":%ld%s%s%s%s%s%s}", role,
+             role, now + 3600, now, adviser_id ? ",\"adviser_id\":\"" : "",
+             adviser_id ? adviser_id : "", adviser_id ? "\"" : "", org_id ? ",\"org_id\":\"" : "",
+             org_id ? org_id : "", org_id ? "\"" : "");
+    return tc_token_claims(claims);
+}
+
+PGconn *
+tc_db(void)
+{
+    const char *url = getenv("CL_TEST_DATABASE_URL");
+
+    return PQconnectdb(url ? url : "dbname=leaving_care");
+}
+
+long
+tc_sql_long(const char *sql)
+{
+    PGconn *c = tc_db();
+    PGresult *res = PQexec(c, sql);
+    long v = -1;
+
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+        v = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    PQfinish(c);
+    return v;
+}
+
+int
+tc_sql(const char *sql)
+{
+    PGconn *c = tc_db();
+    PGresult *res = PQexec(c, sql);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+
+    PQclear(res);
+    PQfinish(c);
+    return ok ? 0 : -1;
+}

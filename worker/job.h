@@ -1,0 +1,56 @@
+/* What a job kind's function sees: its parameters, a way to report progress, and a place to
+ * stage the files it produces. Artifacts are written in the same transaction that marks the
+ * job succeeded, fenced by the lease, so a retried job leaves exactly one set. */
+#ifndef CL_JOB_H
+#define CL_JOB_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "cl_config.h"
+#include "cl_db.h"
+#include "cl_err.h"
+
+struct cl_artifact {
+    char *name;
+    char *media_type;
+    char *bytes;
+    size_t len;
+};
+
+struct cl_job {
+    char id[37];
+    char kind[33];
+    char lease_token[37];
+    int attempt;
+    int max_attempts;
+    cJSON *params;        /* owned by the queue */
+    struct cl_conn *db;   /* the worker's connection, outside any transaction */
+    const struct cl_config *cfg;
+    struct cl_artifact *artifacts;
+    int nartifacts;
+    cJSON *result;        /* optional summary stored on the job row (owned by the queue) */
+    char error[512];      /* set by a failing job: why (no personal data) */
+};
+
+typedef int (*cl_job_fn)(struct cl_job *job);
+
+struct cl_job_kind {
+    const char *kind;
+    cl_job_fn run;
+};
+
+/* The registry of job kinds (jobs.c). */
+extern const struct cl_job_kind cl_job_kinds[];
+extern const int cl_job_kinds_count;
+
+/* Stages a file; the bytes are copied. */
+void cl_job_add_artifact(struct cl_job *job, const char *name, const char *media_type,
+                         const void *bytes, size_t len);
+/* Records progress (0-100) and a stage name, visible on GET /v1/jobs/{id}. */
+void cl_job_progress(struct cl_job *job, int percent, const char *stage);
+/* Sets job->error with printf formatting and returns CL_EINVAL, for one-line failures. */
+int cl_job_fail(struct cl_job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,24 @@
+/* The worker's side of the job queue: claim one job with FOR UPDATE SKIP LOCKED under a lease,
+ * run it while a heartbeat renews the lease, then finish it fenced by the lease token
+ * (artifacts and status in one transaction) or schedule a retry with exponential backoff. */
+#ifndef CL_QUEUE_H
+#define CL_QUEUE_H
+
+#include "job.h"
+
+struct cl_queue {
+    struct cl_conn *db;       /* claims, progress and completion */
+    const struct cl_config *cfg;
+    const char *worker_id;    /* host:pid, recorded as locked_by */
+    const char *conninfo;
+};
+
+/* Claims and runs at most one job. Returns 1 when a job was run, 0 when none was ready,
+ * negative (an error code) when the database failed. */
+int cl_queue_run_one(struct cl_queue *q);
+
+/* Enqueues the nightly jobs for today once the configured time has passed; a unique key per
+ * day makes this exactly once however many workers call it. */
+int cl_queue_schedule_nightly(struct cl_queue *q) CL_WARN_UNUSED;
+
+#endif

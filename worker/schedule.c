@@ -1,0 +1,51 @@
+/* The nightly schedule: once the local time passes NIGHTLY_AT, each worker tries to enqueue
+ * today's nightly jobs; the unique (created_by, idempotency_key) index lets exactly one insert
+ * per job per day succeed, however many workers run. */
+#include "queue.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cl_log.h"
+#include "schedule.h"
+
+#define MOD "schedule"
+
+static struct cl_stmt enqueue = {
+    "INSERT INTO jobs (id, kind, params, created_by, created_role, idempotency_key) "
+    "VALUES (gen_random_uuid(), $1, $2::jsonb, 'scheduler', 'service', $3) "
+    "ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"};
+
+int
+cl_queue_schedule_nightly(struct cl_queue *q)
+{
+    time_t now = time(NULL);
+    struct tm lt;
+    char hhmm[6], day[11];
+    int err = CL_OK;
+
+    static time_t last;
+
+    if (last && now - last < 60)
+        return CL_OK;
+    last = now;
+    localtime_r(&now, &lt);
+    strftime(hhmm, sizeof hhmm, "%H:%M", &lt);
+    strftime(day, sizeof day, "%Y-%m-%d", &lt);
+    if (strcmp(hhmm, q->cfg->nightly_at) < 0)
+        return CL_OK;
+    for (int i = 0; i < cl_nightly_count && err == CL_OK; i++) {
+        char params[512], key[96];
+        PGresult *res = NULL;
+        const char *p[3] = {cl_nightly[i].kind, params, key};
+
+        cl_nightly[i].params(&lt, params, sizeof params);
+        snprintf(key, sizeof key, "nightly:%s:%s:%s", cl_nightly[i].name, day, q->cfg->la_code);
+        err = cl_db_exec(q->db, &enqueue, 3, p, &res);
+        if (err == CL_OK && strcmp(PQcmdTuples(res), "1") == 0)
+            cl_log_info(MOD, "enqueued nightly %s for %s", cl_nightly[i].name, day);
+        PQclear(res);
+    }
+    return err;
+}
