@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 CC ?= gcc
 SAN ?=
-BUILD := build/$(if $(SAN),san,rel)
+BUILD ?= build/$(if $(SAN),san,rel)
 GEN := $(BUILD)/gen
 
 PKGS := libpq libcjson uuid
@@ -108,18 +108,20 @@ $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)
 
-test: SAN = address,undefined
+# TEST_BUILD lets several checkouts' worth of work build side by side (default build/san).
+TEST_BUILD ?= build/san
 test:
 	@scripts/deps.sh
-	$(MAKE) --no-print-directory SAN=$(SAN) build/san/api build/san/worker build/san/token \
-	  build/san/tests/unit_tests build/san/tests/integration_tests
+	$(MAKE) --no-print-directory SAN=address,undefined BUILD=$(TEST_BUILD) $(TEST_BUILD)/api \
+	  $(TEST_BUILD)/worker $(TEST_BUILD)/token $(TEST_BUILD)/tests/unit_tests \
+	  $(TEST_BUILD)/tests/integration_tests
 	$(MAKE) --no-print-directory lint-spec
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/san/tests/unit_tests --jobs 2
-	tests/integration/run.sh build/san
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(TEST_BUILD)/tests/unit_tests --jobs 2
+	tests/integration/run.sh $(TEST_BUILD)
 
 test-unit:
-	$(MAKE) --no-print-directory SAN=address,undefined build/san/tests/unit_tests
-	build/san/tests/unit_tests
+	$(MAKE) --no-print-directory SAN=address,undefined BUILD=$(TEST_BUILD) $(TEST_BUILD)/tests/unit_tests
+	$(TEST_BUILD)/tests/unit_tests
 
 # ---- running -------------------------------------------------------------------------------
 run:
