@@ -1,0 +1,52 @@
+#include "cl_jobspec.h"
+
+#include <string.h>
+
+#include "cl_validate.h"
+
+/* "noop": exercises the queue itself (tests, smoke checks). */
+static void
+validate_noop(const cJSON *params, cJSON *errors)
+{
+    static const struct cl_field fields[] = {
+        {"fail", CL_F_BOOL},
+        {"sleep_ms", CL_F_INT, 0, 0, 600000},
+        {"date", CL_F_DATE},
+        {NULL},
+    };
+
+    cl_validate(params, fields, CL_V_CREATE, errors);
+}
+
+const struct cl_jobspec cl_jobspecs[] = {
+    {"noop", "admin,service", validate_noop},
+};
+
+const int cl_jobspecs_count = (int)(sizeof cl_jobspecs / sizeof cl_jobspecs[0]);
+
+const struct cl_jobspec *
+cl_jobspec_find(const char *kind)
+{
+    for (int i = 0; i < cl_jobspecs_count; i++)
+        if (strcmp(cl_jobspecs[i].kind, kind) == 0)
+            return &cl_jobspecs[i];
+    return NULL;
+}
+
+int
+cl_jobspec_allows(const struct cl_jobspec *spec, const char *role)
+{
+    size_t n = strlen(role);
+    const char *p = spec->roles;
+
+    while (*p) {
+        size_t len = strcspn(p, ",");
+
+        if (len == n && strncmp(p, role, n) == 0)
+            return 1;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
