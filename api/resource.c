@@ -17,15 +17,41 @@ cl_api_validate(struct cl_req *req, struct cl_resp *resp, const struct cl_field 
     return CL_EINVAL;
 }
 
+/* Runs stmt as a transaction of its own: pipelined in one round trip, unless an
+ * Idempotency-Key must be stored in the same transaction. */
+static int
+run_one(struct cl_req *req, struct cl_stmt *stmt, int nparams, const char *const *params,
+        PGresult **res)
+{
+    int err;
+
+    if (req->idempotency_key) {
+        err = cl_req_begin(req);
+        return err == CL_OK ? cl_db_exec(req->db, stmt, nparams, params, res) : err;
+    }
+    if (req->db == NULL) {
+        err = cl_pool_get(req->app->pool, &req->db);
+        if (err != CL_OK)
+            return err;
+    }
+    return cl_db_txn_one(req->db, &req->who, stmt, nparams, params, res);
+}
+
+static int
+finish(struct cl_req *req, const struct cl_resp *resp)
+{
+    return req->idempotency_key ? cl_req_commit(req, resp) : CL_OK;
+}
+
 int
 cl_api_row(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int nparams,
            const char *const *params, int status, const char *location)
 {
     PGresult *res = NULL;
-    int err = cl_req_begin(req);
+    int err = run_one(req, stmt, nparams, params, &res);
 
-    if (err == CL_OK)
-        err = cl_db_one(req->db, stmt, nparams, params, &res);
+    if (err == CL_OK && PQntuples(res) != 1)
+        err = CL_ENOTFOUND;
     if (err == CL_OK) {
         char loc[160];
 
@@ -34,7 +60,7 @@ cl_api_row(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int n
         cl_resp_row(resp, status, PQgetvalue(res, 0, 0),
                     PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
                     location ? loc : NULL);
-        err = cl_req_commit(req, resp);
+        err = finish(req, resp);
     }
     if (err == CL_ENOTFOUND && resp->detail[0] == '\0')
         cl_resp_detail(resp, "no such resource");
@@ -47,14 +73,12 @@ cl_api_list(struct cl_req *req, struct cl_resp *resp, const struct cl_page *page
             struct cl_stmt *stmt, int nparams, const char *const *params)
 {
     PGresult *res = NULL;
-    int err = cl_req_begin(req);
+    int err = run_one(req, stmt, nparams, params, &res);
 
-    if (err == CL_OK)
-        err = cl_db_exec(req->db, stmt, nparams, params, &res);
     if (err == CL_OK)
         err = cl_page_render(req, resp, page, res);
     if (err == CL_OK)
-        err = cl_req_commit(req, resp);
+        err = finish(req, resp);
     if (err == CL_EINVAL) {
         cl_resp_detail(resp, "a filter or cursor value is not valid");
         err = CL_EBADREQ;

@@ -39,6 +39,11 @@ struct cl_pool {
 
 static int next_stmt_id; /* ids handed out to statements, 1-based */
 
+static struct cl_stmt set_principal = {
+    "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
+    "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
+    "set_config('app.request_id', $5, true)"};
+
 static long
 ms_since(const struct timespec *t)
 {
@@ -364,38 +369,50 @@ result_err(struct cl_conn *c, PGresult *res, const char *what)
     return err;
 }
 
+/* Prepares stmt on this connection once; name gets its statement name. */
+static int
+ensure_prepared(struct cl_conn *c, struct cl_stmt *stmt, int nparams, char name[16])
+{
+    int id = stmt_id(stmt);
+    PGresult *res;
+
+    snprintf(name, 16, "s%d", id);
+    if (c->prepared[id])
+        return CL_OK;
+    res = PQprepare(c->pg, name, stmt->sql, nparams, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int err = result_err(c, res, name);
+
+        cl_log_error(MOD, "prepare %s failed: %s", name, c->message);
+        PQclear(res);
+        return err == CL_EDB_DOWN ? err : CL_EDB;
+    }
+    PQclear(res);
+    c->prepared[id] = 1;
+    return CL_OK;
+}
+
 int
 cl_db_exec_ex(struct cl_conn *c, struct cl_stmt *stmt, int nparams, const char *const *params,
               const int *lengths, const int *formats, int result_format, PGresult **out)
 {
-    int id = stmt_id(stmt);
     char name[16];
     PGresult *res;
     ExecStatusType st;
+    int err;
 
     if (out)
         *out = NULL;
     clear_last(c);
     if (c->pg == NULL)
         return CL_EDB_DOWN;
-    snprintf(name, sizeof name, "s%d", id);
-    if (!c->prepared[id]) {
-        res = PQprepare(c->pg, name, stmt->sql, nparams, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            int err = result_err(c, res, name);
-
-            cl_log_error(MOD, "prepare %s failed: %s", name, c->message);
-            PQclear(res);
-            return err == CL_EDB_DOWN ? err : CL_EDB;
-        }
-        PQclear(res);
-        c->prepared[id] = 1;
-    }
+    err = ensure_prepared(c, stmt, nparams, name);
+    if (err != CL_OK)
+        return err;
     res = PQexecPrepared(c->pg, name, nparams, params, lengths, formats, result_format);
     st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        int err = result_err(c, res, name);
-
+        err = result_err(c, res, name);
         PQclear(res);
         return err;
     }
@@ -449,10 +466,17 @@ cl_db_simple(struct cl_conn *c, const char *sql)
     return err;
 }
 
-static struct cl_stmt set_principal = {
-    "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
-    "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
-    "set_config('app.request_id', $5, true)"};
+
+
+static void
+principal_params(const struct cl_principal *w, const char *p[5])
+{
+    p[0] = w && w->sub ? w->sub : "";
+    p[1] = w && w->role ? w->role : "";
+    p[2] = w && w->adviser_id ? w->adviser_id : "";
+    p[3] = w && w->org_id ? w->org_id : "";
+    p[4] = w && w->request_id ? w->request_id : "";
+}
 
 static int
 begin_once(struct cl_conn *c, const struct cl_principal *w)
@@ -462,11 +486,7 @@ begin_once(struct cl_conn *c, const struct cl_principal *w)
 
     if (err != CL_OK || w == NULL)
         return err;
-    p[0] = w->sub ? w->sub : "";
-    p[1] = w->role ? w->role : "";
-    p[2] = w->adviser_id ? w->adviser_id : "";
-    p[3] = w->org_id ? w->org_id : "";
-    p[4] = w->request_id ? w->request_id : "";
+    principal_params(w, p);
     err = cl_db_exec(c, &set_principal, 5, p, NULL);
     if (err != CL_OK)
         cl_db_rollback(c);
@@ -482,6 +502,99 @@ cl_db_begin(struct cl_conn *c, const struct cl_principal *w)
      * the transaction started again safely. */
     if (err == CL_EDB_DOWN && conn_connect(c) == CL_OK)
         err = begin_once(c, w);
+    return err;
+}
+
+
+/* Reads the results of one pipelined query; keeps the first failure. */
+static int
+pipeline_read(struct cl_conn *c, int keep, PGresult **out, int err)
+{
+    PGresult *res;
+
+    while ((res = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+
+        if (err == CL_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            err = st == PGRES_PIPELINE_ABORTED ? CL_EDB : result_err(c, res, "pipeline");
+        } else if (keep && err == CL_OK && out) {
+            *out = res;
+            continue;
+        }
+        PQclear(res);
+    }
+    return err;
+}
+
+static int
+txn_one(struct cl_conn *c, const struct cl_principal *w, struct cl_stmt *stmt, int nparams,
+        const char *const *params, PGresult **out, int *retryable)
+{
+    char pname[16], sname[16];
+    const char *pp[5];
+    PGresult *res;
+    int err;
+
+    err = ensure_prepared(c, &set_principal, 5, pname);
+    if (err == CL_OK)
+        err = ensure_prepared(c, stmt, nparams, sname);
+    if (err != CL_OK)
+        return err;
+    principal_params(w, pp);
+    if (!PQenterPipelineMode(c->pg))
+        return CL_EDB;
+    if (!PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) ||
+        !PQsendQueryPrepared(c->pg, pname, 5, pp, NULL, NULL, 0) ||
+        !PQsendQueryPrepared(c->pg, sname, nparams, params, NULL, NULL, 0) ||
+        !PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ||
+        !PQpipelineSync(c->pg)) {
+        PQexitPipelineMode(c->pg);
+        keep_error(c, NULL);
+        *retryable = 1;
+        return CL_EDB_DOWN;
+    }
+    err = pipeline_read(c, 0, NULL, CL_OK);
+    /* Only a BEGIN that never reached the server is safe to run again elsewhere. */
+    *retryable = err == CL_EDB_DOWN;
+    err = pipeline_read(c, 0, NULL, err);
+    err = pipeline_read(c, 1, out, err);
+    err = pipeline_read(c, 0, NULL, err);
+    res = PQgetResult(c->pg); /* the sync point */
+    if (res == NULL || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        err = err == CL_OK ? CL_EDB_DOWN : err;
+    PQclear(res);
+    PQexitPipelineMode(c->pg);
+    if (c->pg && PQstatus(c->pg) != CONNECTION_OK)
+        err = CL_EDB_DOWN;
+    return err;
+}
+
+int
+cl_db_txn_one(struct cl_conn *c, const struct cl_principal *w, struct cl_stmt *stmt, int nparams,
+              const char *const *params, PGresult **out)
+{
+    int err, retryable = 0;
+
+    *out = NULL;
+    clear_last(c);
+    if (c->pg == NULL)
+        return CL_EDB_DOWN;
+    err = txn_one(c, w, stmt, nparams, params, out, &retryable);
+    if (err != CL_OK) {
+        PQclear(*out);
+        *out = NULL;
+        cl_db_rollback(c);
+        /* The connection died while idle and the transaction never began: try once more on a
+         * fresh connection. */
+        if (err == CL_EDB_DOWN && retryable && conn_connect(c) == CL_OK) {
+            err = txn_one(c, w, stmt, nparams, params, out, &retryable);
+            if (err != CL_OK) {
+                PQclear(*out);
+                *out = NULL;
+                cl_db_rollback(c);
+            }
+        }
+    }
     return err;
 }
 

@@ -78,6 +78,11 @@ int cl_db_simple(struct cl_conn *conn, const char *sql) CL_WARN_UNUSED;
  * for this transaction only. Retries once on a fresh connection if the old one had died. */
 int cl_db_begin(struct cl_conn *conn, const struct cl_principal *who) CL_WARN_UNUSED;
 int cl_db_commit(struct cl_conn *conn) CL_WARN_UNUSED;
+
+/* BEGIN, set the principal, run stmt, COMMIT: one transaction in one network round trip
+ * (libpq pipeline mode). Results and errors as cl_db_exec; on error nothing is committed. */
+int cl_db_txn_one(struct cl_conn *conn, const struct cl_principal *who, struct cl_stmt *stmt,
+                  int nparams, const char *const *params, PGresult **out) CL_WARN_UNUSED;
 void cl_db_rollback(struct cl_conn *conn);
 
 /* Details of the last failed statement on conn (empty strings when none). The message is
