@@ -38,7 +38,7 @@ REDOC_SHA256 := dcaf76612bc4a3fbcc923a8966dee2f6146a5f32e5ce1b6f02dd60cbbf89500b
 REDOC_JS := build/vendor/redoc-$(REDOC_VERSION).standalone.js
 PYTHON := /usr/bin/python3
 
-.PHONY: all run test test-unit test-integration token migrate demo-data fmt fmt-check lint \
+.PHONY: all run test fuzz-build fuzz-smoke test-unit test-integration token migrate demo-data fmt fmt-check lint \
         lint-spec clean deps bench reliability fuzz help
 all: $(BUILD)/api $(BUILD)/worker $(BUILD)/token
 
@@ -117,6 +117,7 @@ test:
 	  $(TEST_BUILD)/tests/integration_tests
 	$(MAKE) --no-print-directory lint-spec
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(TEST_BUILD)/tests/unit_tests --jobs 2
+	$(MAKE) --no-print-directory fuzz-smoke
 	tests/integration/run.sh $(TEST_BUILD)
 
 test-unit:
@@ -159,3 +160,41 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+bench:
+	@scripts/deps.sh
+	scripts/bench.sh
+
+# ---- fuzzing (libFuzzer, clang) -------------------------------------------------------------
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang-14
+fuzz-build:
+	$(MAKE) --no-print-directory CC=$(FUZZ_CC) SAN=fuzzer-no-link,address,undefined \
+	  BUILD=build/fuzz build/fuzz/libcl_api.a build/fuzz/libcl_worker.a build/fuzz/libcl_common.a
+	@for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_CC) $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -Wno-missing-prototypes \
+	    $(PKG_CFLAGS) -Icommon -Iapi -Iworker tests/fuzz/$$t.c build/fuzz/libcl_api.a \
+	    build/fuzz/libcl_worker.a build/fuzz/libcl_common.a $(API_LIBS) -o build/fuzz/$$t || exit 1; \
+	done
+# Each target for FUZZ_SECONDS on a scratch copy of its committed corpus; a crash stops the
+# run and leaves its input in build/fuzz/ (commit it under tests/fuzz/regress/ with the fix).
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  c=$${t#fuzz_}; rm -rf build/fuzz/corpus-$$c; cp -r tests/fuzz/corpus/$$c build/fuzz/corpus-$$c; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$c 2>&1 | \
+	    grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' || true; \
+	  test -z "$$(ls build/fuzz/$$t-crash-* build/fuzz/$$t-leak-* 2>/dev/null)" || exit 1; \
+	done
+# Replays the committed corpora and regression inputs (no mutation): part of make test.
+fuzz-smoke: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  c=$${t#fuzz_}; build/fuzz/$$t -runs=0 tests/fuzz/corpus/$$c $$(ls -d tests/fuzz/regress/$$c 2>/dev/null) \
+	    >build/fuzz/$$t.log 2>&1 || { cat build/fuzz/$$t.log; exit 1; }; \
+	  rm -rf build/fuzz/smoke-$$c; cp -r tests/fuzz/corpus/$$c build/fuzz/smoke-$$c; \
+	  build/fuzz/$$t -max_total_time=5 -max_len=4096 -artifact_prefix=build/fuzz/$$t- \
+	    build/fuzz/smoke-$$c >>build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+	  echo "fuzz smoke $$t: ok"; \
+	done

@@ -261,11 +261,17 @@ cl_req_if_match(const struct cl_req *req, struct cl_resp *resp, const char **ver
 int
 cl_req_query(const struct cl_req *req, const char *name, char *out, size_t outlen)
 {
+    return cl_query_get(req->query, name, out, outlen);
+}
+
+int
+cl_query_get(const char *query, const char *name, char *out, size_t outlen)
+{
     int n;
 
-    if (req->query == NULL)
+    if (query == NULL)
         return 0;
-    n = mg_get_var(req->query, strlen(req->query), name, out, outlen);
+    n = mg_get_var(query, strlen(query), name, out, outlen);
     if (n == -1)
         return 0;
     if (n < 0)

@@ -83,6 +83,8 @@ int cl_req_commit(struct cl_req *req, const struct cl_resp *resp) CL_WARN_UNUSED
 int cl_req_if_match(const struct cl_req *req, struct cl_resp *resp, const char **version,
                     char buf[16]) CL_WARN_UNUSED;
 
+/* As cl_req_query, over a raw query string (NULL: none). Pure: also a fuzzing entry point. */
+int cl_query_get(const char *query, const char *name, char *out, size_t outlen);
 /* A query-string value decoded into out (outlen bytes). 1 found, 0 absent, -1 malformed or
  * too long (the caller answers 400). */
 int cl_req_query(const struct cl_req *req, const char *name, char *out, size_t outlen);

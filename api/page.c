@@ -8,6 +8,30 @@
 #include "cl_json.h"
 
 int
+cl_page_decode_cursor(const char *text, int nkeys, struct cl_page *out)
+{
+    size_t len;
+    char *raw = cl_b64url_decode(text, strlen(text), &len);
+    const char *why;
+    cJSON *arr = raw ? cl_json_parse(raw, len, &why) : NULL;
+    int ok = nkeys <= CL_PAGE_MAX_KEYS && cJSON_IsArray(arr) && cJSON_GetArraySize(arr) == nkeys;
+    int i = 0;
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, arr)
+    {
+        if (!ok || !cJSON_IsString(e) || strlen(e->valuestring) >= sizeof out->keys[0]) {
+            ok = 0;
+            break;
+        }
+        memcpy(out->keys[i++], e->valuestring, strlen(e->valuestring) + 1);
+    }
+    cJSON_Delete(arr);
+    free(raw);
+    return ok ? 0 : -1;
+}
+
+int
 cl_page_parse(const struct cl_req *req, struct cl_resp *resp, int nkeys, struct cl_page *out)
 {
     char v[1024];
@@ -32,25 +56,7 @@ cl_page_parse(const struct cl_req *req, struct cl_resp *resp, int nkeys, struct 
     if (st < 0)
         goto bad_cursor;
     if (st > 0) {
-        size_t len;
-        char *raw = cl_b64url_decode(v, strlen(v), &len);
-        const char *why;
-        cJSON *arr = raw ? cl_json_parse(raw, len, &why) : NULL;
-        int ok = cJSON_IsArray(arr) && cJSON_GetArraySize(arr) == nkeys;
-        int i = 0;
-        const cJSON *e;
-
-        cJSON_ArrayForEach(e, arr)
-        {
-            if (!ok || !cJSON_IsString(e) || strlen(e->valuestring) >= sizeof out->keys[0]) {
-                ok = 0;
-                break;
-            }
-            memcpy(out->keys[i++], e->valuestring, strlen(e->valuestring) + 1);
-        }
-        cJSON_Delete(arr);
-        free(raw);
-        if (!ok)
+        if (cl_page_decode_cursor(v, nkeys, out) != 0)
             goto bad_cursor;
         out->has_cursor = 1;
     }

@@ -21,6 +21,9 @@ struct cl_page {
 /* Reads limit and cursor from the query string. CL_EBADREQ (detail set) when malformed. */
 int cl_page_parse(const struct cl_req *req, struct cl_resp *resp, int nkeys,
                   struct cl_page *out) CL_WARN_UNUSED;
+/* Decodes a cursor (base64url of a JSON array of nkeys strings) into out->keys; 0 when valid.
+ * Pure: also the fuzzing entry point for cursors. */
+int cl_page_decode_cursor(const char *text, int nkeys, struct cl_page *out);
 /* The cursor key i as an SQL parameter: NULL on the first page. */
 const char *cl_page_key(const struct cl_page *page, int i);
 /* Writes {"items": [...], "next_cursor": ...} and a Link header from the rows of res. */

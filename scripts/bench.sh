@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# make bench: the api and worker built with optimisation, 100 000 generated care leavers in a
+# throwaway PostgreSQL, and one run of wrk (64 connections, 127.0.0.1) against the api beside
+# pgbench running the api's own statements and, when ../shared/bench is beside the checkout,
+# the Civetweb hello server and the Fastify peer. Prints one table and writes BENCHMARKS.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+N=${BENCH_ROWS:-100000}
+CONNS=${BENCH_CONNS:-64}
+DUR=${BENCH_DURATION:-10}
+WARM=${BENCH_WARMUP:-3}
+YARD=${BENCH_YARDSTICKS:-$ROOT/../shared/bench}
+PGBIN=/usr/lib/postgresql/15/bin
+BUILD=build/rel
+T0=$SECONDS
+log() { printf '[bench %4ss] %s\n' $((SECONDS - T0)) "$*" >&2; }
+
+for tool in wrk jq curl; do
+  command -v $tool >/dev/null || { [[ $EUID -eq 0 ]] && apt-get install -y -q $tool >/dev/null; }
+done
+make -s BUILD=$BUILD $BUILD/api $BUILD/worker $BUILD/token
+
+STATE=$(mktemp -d /tmp/cl-bench.XXXXXX)
+chmod 755 "$STATE"
+PGDIR=$STATE/pg PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  scripts/pg.sh stop "$PGDIR" 2>/dev/null || true
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pgport=$(scripts/pg.sh free-port 56800)
+scripts/pg.sh init "$PGDIR" "$pgport" fast
+scripts/pg.sh start "$PGDIR"
+export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=leaving_care
+psql -X -q -d postgres -c "CREATE DATABASE leaving_care"
+export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
+export JWT_ALG=HS256 JWT_SECRET=bench-only-secret-0123456789abcdef-0123 LA_CODE=999
+export LOG_LEVEL=warn API_THREADS=${API_THREADS:-128} DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+$BUILD/api --migrate-only
+log "generating $N care leavers with their histories"
+t=$SECONDS
+schema/demo/load.sh "$N" 42 "$DATABASE_URL" >&2
+GEN_S=$((SECONDS - t))
+psql -X -q -c "VACUUM ANALYZE"
+psql -X -qAt -c "SELECT id FROM care_leavers ORDER BY random() LIMIT 20000" >"$STATE/ids"
+psql -X -q -c "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id)::int AS g, id
+               FROM care_leavers; ALTER TABLE bench_ids ADD PRIMARY KEY (g);
+               GRANT SELECT ON bench_ids TO cl_app"
+
+apiport=$(scripts/pg.sh free-port 18800)
+PORT=$apiport $BUILD/api 2>"$STATE/api.log" &
+API_PID=$!
+PIDS+=($API_PID)
+$BUILD/worker 2>"$STATE/worker.log" &
+PIDS+=($!)
+for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+TOKEN=$($BUILD/token manager)
+API=http://127.0.0.1:$apiport
+
+ROWS=$STATE/rows.tsv
+: >"$ROWS"
+rss_mib() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo -; }
+
+# measure NAME URL PID [env for wrk.lua...]
+measure() {
+  local name=$1 url=$2 pid=$3 out r probe
+  shift 3
+  log "$name: warm-up ${WARM}s, measure ${DUR}s"
+  env "$@" wrk -t2 -c"$CONNS" -d"${WARM}s" --timeout 5s -s tests/bench/wrk.lua "$url" >/dev/null
+  (sleep $((DUR / 2)); curl -s -o /dev/null -m $((DUR + 5)) -w '%{time_total}' \
+     ${PROBE_AUTH:+-H "Authorization: Bearer $PROBE_AUTH"} "$PROBE_URL" || echo nan) >"$STATE/probe" &
+  local probe_pid=$!
+  out=$(env "$@" wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 5s -s tests/bench/wrk.lua "$url")
+  wait $probe_pid || true
+  r=$(grep '^RESULT' <<<"$out")
+  read -r _ req dur p50 p99 errs non2xx <<<"$r"
+  probe=$(awk -v v="$(cat "$STATE/probe")" 'BEGIN {printf (v == "nan" ? "fail" : "%.1f"), v * 1000}')
+  printf '%s\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\n' "$name" "$(awk -v r=$req -v d=$dur 'BEGIN{print r/(d/1e6)}')" \
+    "$(awk -v v=$p50 'BEGIN{print v/1000}')" "$(awk -v v=$p99 'BEGIN{print v/1000}')" \
+    $((errs + non2xx)) "$probe" "$( [[ $pid == - ]] && echo - || rss_mib "$pid")" >>"$ROWS"
+}
+
+first_id=$(head -1 "$STATE/ids")
+PROBE_URL=$API/v1/care-leavers/$first_id PROBE_AUTH=$TOKEN \
+  measure "api GET /v1/care-leavers/{id}" "$API" $API_PID \
+  PATH_TEMPLATE="/v1/care-leavers/{id}" IDS_FILE="$STATE/ids" TOKEN="$TOKEN"
+PROBE_URL="$API/v1/care-leavers?limit=50" PROBE_AUTH=$TOKEN \
+  measure "api GET /v1/care-leavers?limit=50 (first page)" "$API" $API_PID \
+  PATH_TEMPLATE="/v1/care-leavers?limit=50" TOKEN="$TOKEN"
+# The cursor 1 000 pages deep (row 50 000), reached by following next_cursor.
+cursor=""
+for _ in $(seq 250); do
+  cursor=$(curl -fsS -H "Authorization: Bearer $TOKEN" \
+    "$API/v1/care-leavers?limit=200${cursor:+&cursor=$cursor}" | jq -r .next_cursor)
+done
+PROBE_URL="$API/v1/care-leavers?limit=50&cursor=$cursor" PROBE_AUTH=$TOKEN \
+  measure "api GET /v1/care-leavers?limit=50 (1 000 pages deep)" "$API" $API_PID \
+  PATH_TEMPLATE="/v1/care-leavers?limit=50&cursor=$cursor" TOKEN="$TOKEN"
+PROBE_URL=$API/healthz PROBE_AUTH= \
+  measure "api POST /v1/care-leavers/{id}/contacts" "$API" $API_PID \
+  PATH_TEMPLATE="/v1/care-leavers/{id}/contacts" IDS_FILE="$STATE/ids" TOKEN="$TOKEN" METHOD=POST \
+  BODY='{"occurred_on":"{date}","method":"phone","successful":true,"statutory_visit":false}'
+
+# pgbench: the api's own statements for GET by id, pipelined as the api sends them.
+for c in $CONNS 16; do
+  log "pgbench GET by id -c $c"
+  out=$(PGOPTIONS="-c role=cl_app" $PGBIN/pgbench -n -M prepared -f tests/bench/pgbench_get.sql \
+    -D n="$N" -c "$c" -j 2 -T "$DUR" --log --log-prefix="$STATE/pgb" leaving_care 2>&1)
+  tps=$(grep -oP 'tps = \K[0-9.]+' <<<"$out" | head -1)
+  lat=$(cat "$STATE"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.2f %.2f", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}')
+  rm -f "$STATE"/pgb.*
+  fails=$(grep -oP 'number of failed transactions: \K[0-9]+' <<<"$out" || echo 0)
+  printf 'pgbench GET by id, same statements -c %s\t%.0f\t%s\t%s\t%s\t-\t-\n' "$c" "$tps" \
+    "$(cut -d' ' -f1 <<<"$lat")" "$(cut -d' ' -f2 <<<"$lat")" "${fails:-0}" >>"$ROWS"
+done
+
+# Yardsticks, when the shared bench folder is beside the checkout.
+YARDSTICKS=skipped
+if [[ -d $YARD/hello && -d $YARD/peer-fastify ]]; then
+  YARDSTICKS=run
+  log "yardsticks from $YARD"
+  psql -X -q -v n="$N" -f "$YARD/seed.sql" >/dev/null
+  psql -X -qAt -c "SELECT id FROM bench_care_leaver ORDER BY random() LIMIT 20000" >"$STATE/yids"
+  make -s -C "$YARD/hello" >&2
+  hport=$(scripts/pg.sh free-port 18900)
+  "$YARD/hello/hello" "$hport" $((CONNS + 8)) 2>/dev/null &
+  HP=$!
+  PIDS+=($HP)
+  sleep 0.5
+  PROBE_URL=http://127.0.0.1:$hport/hello PROBE_AUTH= \
+    measure "yardstick: Civetweb hello ($((CONNS + 8)) threads)" "http://127.0.0.1:$hport" $HP \
+    PATH_TEMPLATE=/hello
+  kill $HP; wait $HP 2>/dev/null || true
+  [[ -d $YARD/peer-fastify/node_modules ]] || (cd "$YARD/peer-fastify" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  pport=$(scripts/pg.sh free-port 18950)
+  (cd "$YARD/peer-fastify" && PORT=$pport WORKERS=2 PG_POOL=8 BENCH_AUDIT=1 JWT_SECRET=$JWT_SECRET \
+    exec node server.js) 2>"$STATE/peer.log" &
+  PP=$!
+  PIDS+=($PP)
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$pport/" && break; sleep 0.1; done
+  PTOKEN=$(node "$YARD/mkjwt.mjs" "$JWT_SECRET" 3600)
+  PROBE_URL=http://127.0.0.1:$pport/care-leavers/$(head -1 "$STATE/yids") PROBE_AUTH=$PTOKEN \
+    measure "yardstick: Fastify peer x2, GET by id (audit)" "http://127.0.0.1:$pport" $PP \
+    PATH_TEMPLATE="/care-leavers/{id}" IDS_FILE="$STATE/yids" TOKEN="$PTOKEN"
+  # the peer's RSS is the sum over its cluster
+  total=0
+  for p in $PP $(pgrep -P $PP || true); do
+    v=$(awk '/^VmHWM:/ {print $2}' /proc/$p/status 2>/dev/null || echo 0); total=$((total + ${v:-0}))
+  done
+  sed -i "\$s/\t[^\t]*\$/\t$(awk -v k=$total 'BEGIN{printf "%.1f", k/1024}')/" "$ROWS"
+  kill $PP; wait $PP 2>/dev/null || true
+fi
+
+# Worker jobs over the same data.
+job() { # kind params -> seconds from start to finish
+  local id st
+  id=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"kind\":\"$1\",\"params\":$2}" "$API/v1/jobs" | jq -r .id)
+  for _ in $(seq 600); do
+    st=$(psql -X -qAt -c "SELECT status FROM jobs WHERE id = '$id'")
+    [[ $st == succeeded || $st == failed ]] && break
+    sleep 0.2
+  done
+  psql -X -qAt -c "SELECT status || ' ' || round(extract(epoch FROM finished_at - started_at)::numeric, 2) FROM jobs WHERE id = '$id'"
+}
+year=$(date +%Y); [[ $(date +%m) > 03 ]] && year=$((year + 1))
+log "SSDA903 return (csv and xml, with validation)"
+SSDA=$(job ssda903 "{\"collection_year\":$year,\"format\":\"both\"}")
+log "Board report (json, csv, html, pdf)"
+BOARD=$(job board_report "{\"as_at\":\"$(date +%Y-%m-%d)\",\"formats\":[\"json\",\"csv\",\"html\",\"pdf\"]}")
+
+# ---- the table ----
+pg64=$(awk -F'\t' -v c="-c $CONNS" 'index($1, "pgbench") && index($1, c) {print $2}' "$ROWS")
+peer=$(awk -F'\t' 'index($1, "Fastify") {print $2}' "$ROWS")
+hello=$(awk -F'\t' 'index($1, "hello") {print $2}' "$ROWS")
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+{
+  echo "# Benchmarks"
+  echo
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') at commit \`$commit\` with \`make bench\`"
+  echo "(BENCH_ROWS=$N, wrk -t2 -c$CONNS, ${WARM}s warm-up then ${DUR}s, PostgreSQL 15 with fsync off for the run;"
+  echo "api: API_THREADS=$API_THREADS DB_POOL_SIZE=$DB_POOL_SIZE, built -O2 without sanitizers)."
+  echo "Machine: $(nproc) cores, load before the run shown by uptime: $(uptime | sed 's/.*load average/load average/')."
+  echo "wrk, the servers and PostgreSQL share these cores: compare ratios within one run."
+  echo
+  echo "| target | req/s | p50 ms | p99 ms | errors | new-conn probe ms | peak RSS MiB | ÷ pgbench -c $CONNS | ÷ peer |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  while IFS=$'\t' read -r name rps p50 p99 err probe rss; do
+    r1=$(awk -v a="$rps" -v b="$pg64" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }')
+    r2=$(awk -v a="$rps" -v b="${peer:-0}" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }')
+    echo "| $name | $rps | $p50 | $p99 | $err | $probe | $rss | $r1 | $r2 |"
+  done <"$ROWS"
+  echo
+  echo "Yardsticks (../shared/bench): $YARDSTICKS."
+  echo
+  echo "| job (100 000 care leavers) | status and seconds (start to finish) |"
+  echo "|---|---|"
+  echo "| SSDA903 return, csv + xml + validation + summary | $SSDA |"
+  echo "| Board report, json + csv + html + pdf | $BOARD |"
+  echo "| demo data generation (load.sh $N) | ok $GEN_S |"
+} >"$STATE/BENCHMARKS.md"
+cat "$STATE/BENCHMARKS.md"
+cp "$STATE/BENCHMARKS.md" BENCHMARKS.md
