@@ -119,6 +119,7 @@ test:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(TEST_BUILD)/tests/unit_tests --jobs 2
 	$(MAKE) --no-print-directory fuzz-smoke
 	tests/integration/run.sh $(TEST_BUILD)
+	tests/reliability/run.sh $(TEST_BUILD) --quick
 
 test-unit:
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=$(TEST_BUILD) $(TEST_BUILD)/tests/unit_tests
@@ -164,6 +165,11 @@ clean:
 bench:
 	@scripts/deps.sh
 	scripts/bench.sh
+
+reliability:
+	@scripts/deps.sh
+	$(MAKE) --no-print-directory SAN=address,undefined BUILD=build/san build/san/api build/san/worker build/san/token
+	tests/reliability/run.sh build/san --record
 
 # ---- fuzzing (libFuzzer, clang) -------------------------------------------------------------
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

@@ -845,7 +845,7 @@ cl_http_start(struct cl_app *app)
     snprintf(threads, sizeof threads, "%d", cfg->api_threads);
     snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
     snprintf(keepalive, sizeof keepalive, "%d",
-             cfg->request_timeout_ms < 5000 ? cfg->request_timeout_ms : 5000);
+             cfg->request_timeout_ms < 2000 ? cfg->request_timeout_ms : 2000);
     memset(&cb, 0, sizeof cb);
     cb.http_error = http_error;
     ctx = mg_start(&cb, app, opts);

@@ -31,7 +31,7 @@ static const struct setting settings[] = {
      4096, AW},
     {"PORT", K_INT, OFF(port), "8080", 1, 65535, CL_CONFIG_API},
     {"LISTEN_ADDR", K_STR, OFF(listen_addr), "127.0.0.1", 0, 64, CL_CONFIG_API},
-    {"API_THREADS", K_INT, OFF(api_threads), "128", 4, 4096, CL_CONFIG_API},
+    {"API_THREADS", K_INT, OFF(api_threads), "1100", 4, 4096, CL_CONFIG_API},
     {"DB_POOL_SIZE", K_INT, OFF(db_pool_size), "8", 1, 512, AW},
     {"JWT_ALG", K_STR, OFF(jwt_alg), "HS256", 0, 8, ALL},
     {"JWT_SECRET", K_STR, OFF(jwt_secret), "", 0, 4096, ALL},

@@ -40,7 +40,7 @@ export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=leaving_care
 psql -X -q -d postgres -c "CREATE DATABASE leaving_care"
 export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
 export JWT_ALG=HS256 JWT_SECRET=bench-only-secret-0123456789abcdef-0123 LA_CODE=999
-export LOG_LEVEL=warn API_THREADS=${API_THREADS:-128} DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+export LOG_LEVEL=warn API_THREADS=${API_THREADS:-1100} DB_POOL_SIZE=${DB_POOL_SIZE:-16}
 $BUILD/api --migrate-only
 log "generating $N care leavers with their histories"
 t=$SECONDS

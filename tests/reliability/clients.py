@@ -1,0 +1,300 @@
+#!/usr/bin/python3
+"""Load and fault clients for make reliability (standard library only, 127.0.0.1 only).
+
+  clients.py outage  API_PORT TOKEN PGDIR SECONDS OUTAGE_S   write load across a database outage
+  clients.py conns   API_PORT N SECONDS                      N idle keep-alive clients + slowloris
+  clients.py badinput API_PORT DBURL                         generated invalid bodies per write op
+Each prints one JSON object of figures on stdout and exits non-zero when a promise is broken.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import random
+import socket
+import string
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+HOST = "127.0.0.1"
+
+
+def request(port, method, path, token=None, body=None, headers=None, timeout=10):
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    h = {"Connection": "close"}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    if body is not None:
+        h["Content-Type"] = "application/json"
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+    h.update(headers or {})
+    conn.request(method, path, body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, dict(r.getheaders()), data
+
+
+def token_for(role):
+    """An HS256 token for role, signed with JWT_SECRET (ids are random: scope answers 404)."""
+    def b64(b):
+        return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    now = int(time.time())
+    claims = {"sub": "reliability-" + role, "role": role, "iat": now, "exp": now + 3600}
+    if role == "adviser":
+        claims["adviser_id"] = str(uuid.uuid4())
+    if role == "partner":
+        claims["org_id"] = str(uuid.uuid4())
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    sig = hmac.new(os.environ["JWT_SECRET"].encode(), f"{head}.{body}".encode(), hashlib.sha256)
+    return f"{head}.{body}.{b64(sig.digest())}"
+
+
+def psql(dburl, sql):
+    out = subprocess.run(["psql", "-X", "-qAt", dburl, "-c", sql], check=True,
+                         capture_output=True, text=True).stdout
+    return out.strip()
+
+
+# ---- 1. database outage under write load -----------------------------------------------------
+def outage(port, token, pgdir, seconds, outage_s, dburl):
+    port = int(port)
+    seconds, outage_s = float(seconds), float(outage_s)
+    run = uuid.uuid4().hex[:8]
+    ledger, lock = [], threading.Lock()
+    stop = threading.Event()
+    statuses = {}
+    worst_outage_ms = [0.0]
+    in_outage = threading.Event()
+
+    def worker(n):
+        i = 0
+        while not stop.is_set():
+            i += 1
+            email = f"rel-{run}-{n}-{i}@reliability.example"
+            t0 = time.monotonic()
+            try:
+                st, hdr, body = request(port, "POST", "/v1/advisers", token,
+                                        json.dumps({"name": "Reliability Load", "email": email}))
+            except OSError:
+                st, hdr, body = 0, {}, b""
+            ms = (time.monotonic() - t0) * 1000
+            with lock:
+                statuses[st] = statuses.get(st, 0) + 1
+                if in_outage.is_set():
+                    worst_outage_ms[0] = max(worst_outage_ms[0], ms)
+                if 200 <= st < 300:
+                    ledger.append(json.loads(body)["id"])
+                elif st == 503 and "Retry-After" not in hdr:
+                    statuses["503-without-retry-after"] = statuses.get("503-without-retry-after", 0) + 1
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(max(1.0, (seconds - outage_s) / 3))
+    subprocess.run(["scripts/pg.sh", "stop", pgdir], check=True)
+    in_outage.set()
+    down_at = time.monotonic()
+    time.sleep(outage_s)
+    in_outage.clear()
+    subprocess.run(["scripts/pg.sh", "start", pgdir], check=True)
+    up_at = time.monotonic()
+    # time until a write succeeds again
+    recovered_ms = None
+    while time.monotonic() - up_at < 30:
+        try:
+            st, _, _ = request(port, "GET", "/readyz")
+        except OSError:
+            st = 0
+        if st == 200:
+            recovered_ms = (time.monotonic() - up_at) * 1000
+            break
+        time.sleep(0.05)
+    time.sleep(max(1.0, seconds - outage_s - (time.monotonic() - down_at - outage_s)))
+    stop.set()
+    for t in threads:
+        t.join()
+    found = int(psql(dburl, "SELECT count(*) FROM advisers WHERE email LIKE 'rel-%s-%%'" % run))
+    acked = len(set(ledger))
+    ids = ",".join("'%s'" % i for i in ledger) or "NULL"
+    acked_found = int(psql(dburl, "SELECT count(*) FROM advisers WHERE id IN (%s)" % ids))
+    audited = int(psql(dburl, "SELECT count(*) FROM audit_log a JOIN advisers d ON d.id = a.resource_id "
+                              "WHERE a.action = 'create' AND d.email LIKE 'rel-%s-%%'" % run))
+    figures = {
+        "scenario": "database outage under write load",
+        "requests": sum(v for k, v in statuses.items() if isinstance(k, int)),
+        "by_status": {str(k): v for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))},
+        "outage_seconds": outage_s,
+        "worst_latency_during_outage_ms": round(worst_outage_ms[0], 1),
+        "recovered_after_restart_ms": None if recovered_ms is None else round(recovered_ms, 1),
+        "writes_acknowledged": acked,
+        "acknowledged_found": acked_found,
+        "rows_found": found,
+        "rows_with_their_audit_row": audited,
+    }
+    print(json.dumps(figures))
+    ok = (acked_found == acked and found == audited and worst_outage_ms[0] < 2000
+          and recovered_ms is not None and recovered_ms < 5000
+          and not any(k not in (201, 503) for k in statuses if isinstance(k, int))
+          and "503-without-retry-after" not in statuses)
+    return 0 if ok else 1
+
+
+# ---- 3. many idle keep-alive clients and a slowloris ----------------------------------------
+def conns(port, n, seconds):
+    port, n, seconds = int(port), int(n), float(seconds)
+    held = []
+    opened = 0
+    for _ in range(n):
+        try:
+            s = socket.create_connection((HOST, port), timeout=5)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            held.append(s)
+            opened += 1
+        except OSError:
+            break
+    slow = socket.create_connection((HOST, port), timeout=30)
+    slow.sendall(b"GET /healthz HTTP/1.1\r\n")
+    stop = threading.Event()
+
+    def drip():
+        i = 0
+        while not stop.is_set():
+            try:
+                slow.sendall(b"X-a: b\r\n"[i % 8:i % 8 + 1])
+            except OSError:
+                return
+            i += 1
+            time.sleep(1)
+
+    t = threading.Thread(target=drip)
+    t.start()
+    worst, answered, probes = 0.0, 0, 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        probes += 1
+        t0 = time.monotonic()
+        try:
+            st, _, _ = request(port, "GET", "/healthz", timeout=15)
+            if st == 200:
+                answered += 1
+        except OSError:
+            pass
+        worst = max(worst, time.monotonic() - t0)
+        time.sleep(0.2)
+    stop.set()
+    t.join()
+    for s in held:
+        s.close()
+    slow.close()
+    figures = {"scenario": "idle keep-alive connections and a slowloris",
+               "connections_opened": opened, "slowloris": 1, "probes": probes,
+               "probes_answered": answered, "worst_probe_ms": round(worst * 1000, 1)}
+    print(json.dumps(figures))
+    return 0 if answered == probes and worst < 3.0 else 1
+
+
+# ---- 4. generated bad input for every write operation ----------------------------------------
+def invalid_bodies(schema):
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    required = schema.get("required", []) if isinstance(schema, dict) else []
+    yield "not an object", "[]"
+    yield "unknown field", json.dumps({"no_such_field_xyz": 1})
+    yield "duplicate keys", '{"a": 1, "a": 2}'
+    yield "deep nesting", "[" * 200 + "]" * 200
+    yield "huge number", '{"n": 1e400}'
+    yield "beyond 2^53", '{"n": 9007199254740993}'
+    yield "NUL escape", '{"s": "a\\u0000b"}'
+    yield "invalid UTF-8", b'{"s": "\xff\xfe"}'
+    yield "trailing garbage", "{} x"
+    if required:
+        yield "missing required", json.dumps({})
+    for name, p in props.items():
+        if not isinstance(p, dict) or p.get("readOnly"):
+            continue
+        t = p.get("type")
+        t = t[0] if isinstance(t, list) else t
+        wrong = {"string": 12345, "integer": "twelve", "number": "x", "boolean": "yes",
+                 "array": "not-an-array", "object": "not-an-object"}.get(t)
+        if wrong is not None:
+            yield f"wrong type for {name}", json.dumps({name: wrong})
+        if t == "string" and p.get("maxLength"):
+            yield f"over-long {name}", json.dumps({name: "x" * (int(p["maxLength"]) + 1)})
+        if t == "string" and p.get("format") == "date":
+            yield f"impossible date {name}", json.dumps({name: "2023-02-30"})
+        if t in ("integer", "number") and "maximum" in p:
+            yield f"out of range {name}", json.dumps({name: p["maximum"] + 1000})
+        if "enum" in p:
+            yield f"unknown code {name}", json.dumps({name: "ZZ-not-a-code"})
+
+
+def resolve(spec, s):
+    while isinstance(s, dict) and "$ref" in s:
+        node = spec
+        for part in s["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        s = node
+    return s
+
+
+def row_counts(dburl):
+    tables = psql(dburl, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
+                         "WHERE schemaname = 'public' AND tablename NOT IN "
+                         "('audit_log', 'schema_migrations', 'idempotency_keys')").split(",")
+    sql = " UNION ALL ".join("SELECT '%s', count(*) FROM %s" % (t, t) for t in tables if t)
+    return psql(dburl, sql)
+
+
+def badinput(port, dburl):
+    port = int(port)
+    _, _, body = request(port, "GET", "/v1/openapi.json")
+    spec = json.loads(body)
+    before = row_counts(dburl)
+    sent, by_status, bad = 0, {}, []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in ("post", "patch", "put") or "requestBody" not in op:
+                continue
+            content = op["requestBody"]["content"]
+            media = content.get("application/json") or next(iter(content.values()))
+            schema = resolve(spec, media.get("schema", {}))
+            concrete = path
+            while "{" in concrete:
+                a = concrete.index("{")
+                b = concrete.index("}")
+                concrete = concrete[:a] + str(uuid.uuid4()) + concrete[b + 1:]
+            roles = op.get("x-roles") or ["admin"]
+            role = next((r for r in ("admin", "manager", "service") if r in roles), roles[0])
+            token = token_for(role)
+            for label, payload in invalid_bodies(schema):
+                st, hdr, data = request(port, method.upper(), concrete, token, payload)
+                sent += 1
+                by_status[st] = by_status.get(st, 0) + 1
+                ctype = hdr.get("Content-Type", "")
+                if not (400 <= st < 500) or ctype != "application/problem+json":
+                    bad.append(f"{method.upper()} {path} [{label}] -> {st} {ctype}")
+    after = row_counts(dburl)
+    figures = {"scenario": "generated invalid bodies for every write operation",
+               "requests": sent, "by_status": {str(k): v for k, v in sorted(by_status.items())},
+               "not_4xx_problem": bad[:20], "row_counts_unchanged": before == after}
+    print(json.dumps(figures))
+    return 0 if not bad and before == after else 1
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "outage":
+        sys.exit(outage(*args))
+    if cmd == "conns":
+        sys.exit(conns(*args))
+    if cmd == "badinput":
+        sys.exit(badinput(*args))
+    sys.exit(__doc__)
