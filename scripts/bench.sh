@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pgport=$(scripts/pg.sh free-port 56800)
+pgport=$(scripts/pg.sh free-port $((58400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=leaving_care
@@ -52,7 +52,7 @@ psql -X -q -c "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id):
                FROM care_leavers; ALTER TABLE bench_ids ADD PRIMARY KEY (g);
                GRANT SELECT ON bench_ids TO cl_app"
 
-apiport=$(scripts/pg.sh free-port 18800)
+apiport=$(scripts/pg.sh free-port $((19600 + RANDOM % 300)))
 PORT=$apiport $BUILD/api 2>"$STATE/api.log" &
 API_PID=$!
 PIDS+=($API_PID)

@@ -45,7 +45,8 @@ case $cmd in
     echo "$port" | as_pg tee "$dir/port" >/dev/null ;;
   start)
     dir=$2
-    as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ;;
+    as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+      { tail -5 "$dir/server.log" >&2; exit 1; } ;;
   stop)
     dir=$2
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null ;;

@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pgport=$(scripts/pg.sh free-port 56400)
+pgport=$(scripts/pg.sh free-port $((56400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE leaving_care"
@@ -39,7 +39,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export CL_TEST_PGDIR=$PGDIR CL_TEST_BUILD=$ROOT/$BUILD CL_TEST_TMP=$TMP
 
 "$BUILD/api" --migrate-only
-apiport=$(scripts/pg.sh free-port 18300)
+apiport=$(scripts/pg.sh free-port $((18300 + RANDOM % 500)))
 export PORT=$apiport CL_TEST_API_PORT=$apiport
 "$BUILD/api" 2>"$TMP/api.log" &
 PIDS+=($!)

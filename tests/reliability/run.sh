@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 log() { echo "[reliability] $*" >&2; }
 
-pgport=$(scripts/pg.sh free-port 57000)
+pgport=$(scripts/pg.sh free-port $((57400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport"
 scripts/pg.sh start "$PGDIR"
 psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE leaving_care"
@@ -35,7 +35,7 @@ export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CO
 export LOG_LEVEL=info JOB_LEASE_S=3 WORKER_POLL_MS=500
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
 "$BUILD/api" --migrate-only 2>/dev/null
-apiport=$(scripts/pg.sh free-port 19000)
+apiport=$(scripts/pg.sh free-port $((19000 + RANDOM % 500)))
 PORT=$apiport "$BUILD/api" 2>"$TMP/api.log" &
 API_PID=$!
 PIDS+=($API_PID)
