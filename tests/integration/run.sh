@@ -54,6 +54,10 @@ done
 
 rc=0
 "$BUILD/tests/integration_tests" --jobs 2 --filter '!(outage/*)' || rc=$?
+# The contract seen from outside: the docs page in a real browser, /metrics through a real
+# exposition-format parser.
+/usr/bin/python3 tests/contract/metrics_check.py "http://127.0.0.1:$apiport" || rc=1
+/usr/bin/python3 tests/contract/docs_check.py "http://127.0.0.1:$apiport" || rc=1
 if ((rc == 0)); then
   "$BUILD/tests/integration_tests" --jobs 1 --filter 'outage/*' || rc=$?
 fi
