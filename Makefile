@@ -116,7 +116,8 @@ test:
 	  $(TEST_BUILD)/worker $(TEST_BUILD)/token $(TEST_BUILD)/tests/unit_tests \
 	  $(TEST_BUILD)/tests/integration_tests
 	$(MAKE) --no-print-directory lint-spec
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(TEST_BUILD)/tests/unit_tests --jobs 2
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
+	  $(TEST_BUILD)/tests/unit_tests --jobs 2
 	$(MAKE) --no-print-directory fuzz-smoke
 	tests/integration/run.sh $(TEST_BUILD)
 	tests/reliability/run.sh $(TEST_BUILD) --quick

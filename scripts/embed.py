@@ -16,14 +16,16 @@ import sys
 def incbin(symbol, path):
     path = os.path.abspath(path).replace('\\', '\\\\').replace('"', '\\"')
     return (
-        '__asm__(".section .rodata\\n"\n'
+        '__asm__(".pushsection .rodata\\n"\n'
+        '        ".balign 16\\n"\n'
         f'        ".global {symbol}\\n"\n'
+        f'        ".type {symbol}, @object\\n"\n'
         f'        "{symbol}:\\n"\n'
         f'        ".incbin \\"{path}\\"\\n"\n'
         '        ".byte 0\\n"\n'
         f'        ".global {symbol}_end\\n"\n'
         f'        "{symbol}_end:\\n"\n'
-        '        ".previous\\n");\n'
+        '        ".popsection\\n");\n'
         f'extern const char {symbol}[];\n'
         f'extern const char {symbol}_end[];\n'
     )

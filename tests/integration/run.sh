@@ -35,6 +35,7 @@ export CL_TEST_DATABASE_URL=$DATABASE_URL
 export JWT_ALG=HS256 JWT_SECRET=test-only-secret-0123456789abcdef-0123456789
 export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=64
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export CL_TEST_PGDIR=$PGDIR CL_TEST_BUILD=$ROOT/$BUILD CL_TEST_TMP=$TMP
 
