@@ -124,8 +124,8 @@ def outage(port, token, pgdir, seconds, outage_s, dburl):
         t.join()
     found = int(psql(dburl, "SELECT count(*) FROM advisers WHERE email LIKE 'rel-%s-%%'" % run))
     acked = len(set(ledger))
-    ids = ",".join("'%s'" % i for i in ledger) or "NULL"
-    acked_found = int(psql(dburl, "SELECT count(*) FROM advisers WHERE id IN (%s)" % ids))
+    stored = set(psql(dburl, "SELECT id FROM advisers WHERE email LIKE 'rel-%s-%%'" % run).split())
+    acked_found = len(set(ledger) & stored)
     audited = int(psql(dburl, "SELECT count(*) FROM audit_log a JOIN advisers d ON d.id = a.resource_id "
                               "WHERE a.action = 'create' AND d.email LIKE 'rel-%s-%%'" % run))
     figures = {
