@@ -23,6 +23,9 @@ CFLAGS_ALL = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS_ALL = $(if $(SAN),-fsanitize=$(SAN))
 COMMON_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 API_LIBS = -lcivetweb $(shell pkg-config --libs libjwt 2>/dev/null) $(COMMON_LIBS)
+# The Board report's PDF renderer (worker only): cairo + pango.
+PDF_CFLAGS = $(shell pkg-config --cflags pangocairo cairo fontconfig 2>/dev/null)
+PDF_LIBS = $(shell pkg-config --libs pangocairo cairo fontconfig 2>/dev/null)
 
 COMMON_SRC := $(wildcard common/*.c)
 API_SRC := $(filter-out api/main.c api/token_main.c,$(wildcard api/*.c))
@@ -57,7 +60,7 @@ $(BUILD)/obj/api/%.o: api/%.c
 	$(CC) $(CFLAGS_ALL) -Icommon -Iapi -c $< -o $@
 $(BUILD)/obj/worker/%.o: worker/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Icommon -Iworker -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(PDF_CFLAGS) -Icommon -Iworker -c $< -o $@
 
 $(GEN)/migrations.c: $(MIGRATIONS) scripts/embed.py
 	@mkdir -p $(@D)
@@ -91,7 +94,7 @@ $(BUILD)/api: $(BUILD)/obj/api/main.o $(BUILD)/libcl_api.a $(BUILD)/libcl_common
 $(BUILD)/token: $(BUILD)/obj/api/token_main.o $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS)
 $(BUILD)/worker: $(BUILD)/obj/worker/main.o $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(COMMON_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(COMMON_LIBS) $(PDF_LIBS)
 
 # ---- tests ----------------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -103,7 +106,7 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 $(BUILD)/tests/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) $(PDF_LIBS) -lcrypto $(shell pkg-config --libs criterion)
 $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)

@@ -47,6 +47,10 @@ static const struct setting settings[] = {
     {"WORKER_POLL_MS", K_INT, OFF(worker_poll_ms), "1000", 50, 600000, CL_CONFIG_WORKER},
     {"JOB_LEASE_S", K_INT, OFF(job_lease_s), "60", 2, 86400, CL_CONFIG_WORKER},
     {"NIGHTLY_AT", K_STR, OFF(nightly_at), "02:00", 0, 5, CL_CONFIG_WORKER},
+    {"WORKER_QUEUE", K_STR, OFF(worker_queue), "default", 0, 64, CL_CONFIG_WORKER},
+    {"SSDA903_WINDOW_MONTHS_BEFORE", K_INT, OFF(ssda903_window_before), "3", 0, 12,
+     CL_CONFIG_WORKER},
+    {"SSDA903_WINDOW_MONTHS_AFTER", K_INT, OFF(ssda903_window_after), "1", 0, 12, CL_CONFIG_WORKER},
     {"VISIT_RECORDED_DAYS", K_INT, OFF(visit_recorded_days), "5", 0, 60, AW},
     {"IN_TOUCH_DAYS", K_INT, OFF(in_touch_days), "92", 1, 730, AW},
     {"BOARD_TITLE", K_STR, OFF(board_title), "Care leavers performance report", 0, 200,
@@ -56,6 +60,7 @@ static const struct setting settings[] = {
     {"BOARD_DIRECTOR", K_STR, OFF(board_director), "Director of Children's Services", 0, 200,
      CL_CONFIG_WORKER},
     {"LA_NAME", K_STR, OFF(la_name), "Demo County Council", 0, 200, CL_CONFIG_WORKER},
+    {"BOARD_SUPPRESS_BELOW", K_INT, OFF(board_suppress_below), "6", 1, 100, CL_CONFIG_WORKER},
 };
 
 static int
@@ -116,8 +121,9 @@ check_rules(struct cl_config *c, int who, char *err, size_t errlen)
         snprintf(err, errlen, "LA_CODE must be the three-digit DfE local authority code");
         return -1;
     }
-    if ((who & CL_CONFIG_WORKER) && !valid_hhmm(c->nightly_at)) {
-        snprintf(err, errlen, "NIGHTLY_AT must be HH:MM (24-hour local time)");
+    if ((who & CL_CONFIG_WORKER) && !valid_hhmm(c->nightly_at) &&
+        strcmp(c->nightly_at, "off") != 0) {
+        snprintf(err, errlen, "NIGHTLY_AT must be HH:MM (24-hour local time) or off");
         return -1;
     }
     if (!(who & (CL_CONFIG_API | CL_CONFIG_TOOL)))

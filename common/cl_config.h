@@ -26,13 +26,17 @@ struct cl_config {
     int db_timeout_ms;      /* connect and pool wait budget before 503 */
     int worker_poll_ms;     /* worker: poll interval when no notification arrives */
     int job_lease_s;        /* worker: lease length, renewed by a heartbeat */
-    char *nightly_at;       /* worker: HH:MM local time of the nightly return */
+    char *nightly_at;       /* worker: HH:MM local time of the nightly jobs, or "off" */
+    char *worker_queue;     /* worker: the queue it takes jobs from (WORKER_QUEUE) */
+    int ssda903_window_before; /* SSDA903: months before the birthday a contact still counts */
+    int ssda903_window_after;  /* SSDA903: months after the birthday a contact still counts */
     int visit_recorded_days; /* working days within which a visit must be recorded */
     int in_touch_days;      /* successful contact within this many days means in touch */
     char *board_title;
     char *board_lead_member;
     char *board_director;
     char *la_name;
+    int board_suppress_below; /* Board reports: counts 1..this-1 are shown as "<this" */
 };
 
 enum cl_config_who { CL_CONFIG_API = 1, CL_CONFIG_WORKER = 2, CL_CONFIG_TOOL = 4 };

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "cl_jobspec_board.h"
+#include "cl_jobspec_ssda903.h"
 #include "cl_validate.h"
 
 /* "noop": exercises the queue itself (tests, smoke checks). */
@@ -20,6 +22,8 @@ validate_noop(const cJSON *params, cJSON *errors)
 
 const struct cl_jobspec cl_jobspecs[] = {
     {"noop", "admin,service", validate_noop},
+    {"ssda903", "manager,admin,service", cl_jobspec_ssda903_validate},
+    {"board_report", "board,manager,admin,service", cl_jobspec_board_validate},
 };
 
 const int cl_jobspecs_count = (int)(sizeof cl_jobspecs / sizeof cl_jobspecs[0]);

@@ -4,6 +4,7 @@
 #ifndef CL_JOB_H
 #define CL_JOB_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -25,13 +26,16 @@ struct cl_job {
     char lease_token[37];
     int attempt;
     int max_attempts;
-    cJSON *params;        /* owned by the queue */
-    struct cl_conn *db;   /* the worker's connection, outside any transaction */
+    cJSON *params;      /* owned by the queue */
+    struct cl_conn *db; /* the worker's connection, outside any transaction */
     const struct cl_config *cfg;
     struct cl_artifact *artifacts;
     int nartifacts;
-    cJSON *result;        /* optional summary stored on the job row (owned by the queue) */
-    char error[512];      /* set by a failing job: why (no personal data) */
+    cJSON *result;   /* optional summary stored on the job row (owned by the queue) */
+    char error[512]; /* set by a failing job: why (no personal data) */
+    const volatile sig_atomic_t *shutdown; /* set when the worker was told to stop */
+    int lost;    /* set (atomically) once the lease is gone: cancelled or rescued */
+    int stopped; /* the job gave up early on cl_job_should_stop */
 };
 
 typedef int (*cl_job_fn)(struct cl_job *job);
@@ -52,5 +56,12 @@ void cl_job_add_artifact(struct cl_job *job, const char *name, const char *media
 void cl_job_progress(struct cl_job *job, int percent, const char *stage);
 /* Sets job->error with printf formatting and returns CL_EINVAL, for one-line failures. */
 int cl_job_fail(struct cl_job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 when the job should stop at its next safe point: the worker is shutting down (SIGTERM)
+ * or the job no longer holds its lease (cancelled, or rescued by another worker). A job that
+ * stops returns cl_job_stopped(job); the queue then puts it back without using an attempt
+ * (shutdown) or leaves it to whoever holds it now. Jobs that never check simply finish. */
+int cl_job_should_stop(struct cl_job *job);
+/* Marks the job as stopped early; returns a non-zero code for the job function to return. */
+int cl_job_stopped(struct cl_job *job);
 
 #endif

@@ -2,34 +2,52 @@
  * requested (common/cl_jobspec.c), so a job function may rely on them. */
 #include "job.h"
 
+#include <stdio.h>
 #include <string.h>
-
-/* "noop": produces one small artifact; used by tests of the queue itself. Parameters:
- * {"fail": true} fails the attempt, {"sleep_ms": n} takes n milliseconds. */
 #include <time.h>
 
+#include "board_report.h"
+#include "ssda903.h"
+
+/* "noop": exercises the queue itself (tests, smoke checks). It writes two small artifacts,
+ * noop.json and noop.txt, naming the attempt that produced them. Parameters: {"fail": true}
+ * fails every attempt; {"sleep_ms": n} takes n milliseconds first, stopping early (and being
+ * put back) when the worker shuts down or the job is cancelled. */
 static int
 run_noop(struct cl_job *job)
 {
     const cJSON *fail = cJSON_GetObjectItemCaseSensitive(job->params, "fail");
     const cJSON *sleep_ms = cJSON_GetObjectItemCaseSensitive(job->params, "sleep_ms");
-    static const char body[] = "{\"ok\":true}\n";
+    char body[64];
+    int n;
 
     if (cJSON_IsNumber(sleep_ms) && sleep_ms->valuedouble > 0) {
-        long ms = (long)sleep_ms->valuedouble;
-        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        long left = (long)sleep_ms->valuedouble;
 
         cl_job_progress(job, 50, "sleeping");
-        nanosleep(&ts, NULL);
+        while (left > 0) {
+            long ms = left < 50 ? left : 50;
+            struct timespec ts = {0, ms * 1000000L};
+
+            if (cl_job_should_stop(job))
+                return cl_job_stopped(job);
+            nanosleep(&ts, NULL);
+            left -= ms;
+        }
     }
     if (cJSON_IsTrue(fail))
         return cl_job_fail(job, "failed on request (attempt %d)", job->attempt);
-    cl_job_add_artifact(job, "noop.json", "application/json", body, sizeof body - 1);
+    n = snprintf(body, sizeof body, "{\"ok\":true,\"attempt\":%d}\n", job->attempt);
+    cl_job_add_artifact(job, "noop.json", "application/json", body, (size_t)n);
+    n = snprintf(body, sizeof body, "attempt %d\n", job->attempt);
+    cl_job_add_artifact(job, "noop.txt", "text/plain; charset=utf-8", body, (size_t)n);
     return CL_OK;
 }
 
 const struct cl_job_kind cl_job_kinds[] = {
     {"noop", run_noop},
+    {"ssda903", cl_ssda903_run},
+    {"board_report", cl_board_report_run},
 };
 
 const int cl_job_kinds_count = (int)(sizeof cl_job_kinds / sizeof cl_job_kinds[0]);

@@ -1,6 +1,7 @@
 /* The worker process: connects (waiting while the database is down), listens for job_queued,
- * claims and runs jobs one at a time, polls as a fallback, enqueues the nightly jobs, and on
- * SIGTERM or SIGINT finishes the current job and exits. */
+ * claims and runs jobs of its queue (WORKER_QUEUE) one at a time, polls every WORKER_POLL_MS as
+ * a fallback for lost notifications, enqueues the nightly jobs, and on SIGTERM or SIGINT
+ * finishes the current job (or puts it back, if the job stops at a safe point) and exits 0. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,13 +49,25 @@ wait_for_work(struct cl_conn *db, int ms)
         PQfreemem(n);
 }
 
+/* Queue names as jobs.queue allows them. */
+static int
+queue_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 static struct cl_conn *
 connect_listening(const struct cl_config *cfg)
 {
     int delay_ms = 250;
+    char app[80];
 
+    /* The queue in application_name tells operators (and tests) which worker is which. */
+    snprintf(app, sizeof app, "cl-worker:%s", cfg->worker_queue);
     while (!stopping) {
-        struct cl_conn *db = cl_conn_open(cfg->database_url, "cl-worker", cfg->db_timeout_ms);
+        struct cl_conn *db = cl_conn_open(cfg->database_url, app, cfg->db_timeout_ms);
 
         if (db && cl_db_simple(db, "LISTEN job_queued") == CL_OK) {
             cl_log_info(MOD, "connected and listening");
@@ -96,10 +109,18 @@ main(int argc, char **argv)
     host[sizeof host - 1] = '\0';
     snprintf(worker_id, sizeof worker_id, "%s:%d", host, (int)getpid());
 
+    if (!queue_name_ok(cfg->worker_queue)) {
+        fprintf(stderr, "worker: configuration error: WORKER_QUEUE must be 1 to 64 of a-z, 0-9, "
+                        "_ and -\n");
+        cl_config_free(cfg);
+        return 2;
+    }
     memset(&q, 0, sizeof q);
     q.cfg = cfg;
     q.worker_id = worker_id;
     q.conninfo = cfg->database_url;
+    q.queue = cfg->worker_queue;
+    q.stopping = &stopping;
     q.db = connect_listening(cfg);
     while (!stopping && q.db) {
         int ran;
@@ -108,8 +129,8 @@ main(int argc, char **argv)
             ran = -CL_EDB_DOWN;
         else
             ran = cl_queue_run_one(&q);
-        if (ran < 0 && (cl_conn_ensure(q.db) != CL_OK ||
-                        cl_db_simple(q.db, "LISTEN job_queued") != CL_OK)) {
+        if (ran < 0 &&
+            (cl_conn_ensure(q.db) != CL_OK || cl_db_simple(q.db, "LISTEN job_queued") != CL_OK)) {
             cl_conn_close(q.db);
             q.db = connect_listening(cfg);
             continue;

@@ -1,18 +1,24 @@
-/* The jobs the worker enqueues by itself every night (see schedule.c). */
+/* The jobs the worker enqueues by itself every night (see schedule.c).
+ *
+ * "ssda903": the current collection year's draft SSDA903 return with its validation report
+ * and indicator summary. The validation is part of the return's job (one snapshot of the
+ * records for the files and the report that describes them), so one job per night carries
+ * both; its result says valid or has_errors. */
 #include "schedule.h"
 
 #include <stdio.h>
 
-/* A small job that proves the schedule ran; the statutory return is added beside it. */
+/* The collection year containing today: the year ending the next 31 March. */
 static void
-heartbeat_params(const struct tm *today, char *out, size_t outlen)
+ssda903_params(const struct tm *today, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "{\"date\":\"%04d-%02d-%02d\"}", today->tm_year + 1900,
-             today->tm_mon + 1, today->tm_mday);
+    int year = today->tm_year + 1900 + (today->tm_mon >= 3 ? 1 : 0);
+
+    snprintf(out, outlen, "{\"collection_year\":%d,\"format\":\"both\"}", year);
 }
 
 const struct cl_nightly_job cl_nightly[] = {
-    {"noop", "noop", heartbeat_params},
+    {"ssda903", "ssda903", ssda903_params},
 };
 
 const int cl_nightly_count = (int)(sizeof cl_nightly / sizeof cl_nightly[0]);

@@ -4,13 +4,17 @@
 #ifndef CL_QUEUE_H
 #define CL_QUEUE_H
 
+#include <signal.h>
+
 #include "job.h"
 
 struct cl_queue {
-    struct cl_conn *db;       /* claims, progress and completion */
+    struct cl_conn *db; /* claims, progress and completion */
     const struct cl_config *cfg;
-    const char *worker_id;    /* host:pid, recorded as locked_by */
+    const char *worker_id; /* host:pid, recorded as locked_by */
     const char *conninfo;
+    const char *queue;                     /* the queue this worker takes jobs from (jobs.queue) */
+    const volatile sig_atomic_t *stopping; /* set by SIGTERM/SIGINT */
 };
 
 /* Claims and runs at most one job. Returns 1 when a job was run, 0 when none was ready,

@@ -1,6 +1,8 @@
 /* The nightly schedule: once the local time passes NIGHTLY_AT, each worker tries to enqueue
- * today's nightly jobs; the unique (created_by, idempotency_key) index lets exactly one insert
- * per job per day succeed, however many workers run. */
+ * today's nightly jobs (nightly.c) into its own queue; the unique (created_by,
+ * idempotency_key) index lets exactly one insert per job per day and local authority succeed,
+ * however many workers run. NIGHTLY_AT=off leaves the schedule to other workers (e.g. those of
+ * a queue that should not carry the statutory return). */
 #include "queue.h"
 
 #include <stdio.h>
@@ -13,8 +15,8 @@
 #define MOD "schedule"
 
 static struct cl_stmt enqueue = {
-    "INSERT INTO jobs (id, kind, params, created_by, created_role, idempotency_key) "
-    "VALUES (gen_random_uuid(), $1, $2::jsonb, 'scheduler', 'service', $3) "
+    "INSERT INTO jobs (id, kind, params, created_by, created_role, idempotency_key, queue) "
+    "VALUES (gen_random_uuid(), $1, $2::jsonb, 'scheduler', 'service', $3, $4) "
     "ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"};
 
 int
@@ -27,6 +29,8 @@ cl_queue_schedule_nightly(struct cl_queue *q)
 
     static time_t last;
 
+    if (strcmp(q->cfg->nightly_at, "off") == 0)
+        return CL_OK;
     if (last && now - last < 60)
         return CL_OK;
     last = now;
@@ -38,14 +42,16 @@ cl_queue_schedule_nightly(struct cl_queue *q)
     for (int i = 0; i < cl_nightly_count && err == CL_OK; i++) {
         char params[512], key[96];
         PGresult *res = NULL;
-        const char *p[3] = {cl_nightly[i].kind, params, key};
+        const char *p[4] = {cl_nightly[i].kind, params, key, q->queue};
 
         cl_nightly[i].params(&lt, params, sizeof params);
         snprintf(key, sizeof key, "nightly:%s:%s:%s", cl_nightly[i].name, day, q->cfg->la_code);
-        err = cl_db_exec(q->db, &enqueue, 3, p, &res);
+        err = cl_db_exec(q->db, &enqueue, 4, p, &res);
         if (err == CL_OK && strcmp(PQcmdTuples(res), "1") == 0)
             cl_log_info(MOD, "enqueued nightly %s for %s", cl_nightly[i].name, day);
         PQclear(res);
     }
+    if (err != CL_OK)
+        last = 0; /* try again on the next turn of the loop */
     return err;
 }

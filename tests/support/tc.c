@@ -1,6 +1,7 @@
 #include "tc.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,14 @@ tc_api_port(void)
     return p ? (int)strtol(p, NULL, 10) : 8080;
 }
 
+int
+tc_direct_port(void)
+{
+    const char *p = getenv("CL_TEST_DIRECT_PORT");
+
+    return p && *p ? (int)strtol(p, NULL, 10) : tc_api_port();
+}
+
 double
 tc_now_ms(void)
 {
@@ -32,7 +41,7 @@ tc_now_ms(void)
 }
 
 static int
-dial(void)
+dial(int port)
 {
     struct sockaddr_in a;
     struct timeval tv = {30, 0};
@@ -40,7 +49,7 @@ dial(void)
 
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)tc_api_port());
+    a.sin_port = htons((unsigned short)port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
@@ -73,14 +82,14 @@ parse(char *raw, size_t len)
     return r;
 }
 
-struct tc_resp *
-tc_raw(const char *bytes, size_t len)
+static struct tc_resp *
+exchange(int port, const char *bytes, size_t len)
 {
     struct cl_buf in;
     char chunk[65536];
     ssize_t n;
     size_t off = 0;
-    int fd = dial();
+    int fd = dial(port);
 
     if (fd < 0) {
         struct tc_resp *r = calloc(1, sizeof *r);
@@ -110,6 +119,80 @@ tc_raw(const char *bytes, size_t len)
 }
 
 struct tc_resp *
+tc_raw(const char *bytes, size_t len)
+{
+    return exchange(tc_direct_port(), bytes, len);
+}
+
+/* A header's whole value (malloc'd), or NULL; unlike tc_header, not cut at 4 KiB. */
+static char *
+header_dup(const struct tc_resp *r, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = r->head;
+
+    while ((p = strstr(p, "\r\n")) != NULL) {
+        p += 2;
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            const char *v = p + n + 1, *e;
+
+            while (*v == ' ')
+                v++;
+            e = strstr(v, "\r\n");
+            return strndup(v, e ? (size_t)(e - v) : strlen(v));
+        }
+    }
+    return NULL;
+}
+
+/* The contract check: a validating proxy (Prism) between the suite and the api reports what
+ * does not match the OpenAPI document in an sl-violations header. Violations about the
+ * response are bugs (in the api or the spec) and go to CL_TEST_CONTRACT_LOG, one line per
+ * response; violations about the request are what negative tests are for, and are ignored. */
+static void
+record_violations(const char *method, const char *path, const struct tc_resp *r)
+{
+    const char *log = getenv("CL_TEST_CONTRACT_LOG");
+    char *value;
+    cJSON *all, *found, *v;
+    struct cl_buf line;
+
+    if (log == NULL || *log == '\0' || (value = header_dup(r, "sl-violations")) == NULL)
+        return;
+    all = cJSON_Parse(value);
+    found = cJSON_CreateArray();
+    cJSON_ArrayForEach(v, all)
+    {
+        const cJSON *loc = cJSON_GetObjectItemCaseSensitive(v, "location");
+        const cJSON *first = cJSON_GetArrayItem(loc, 0);
+
+        if (cJSON_IsString(first) && strcmp(first->valuestring, "response") == 0)
+            cJSON_AddItemToArray(found, cJSON_Duplicate(v, 1));
+    }
+    if (all == NULL) /* not JSON: keep it whole rather than lose it */
+        cJSON_AddItemToArray(found, cJSON_CreateString(value));
+    if (cJSON_GetArraySize(found) > 0) {
+        char *text = cJSON_PrintUnformatted(found);
+        int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+        cl_buf_init(&line, (size_t)1 << 20);
+        if (fd >= 0 && text &&
+            cl_buf_printf(&line, "%s %s -> %d %s\n", method, path, r->status, text) == 0) {
+            /* one write per line: O_APPEND keeps parallel test processes' lines whole */
+            if (write(fd, line.data, line.len) != (ssize_t)line.len)
+                fprintf(stderr, "contract log: short write\n");
+        }
+        if (fd >= 0)
+            close(fd);
+        cl_buf_free(&line);
+        free(text);
+    }
+    cJSON_Delete(found);
+    cJSON_Delete(all);
+    free(value);
+}
+
+struct tc_resp *
 tc_req(const char *method, const char *path, const char *token, const char *body,
        const char *extra)
 {
@@ -129,8 +212,9 @@ tc_req(const char *method, const char *path, const char *token, const char *body
         abort();
     if (cl_buf_adds(&req, "\r\n") != 0 || (body && cl_buf_adds(&req, body) != 0))
         abort();
-    r = tc_raw(req.data, req.len);
+    r = exchange(tc_api_port(), req.data, req.len);
     cl_buf_free(&req);
+    record_violations(method, path, r);
     return r;
 }
 

@@ -23,7 +23,8 @@ struct tc_resp *tc_req(const char *method, const char *path, const char *token, 
 #define tc_get(path, token) tc_req("GET", (path), (token), NULL, NULL)
 #define tc_post(path, token, body) tc_req("POST", (path), (token), (body), NULL)
 #define tc_patch(path, token, body) tc_req("PATCH", (path), (token), (body), NULL)
-/* Sends bytes exactly as given (for framing tests). */
+/* Sends bytes exactly as given (for framing tests), always straight to the api
+ * (CL_TEST_DIRECT_PORT), never through the contract-checking proxy. */
 struct tc_resp *tc_raw(const char *bytes, size_t len);
 void tc_free(struct tc_resp *r);
 /* A response header's value (copied into a static per-thread buffer), or NULL. */
@@ -46,6 +47,9 @@ int tc_sql(const char *sql);
 
 /* Milliseconds since an arbitrary point. */
 double tc_now_ms(void);
+/* The port requests go to (CL_TEST_API_PORT: the validating proxy during make test), and the
+ * api's own port (CL_TEST_DIRECT_PORT, else the same). */
 int tc_api_port(void);
+int tc_direct_port(void);
 
 #endif

@@ -1,0 +1,95 @@
+/* /v1/care-leavers/{care_leaver_id}/accommodation: thin handlers over the accommodation_* SQL
+ * functions (schema/migrations/0020), which check scope, the DfE code rules and write the
+ * audit rows. Overlapping episodes are refused by an exclusion constraint (409). */
+#include "accommodation.h"
+
+#include <stdio.h>
+
+#include "conflict.h"
+#include "resource.h"
+
+static const struct cl_field fields[] = {
+    {"id", CL_F_UUID, CL_F_READONLY},
+    {"care_leaver_id", CL_F_UUID, CL_F_READONLY},
+    {"code", CL_F_STRING, CL_F_REQUIRED, 1, 1},
+    {"suitable", CL_F_BOOL, CL_F_REQUIRED},
+    {"ssda903_accom", CL_F_STRING, CL_F_READONLY},
+    {"unsuitable_reason", CL_F_STRING, CL_F_NULLABLE, 1, 500},
+    {"staying_put", CL_F_BOOL},
+    {"provider_id", CL_F_UUID, CL_F_NULLABLE},
+    {"district", CL_F_STRING, CL_F_NULLABLE, 1, 100},
+    {"started_on", CL_F_DATE, CL_F_REQUIRED},
+    {"ended_on", CL_F_DATE, CL_F_NULLABLE},
+    {"reason", CL_F_STRING, CL_F_NULLABLE, 1, 500},
+    {"current", CL_F_BOOL, CL_F_READONLY},
+    {"version", CL_F_INT, CL_F_READONLY},
+    {"created_at", CL_F_STRING, CL_F_READONLY},
+    {"updated_at", CL_F_STRING, CL_F_READONLY},
+    {NULL},
+};
+
+static struct cl_stmt create = {"SELECT * FROM accommodation_create($1::uuid, $2::jsonb)"};
+static struct cl_stmt patch = {
+    "SELECT * FROM accommodation_patch($1::uuid, $2::uuid, $3::jsonb, $4)"};
+static struct cl_stmt get = {"SELECT * FROM accommodation_get($1::uuid, $2::uuid)"};
+static struct cl_stmt list = {
+    "SELECT * FROM accommodation_list($1::uuid, $2::date, $3, $4, $5::int)"};
+
+#define OVERLAP "the period overlaps another accommodation episode of this care leaver"
+
+int
+cl_h_accommodation_create(struct cl_req *req, struct cl_resp *resp)
+{
+    char loc[128];
+    int err = cl_api_validate(req, resp, fields, CL_V_CREATE);
+
+    snprintf(loc, sizeof loc, "/v1/care-leavers/%s/accommodation", req->params[0]);
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &create, 2, (const char *[]){req->params[0], req->body_raw},
+                         201, loc);
+    cl_api_conflict_detail(req, resp, err, OVERLAP);
+    return err;
+}
+
+int
+cl_h_accommodation_get(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_row(req, resp, &get, 2, req->params, 200, NULL);
+}
+
+int
+cl_h_accommodation_patch(struct cl_req *req, struct cl_resp *resp)
+{
+    const char *version;
+    char buf[16];
+    int err = cl_req_if_match(req, resp, &version, buf);
+
+    if (err == CL_OK)
+        err = cl_api_validate(req, resp, fields, CL_V_PATCH);
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &patch, 4,
+                         (const char *[]){req->params[0], req->params[1], req->body_raw, version},
+                         200, NULL);
+    cl_api_conflict_detail(req, resp, err, OVERLAP);
+    return err;
+}
+
+int
+cl_h_accommodation_list(struct cl_req *req, struct cl_resp *resp)
+{
+    char on[16];
+    struct cl_page page;
+    const char *p[5];
+    int err = cl_page_parse(req, resp, 2, &page);
+
+    if (err != CL_OK)
+        return err;
+    p[0] = req->params[0];
+    p[1] = cl_api_filter(req, resp, "on", 'd', NULL, on, sizeof on);
+    if (resp->errors)
+        return CL_EBADREQ;
+    p[2] = cl_page_key(&page, 0);
+    p[3] = cl_page_key(&page, 1);
+    p[4] = page.limit_plus_one;
+    return cl_api_list(req, resp, &page, &list, 5, p);
+}

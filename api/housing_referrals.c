@@ -1,0 +1,116 @@
+/* /v1/housing-referrals: thin handlers over the housing_referral_* SQL functions
+ * (schema/migrations/0032). Scope (an adviser's caseload, a partner's own referrals) and the
+ * partner's narrow view of the young person are decided in SQL. */
+#include "housing.h"
+
+#include "resource.h"
+
+static const char *const types[] = {"register", "homeless_application", "nomination",
+                                    "supported_housing", NULL};
+static const char *const outcomes[] = {"accepted", "offered", "declined", "more_information",
+                                       "withdrawn", NULL};
+
+static const struct cl_field create_fields[] = {
+    {"id", CL_F_UUID, CL_F_READONLY},
+    {"care_leaver_id", CL_F_UUID, CL_F_REQUIRED},
+    {"care_leaver", CL_F_OBJECT, CL_F_READONLY},
+    {"partner_id", CL_F_UUID, CL_F_REQUIRED},
+    {"partner_name", CL_F_STRING, CL_F_READONLY},
+    {"protocol_id", CL_F_UUID},
+    {"referral_type", CL_F_ENUM, 0, 0, 0, types},
+    {"referred_on", CL_F_DATE, CL_F_NOFUTURE},
+    {"needed_by", CL_F_DATE, CL_F_NULLABLE},
+    {"response_due_on", CL_F_DATE, CL_F_READONLY},
+    {"responded_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
+    {"outcome", CL_F_ENUM, CL_F_NULLABLE, 0, 0, outcomes},
+    {"tenancy_started_on", CL_F_DATE, CL_F_NULLABLE},
+    {"version", CL_F_INT, CL_F_READONLY},
+    {"created_at", CL_F_STRING, CL_F_READONLY},
+    {"updated_at", CL_F_STRING, CL_F_READONLY},
+    {NULL},
+};
+
+/* Who, to whom, under which protocol and since when are fixed once the referral is made. */
+static const struct cl_field patch_fields[] = {
+    {"id", CL_F_UUID, CL_F_READONLY},
+    {"care_leaver_id", CL_F_UUID, CL_F_READONLY},
+    {"care_leaver", CL_F_OBJECT, CL_F_READONLY},
+    {"partner_id", CL_F_UUID, CL_F_READONLY},
+    {"partner_name", CL_F_STRING, CL_F_READONLY},
+    {"protocol_id", CL_F_UUID, CL_F_READONLY},
+    {"referral_type", CL_F_ENUM, CL_F_READONLY},
+    {"referred_on", CL_F_DATE, CL_F_READONLY},
+    {"needed_by", CL_F_DATE, CL_F_NULLABLE},
+    {"response_due_on", CL_F_DATE, CL_F_READONLY},
+    {"responded_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
+    {"outcome", CL_F_ENUM, CL_F_NULLABLE, 0, 0, outcomes},
+    {"tenancy_started_on", CL_F_DATE, CL_F_NULLABLE},
+    {"version", CL_F_INT, CL_F_READONLY},
+    {"created_at", CL_F_STRING, CL_F_READONLY},
+    {"updated_at", CL_F_STRING, CL_F_READONLY},
+    {NULL},
+};
+
+static struct cl_stmt create = {"SELECT * FROM housing_referral_create($1::jsonb)"};
+static struct cl_stmt patch = {"SELECT * FROM housing_referral_patch($1::uuid, $2::jsonb, $3)"};
+static struct cl_stmt get = {"SELECT * FROM housing_referral_get($1::uuid)"};
+static struct cl_stmt list = {
+    "SELECT * FROM housing_referral_list($1::uuid, $2::uuid, $3::uuid, $4::text, $5::boolean, "
+    "$6::date, $7::date, $8::date, $9::uuid, $10::int)"};
+
+int
+cl_h_housing_referrals_create(struct cl_req *req, struct cl_resp *resp)
+{
+    int err = cl_api_validate(req, resp, create_fields, CL_V_CREATE);
+
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
+                         "/v1/housing-referrals");
+    return err;
+}
+
+int
+cl_h_housing_referrals_get(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_row(req, resp, &get, 1, req->params, 200, NULL);
+}
+
+int
+cl_h_housing_referrals_patch(struct cl_req *req, struct cl_resp *resp)
+{
+    const char *version;
+    char buf[16];
+    int err = cl_req_if_match(req, resp, &version, buf);
+
+    if (err == CL_OK)
+        err = cl_api_validate(req, resp, patch_fields, CL_V_PATCH);
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &patch, 3,
+                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
+    return err;
+}
+
+int
+cl_h_housing_referrals_list(struct cl_req *req, struct cl_resp *resp)
+{
+    char partner[40], care_leaver[40], protocol[40], outcome[24], pending[8], from[16], to[16];
+    struct cl_page page;
+    const char *p[10];
+    int err = cl_page_parse(req, resp, 2, &page);
+
+    if (err != CL_OK)
+        return err;
+    p[0] = cl_api_filter(req, resp, "partner_id", 'u', NULL, partner, sizeof partner);
+    p[1] = cl_api_filter(req, resp, "care_leaver_id", 'u', NULL, care_leaver, sizeof care_leaver);
+    p[2] = cl_api_filter(req, resp, "protocol_id", 'u', NULL, protocol, sizeof protocol);
+    p[3] = cl_api_filter(req, resp, "outcome", 's', outcomes, outcome, sizeof outcome);
+    p[4] = cl_api_filter(req, resp, "pending", 'b', NULL, pending, sizeof pending);
+    p[5] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
+    p[6] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
+    if (resp->errors)
+        return CL_EBADREQ;
+    p[7] = cl_page_key(&page, 0);
+    p[8] = cl_page_key(&page, 1);
+    p[9] = page.limit_plus_one;
+    return cl_api_list(req, resp, &page, &list, 10, p);
+}

@@ -1,0 +1,356 @@
+/* /v1/jobs and /v1/artifacts: thin handlers over the job_* SQL functions
+ * (schema/migrations/0040_job_queue.sql).
+ *
+ * Access is data-driven: common/cl_jobspec.c says which roles may request each job kind, and
+ * the same list decides what a caller sees. A caller lists, reads, cancels and downloads only
+ * jobs of kinds its role may request; any other job is 404, as if it did not exist. Asking
+ * for a kind the role may not request is 403.
+ *
+ * Idempotency: POST /v1/jobs honours Idempotency-Key through the generic mechanism in
+ * http.c (the same key and body within 24 h replays the first 202 and creates nothing; the
+ * same key with another body is 422; two concurrent requests with one key create one job and
+ * the other gets 409). jobs.idempotency_key is left to the scheduler's once-a-day keys, so an
+ * api key expires after 24 h like every other POST. */
+#include "jobs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_jobspec.h"
+#include "cl_json.h"
+#include "page.h"
+#include "resource.h"
+
+static const struct cl_field create_fields[] = {
+    {"kind", CL_F_STRING, CL_F_REQUIRED, 1, 32},
+    {"params", CL_F_OBJECT},
+    {"max_attempts", CL_F_INT, 0, 1, 10},
+    {NULL},
+};
+
+static struct cl_stmt create = {"SELECT * FROM job_request($1, $2::jsonb, $3::int)"};
+static struct cl_stmt get = {"SELECT job_json(j), j.version, j.id FROM jobs j "
+                             "WHERE j.id = $1::uuid AND j.kind = ANY ($2::text[])"};
+static struct cl_stmt cancel = {"SELECT * FROM job_cancel($1::uuid, $2::text[])"};
+static struct cl_stmt list = {
+    "SELECT job_json(j), "
+    "  to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), j.id::text "
+    "FROM jobs j WHERE j.kind = ANY ($1::text[]) "
+    "AND ($2::text IS NULL OR j.kind = $2) "
+    "AND ($3::text IS NULL OR j.status = $3) "
+    "AND ($4::text IS NULL OR j.created_by = $4) "
+    "AND ($5::date IS NULL OR j.created_at >= ($5::date)::timestamp AT TIME ZONE 'UTC') "
+    "AND ($6::date IS NULL OR j.created_at < ($6::date + 1)::timestamp AT TIME ZONE 'UTC') "
+    "AND ($7::text IS NULL OR (j.created_at, j.id) < "
+    "     ($7::timestamp AT TIME ZONE 'UTC', $8::uuid)) "
+    "ORDER BY j.created_at DESC, j.id DESC LIMIT $9::int"};
+static struct cl_stmt job_visible = {
+    "SELECT 1 FROM jobs j WHERE j.id = $1::uuid AND j.kind = ANY ($2::text[])"};
+static struct cl_stmt artifacts = {
+    "SELECT artifact_json(a), a.name, a.id::text FROM artifacts a "
+    "WHERE a.job_id = $1::uuid AND ($2::text IS NULL OR (a.name, a.id) > ($2, $3::uuid)) "
+    "ORDER BY a.name, a.id LIMIT $4::int"};
+static struct cl_stmt artifact_meta = {
+    "SELECT a.name, a.media_type, a.sha256 FROM artifacts a JOIN jobs j ON j.id = a.job_id "
+    "WHERE a.id = $1::uuid AND j.kind = ANY ($2::text[])"};
+static struct cl_stmt artifact_bytes = {
+    "SELECT bytes FROM artifact_download($1::uuid, $2::text[])"};
+
+/* The kinds role may request, as a PostgreSQL array literal ("{}" when none). Kind names are
+ * [a-z0-9_] (cl_jobspec.c), so they need no quoting. */
+static void
+kinds_for(const char *role, char *out, size_t outlen)
+{
+    size_t used = 0;
+    int n = 0;
+
+    out[used++] = '{';
+    for (int i = 0; i < cl_jobspecs_count; i++) {
+        const struct cl_jobspec *s = &cl_jobspecs[i];
+        size_t len = strlen(s->kind);
+
+        if (!cl_jobspec_allows(s, role) || used + len + 3 > outlen)
+            continue;
+        if (n++)
+            out[used++] = ',';
+        memcpy(out + used, s->kind, len);
+        used += len;
+    }
+    out[used++] = '}';
+    out[used] = '\0';
+}
+
+/* Copies the kind's params problems into resp as "params.<field>". */
+static void
+add_param_errors(struct cl_resp *resp, const cJSON *errors)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, errors)
+    {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+        char field[160];
+
+        if (cJSON_IsString(f) && f->valuestring[0])
+            snprintf(field, sizeof field, "params.%s", f->valuestring);
+        else
+            snprintf(field, sizeof field, "params");
+        cl_resp_field_error(resp, field, cJSON_IsString(m) ? m->valuestring : "is not valid");
+    }
+}
+
+int
+cl_h_jobs_create(struct cl_req *req, struct cl_resp *resp)
+{
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(req->body, "kind");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(req->body, "params");
+    const cJSON *max = cJSON_GetObjectItemCaseSensitive(req->body, "max_attempts");
+    const struct cl_jobspec *spec = NULL;
+    char *params_text = NULL, max_text[16];
+    const char *p[3];
+    int err;
+
+    if (resp->errors == NULL)
+        resp->errors = cJSON_CreateArray();
+    cl_validate(req->body, create_fields, CL_V_CREATE, resp->errors);
+    if (cJSON_IsString(kind) && strlen(kind->valuestring) <= 32) {
+        spec = cl_jobspec_find(kind->valuestring);
+        if (spec == NULL) {
+            cl_resp_field_error(resp, "kind", "is not a job kind");
+        } else if (!cl_jobspec_allows(spec, req->role_name)) {
+            cl_resp_detail(resp, "your role may not request %s jobs", spec->kind);
+            return CL_EFORBIDDEN;
+        }
+    }
+    if (spec && (params == NULL || cJSON_IsObject(params))) {
+        cJSON *problems = cJSON_CreateArray(), *empty = NULL;
+
+        if (params == NULL)
+            params = empty = cJSON_CreateObject();
+        spec->validate(params, problems);
+        add_param_errors(resp, problems);
+        cJSON_Delete(problems);
+        cJSON_Delete(empty);
+    }
+    if (cJSON_GetArraySize(resp->errors) > 0 || spec == NULL) {
+        cl_resp_detail(resp, "the request has invalid fields");
+        return CL_EINVAL;
+    }
+    params_text = params ? cl_json_print(params) : NULL;
+    p[0] = spec->kind;
+    p[1] = params_text ? params_text : "{}";
+    p[2] = NULL;
+    if (cJSON_IsNumber(max)) {
+        snprintf(max_text, sizeof max_text, "%d", max->valueint);
+        p[2] = max_text;
+    }
+    err = cl_api_row(req, resp, &create, 3, p, 202, "/v1/jobs");
+    free(params_text);
+    return err;
+}
+
+int
+cl_h_jobs_get(struct cl_req *req, struct cl_resp *resp)
+{
+    char kinds[512];
+
+    kinds_for(req->role_name, kinds, sizeof kinds);
+    return cl_api_row(req, resp, &get, 2, (const char *[]){req->params[0], kinds}, 200, NULL);
+}
+
+int
+cl_h_jobs_cancel(struct cl_req *req, struct cl_resp *resp)
+{
+    char kinds[512];
+
+    kinds_for(req->role_name, kinds, sizeof kinds);
+    return cl_api_row(req, resp, &cancel, 2, (const char *[]){req->params[0], kinds}, 200, NULL);
+}
+
+int
+cl_h_jobs_list(struct cl_req *req, struct cl_resp *resp)
+{
+    static const char *const statuses[] = {"queued", "running",   "succeeded",
+                                           "failed", "cancelled", NULL};
+    char kinds[512], kind[33], status[16], created_by[128], from[16], to[16];
+    struct cl_page page;
+    const char *p[9];
+    int err = cl_page_parse(req, resp, 2, &page);
+
+    if (err != CL_OK)
+        return err;
+    kinds_for(req->role_name, kinds, sizeof kinds);
+    p[0] = kinds;
+    p[1] = cl_api_filter(req, resp, "kind", 's', NULL, kind, sizeof kind);
+    p[2] = cl_api_filter(req, resp, "status", 's', statuses, status, sizeof status);
+    p[3] = cl_api_filter(req, resp, "created_by", 's', NULL, created_by, sizeof created_by);
+    p[4] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
+    p[5] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
+    if (resp->errors)
+        return CL_EBADREQ;
+    p[6] = cl_page_key(&page, 0);
+    p[7] = cl_page_key(&page, 1);
+    p[8] = page.limit_plus_one;
+    return cl_api_list(req, resp, &page, &list, 9, p);
+}
+
+int
+cl_h_jobs_artifacts(struct cl_req *req, struct cl_resp *resp)
+{
+    char kinds[512];
+    struct cl_page page;
+    PGresult *res = NULL;
+    const char *p[4];
+    int err = cl_page_parse(req, resp, 2, &page);
+
+    if (err != CL_OK)
+        return err;
+    kinds_for(req->role_name, kinds, sizeof kinds);
+    err = cl_req_begin(req);
+    if (err == CL_OK)
+        err = cl_db_one(req->db, &job_visible, 2, (const char *[]){req->params[0], kinds}, &res);
+    PQclear(res);
+    res = NULL;
+    if (err == CL_ENOTFOUND)
+        cl_resp_detail(resp, "no such job");
+    p[0] = req->params[0];
+    p[1] = cl_page_key(&page, 0);
+    p[2] = cl_page_key(&page, 1);
+    p[3] = page.limit_plus_one;
+    if (err == CL_OK)
+        err = cl_db_exec(req->db, &artifacts, 4, p, &res);
+    if (err == CL_OK)
+        err = cl_page_render(req, resp, &page, res);
+    if (err == CL_OK)
+        err = cl_req_commit(req, resp);
+    if (err == CL_EINVAL) {
+        cl_resp_detail(resp, "the cursor is not one this list issued");
+        err = CL_EBADREQ;
+    }
+    if (err != CL_OK && req->db)
+        cl_db_rollback(req->db);
+    PQclear(res);
+    return err;
+}
+
+/* The media types the worker writes, as static strings; anything else is sent as opaque
+ * bytes, so a stored value is never reflected into a header unchecked. */
+static const char *
+known_media_type(const char *mt)
+{
+    static const char *const known[] = {
+        "text/csv; charset=utf-8",
+        "text/csv",
+        "application/xml",
+        "application/json",
+        "text/plain; charset=utf-8",
+        "text/plain",
+        "text/html; charset=utf-8",
+        "text/html",
+        "application/pdf",
+        "image/png",
+        "image/svg+xml",
+        "application/zip",
+        NULL,
+    };
+
+    for (const char *const *k = known; *k; k++)
+        if (strcmp(*k, mt) == 0)
+            return *k;
+    return "application/octet-stream";
+}
+
+/* A file name safe inside a quoted Content-Disposition parameter. */
+static void
+safe_filename(const char *name, char *out, size_t outlen)
+{
+    size_t i;
+
+    for (i = 0; name[i] && i + 1 < outlen; i++) {
+        char c = name[i];
+
+        out[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                         c == '.' || c == '-' || c == '_'
+                     ? c
+                     : '_';
+    }
+    out[i] = '\0';
+    if (i == 0)
+        snprintf(out, outlen, "artifact");
+}
+
+/* 1 when If-None-Match (a list of entity tags, or *) names the tag; weak comparison. */
+static int
+none_match(const char *h, const char *tag)
+{
+    size_t n = strlen(tag);
+
+    while (h && *h) {
+        size_t len;
+
+        while (*h == ' ' || *h == ',')
+            h++;
+        if (*h == '*')
+            return 1;
+        if (strncmp(h, "W/", 2) == 0)
+            h += 2;
+        len = strcspn(h, ",");
+        while (len && h[len - 1] == ' ')
+            len--;
+        if (len == n + 2 && h[0] == '"' && h[len - 1] == '"' && strncmp(h + 1, tag, n) == 0)
+            return 1;
+        h += strcspn(h, ",");
+    }
+    return 0;
+}
+
+int
+cl_h_artifacts_get(struct cl_req *req, struct cl_resp *resp)
+{
+    char kinds[512], filename[128];
+    const char *p[2];
+    PGresult *meta = NULL, *res = NULL;
+    int err;
+
+    kinds_for(req->role_name, kinds, sizeof kinds);
+    p[0] = req->params[0];
+    p[1] = kinds;
+    err = cl_req_begin(req);
+    if (err == CL_OK)
+        err = cl_db_one(req->db, &artifact_meta, 2, p, &meta);
+    if (err == CL_ENOTFOUND)
+        cl_resp_detail(resp, "no such artifact");
+    if (err != CL_OK)
+        goto done;
+    if (none_match(cl_req_header(req, "If-None-Match"), PQgetvalue(meta, 0, 2))) {
+        err = cl_req_commit(req, resp);
+        if (err == CL_OK) {
+            cl_resp_bytes(resp, 304, NULL, "", 0);
+            cl_resp_header(resp, "ETag", "\"%s\"", PQgetvalue(meta, 0, 2));
+        }
+        goto done;
+    }
+    /* Binary results: the bytes travel as they are, with no hex encoding either way. */
+    err = cl_db_exec_ex(req->db, &artifact_bytes, 2, p, NULL, NULL, 1, &res);
+    if (err == CL_OK && PQntuples(res) != 1) {
+        cl_resp_detail(resp, "no such artifact");
+        err = CL_ENOTFOUND;
+    }
+    if (err == CL_OK)
+        err = cl_req_commit(req, resp);
+    if (err == CL_OK) {
+        safe_filename(PQgetvalue(meta, 0, 0), filename, sizeof filename);
+        cl_resp_bytes(resp, 200, known_media_type(PQgetvalue(meta, 0, 1)), PQgetvalue(res, 0, 0),
+                      (size_t)PQgetlength(res, 0, 0));
+        cl_resp_header(resp, "Content-Disposition", "attachment; filename=\"%s\"", filename);
+        cl_resp_header(resp, "ETag", "\"%s\"", PQgetvalue(meta, 0, 2));
+    }
+done:
+    if (err != CL_OK && req->db)
+        cl_db_rollback(req->db);
+    PQclear(meta);
+    PQclear(res);
+    return err;
+}

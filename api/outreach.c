@@ -1,0 +1,124 @@
+/* /v1/outreach-contacts: thin handlers over the outreach_contact_* SQL functions
+ * (schema/migrations/0014). A PATCH records the response; who was contacted, when and how
+ * is fixed once sent. */
+#include "outreach.h"
+
+#include <string.h>
+
+#include "casework.h"
+#include "resource.h"
+
+static const char *const channels[] = {"letter", "text", "email", "phone", NULL};
+static const char *const responses[] = {"none", "wants_service", "declined", "not_at_address",
+                                        NULL};
+
+#define COMMON_READONLY                                                                            \
+    {"id", CL_F_UUID, CL_F_READONLY}, {"age_when_sent", CL_F_INT, CL_F_READONLY},                  \
+        {"created_by", CL_F_STRING, CL_F_READONLY}, {"version", CL_F_INT, CL_F_READONLY},          \
+        {"created_at", CL_F_STRING, CL_F_READONLY},                                                \
+    {                                                                                              \
+        "updated_at", CL_F_STRING, CL_F_READONLY                                                   \
+    }
+
+static const struct cl_field create_fields[] = {
+    COMMON_READONLY,
+    {"care_leaver_id", CL_F_UUID, CL_F_REQUIRED},
+    {"sent_on", CL_F_DATE, CL_F_REQUIRED | CL_F_NOFUTURE},
+    {"channel", CL_F_ENUM, CL_F_REQUIRED, 0, 0, channels},
+    {"response", CL_F_ENUM, 0, 0, 0, responses},
+    {"responded_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
+    {"notes", CL_F_STRING, 0, 0, 20000},
+    {NULL},
+};
+
+static const struct cl_field patch_fields[] = {
+    COMMON_READONLY,
+    {"care_leaver_id", CL_F_UUID, CL_F_READONLY},
+    {"sent_on", CL_F_DATE, CL_F_READONLY},
+    {"channel", CL_F_ENUM, CL_F_READONLY, 0, 0, channels},
+    {"response", CL_F_ENUM, 0, 0, 0, responses},
+    {"responded_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
+    {"notes", CL_F_STRING, 0, 0, 20000},
+    {NULL},
+};
+
+static struct cl_stmt create = {"SELECT * FROM outreach_contact_create($1::jsonb)"};
+static struct cl_stmt get = {"SELECT * FROM outreach_contact_read($1::uuid)"};
+static struct cl_stmt patch = {"SELECT * FROM outreach_contact_patch($1::uuid, $2::jsonb, $3)"};
+static struct cl_stmt list = {
+    "SELECT * FROM outreach_contact_list($1::uuid, $2, $3, $4::date, $5::date, $6::date, "
+    "$7::uuid, $8::int)"};
+static struct cl_stmt summary = {"SELECT * FROM outreach_contact_summary($1::date, $2::date)"};
+
+int
+cl_h_outreach_create(struct cl_req *req, struct cl_resp *resp)
+{
+    int err = cl_api_validate(req, resp, create_fields, CL_V_CREATE);
+
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
+                         "/v1/outreach-contacts");
+    return cl_casework_sql_error(req, resp, err, NULL);
+}
+
+int
+cl_h_outreach_get(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_row(req, resp, &get, 1, req->params, 200, NULL);
+}
+
+int
+cl_h_outreach_patch(struct cl_req *req, struct cl_resp *resp)
+{
+    const char *version;
+    char buf[16];
+    int err = cl_req_if_match(req, resp, &version, buf);
+
+    if (err == CL_OK)
+        err = cl_api_validate(req, resp, patch_fields, CL_V_PATCH);
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &patch, 3,
+                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
+    return cl_casework_sql_error(req, resp, err, NULL);
+}
+
+int
+cl_h_outreach_list(struct cl_req *req, struct cl_resp *resp)
+{
+    char care_leaver[40], response[20], channel[10], from[11], to[11];
+    struct cl_page page;
+    const char *p[8];
+    int err = cl_page_parse(req, resp, 2, &page);
+
+    if (err != CL_OK)
+        return err;
+    p[0] = cl_api_filter(req, resp, "care_leaver_id", 'u', NULL, care_leaver, sizeof care_leaver);
+    p[1] = cl_api_filter(req, resp, "response", 's', responses, response, sizeof response);
+    p[2] = cl_api_filter(req, resp, "channel", 's', channels, channel, sizeof channel);
+    p[3] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
+    p[4] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
+    if (resp->errors)
+        return CL_EBADREQ;
+    p[5] = cl_page_key(&page, 0);
+    p[6] = cl_page_key(&page, 1);
+    p[7] = page.limit_plus_one;
+    return cl_api_list(req, resp, &page, &list, 8, p);
+}
+
+int
+cl_h_outreach_summary(struct cl_req *req, struct cl_resp *resp)
+{
+    char from[11], to[11];
+    const char *p[2];
+
+    p[0] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
+    p[1] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
+    if (resp->errors)
+        return CL_EBADREQ;
+    if (p[0] && p[1] && strcmp(p[0], p[1]) > 0) {
+        cl_resp_field_error(resp, "to", "must not be before from");
+        cl_resp_detail(resp, "invalid query parameter");
+        return CL_EBADREQ;
+    }
+    return cl_api_row(req, resp, &summary, 2, p, 200, NULL);
+}

@@ -1,0 +1,101 @@
+/* Request-time validation of board_report parameters (see cl_jobspec_board.h). */
+#include "cl_jobspec_board.h"
+
+#include <string.h>
+
+#include "cl_validate.h"
+
+static const char *const board_formats[] = {"json", "csv", "html", "pdf", NULL};
+
+/* 1 when the array holds the same string twice. */
+static int
+has_repeats(const cJSON *arr)
+{
+    for (const cJSON *a = arr->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (cJSON_IsString(a) && cJSON_IsString(b) &&
+                strcmp(a->valuestring, b->valuestring) == 0)
+                return 1;
+    return 0;
+}
+
+static int
+is_format(const char *s)
+{
+    for (const char *const *f = board_formats; *f; f++)
+        if (strcmp(*f, s) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when errors already holds a problem for field. */
+static int
+has_error(const cJSON *errors, const char *field)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, errors)
+    {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
+
+        if (cJSON_IsString(f) && strcmp(f->valuestring, field) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The checks cl_validate cannot express: array contents and the order of the two dates. Each
+ * runs only when cl_validate found nothing wrong with the fields it looks at, so a field is
+ * reported once. */
+static void
+check_arrays_and_dates(const cJSON *params, cJSON *errors)
+{
+    const cJSON *as_at = cJSON_GetObjectItemCaseSensitive(params, "as_at");
+    const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(params, "compare_to");
+    const cJSON *districts = cJSON_GetObjectItemCaseSensitive(params, "districts");
+    const cJSON *formats = cJSON_GetObjectItemCaseSensitive(params, "formats");
+
+    if (cJSON_IsArray(districts) && !has_error(errors, "districts")) {
+        int n = cJSON_GetArraySize(districts);
+
+        if (n == 0)
+            cl_validate_add(errors, "districts",
+                            "must name at least one district (omit it for every district)");
+        else if (n > CL_BOARD_MAX_DISTRICTS)
+            cl_validate_add(errors, "districts", "must name at most 50 districts");
+        else if (has_repeats(districts))
+            cl_validate_add(errors, "districts", "must not name a district twice");
+    }
+    if (cJSON_IsArray(formats) && !has_error(errors, "formats")) {
+        int bad = 0;
+
+        for (const cJSON *f = formats->child; f; f = f->next)
+            bad |= !cJSON_IsString(f) || !is_format(f->valuestring);
+        if (bad)
+            cl_validate_add(errors, "formats", "must hold only json, csv, html or pdf");
+        else if (cJSON_GetArraySize(formats) == 0)
+            cl_validate_add(errors, "formats", "must name at least one format");
+        else if (has_repeats(formats))
+            cl_validate_add(errors, "formats", "must not name a format twice");
+    }
+    if (!has_error(errors, "as_at") && !has_error(errors, "compare_to") && cJSON_IsString(as_at) &&
+        cJSON_IsString(cmp) && strcmp(cmp->valuestring, as_at->valuestring) >= 0)
+        cl_validate_add(errors, "compare_to", "must be before as_at");
+}
+
+void
+cl_jobspec_board_validate(const cJSON *params, cJSON *errors)
+{
+    static const struct cl_field fields[] = {
+        {"as_at", CL_F_DATE, CL_F_REQUIRED | CL_F_NOFUTURE},
+        {"compare_to", CL_F_DATE, CL_F_NOFUTURE},
+        {"board_date", CL_F_DATE},
+        {"districts", CL_F_STRINGS, 0, 1, 100},
+        {"formats", CL_F_STRINGS, 0, 1, 200},
+        {NULL},
+    };
+
+    cl_validate(params, fields, CL_V_CREATE, errors);
+    if (cJSON_IsObject(params))
+        check_arrays_and_dates(params, errors);
+}

@@ -1,0 +1,44 @@
+/* Request-time validation of ssda903 parameters (see cl_jobspec_ssda903.h). */
+#include "cl_jobspec_ssda903.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "cl_validate.h"
+
+int
+cl_ssda903_current_year(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    return tm.tm_year + 1900 + (tm.tm_mon >= 3 ? 1 : 0);
+}
+
+void
+cl_jobspec_ssda903_validate(const cJSON *params, cJSON *errors)
+{
+    static const char *const formats[] = {"csv", "xml", "both", NULL};
+    static const struct cl_field fields[] = {
+        {"collection_year", CL_F_INT, CL_F_REQUIRED, CL_SSDA903_FIRST_YEAR, 2100},
+        {"format", CL_F_ENUM, 0, 0, 0, formats},
+        {"window_months_before", CL_F_INT, 0, 0, 12},
+        {"window_months_after", CL_F_INT, 0, 0, 12},
+        {NULL},
+    };
+    int before = cJSON_GetArraySize(errors);
+    const cJSON *year;
+
+    cl_validate(params, fields, CL_V_CREATE, errors);
+    year = cJSON_GetObjectItemCaseSensitive(params, "collection_year");
+    /* Only when the field itself was fine: one problem per field. */
+    if (cJSON_GetArraySize(errors) == before && cJSON_IsNumber(year) &&
+        year->valueint > cl_ssda903_current_year()) {
+        char msg[96];
+
+        snprintf(msg, sizeof msg, "must not be after the current collection year (%d)",
+                 cl_ssda903_current_year());
+        cl_validate_add(errors, "collection_year", msg);
+    }
+}

@@ -1,0 +1,81 @@
+// The integrator's quick start: every type below is generated from openapi/openapi.yaml by
+// openapi-typescript, and every call goes through openapi-fetch, so a path, field or type
+// the API does not have fails to compile.
+//
+//   API_URL=http://127.0.0.1:8080 MANAGER_TOKEN=... BOARD_TOKEN=... npm start
+import createClient from "openapi-fetch";
+import type { paths } from "./gen/api.js";
+
+declare const process: { env: Record<string, string | undefined> };
+
+const baseUrl = process.env.API_URL ?? "http://127.0.0.1:8080";
+const manager = createClient<paths>({
+  baseUrl,
+  headers: { Authorization: `Bearer ${process.env.MANAGER_TOKEN}` },
+});
+const board = createClient<paths>({
+  baseUrl,
+  headers: { Authorization: `Bearer ${process.env.BOARD_TOKEN}` },
+});
+
+function fail(what: string, error: unknown): never {
+  throw new Error(`${what}: ${JSON.stringify(error)}`);
+}
+
+const today = new Date().toISOString().slice(0, 10);
+const suffix = Math.floor(Math.random() * 1e7).toString().padStart(7, "0");
+
+// 1. A care leaver (the SSDA903 CHILD id must be unique).
+const created = await manager.POST("/v1/care-leavers", {
+  body: {
+    la_child_id: `TS${suffix}`,
+    given_name: "Jordan",
+    family_name: "Example",
+    date_of_birth: "2006-09-14",
+    sex: "F",
+    ethnicity: "WBRI",
+    category: "former_relevant",
+    district: "Quickstart",
+  },
+});
+if (!created.data) fail("create care leaver", created.error);
+const careLeaver = created.data;
+console.log(`created care leaver ${careLeaver.id} (${careLeaver.la_child_id})`);
+
+// 2. A keeping-in-touch contact: a successful phone call today.
+const contact = await manager.POST("/v1/care-leavers/{care_leaver_id}/contacts", {
+  params: { path: { care_leaver_id: careLeaver.id } },
+  body: { occurred_on: today, method: "phone", successful: true, statutory_visit: false },
+});
+if (!contact.data) fail("record contact", contact.error);
+console.log(`recorded contact ${contact.data.id}`);
+
+// 3. A Corporate Parenting Board report for the new district, requested by a board member.
+const job = await board.POST("/v1/jobs", {
+  body: { kind: "board_report", params: { as_at: today, districts: ["Quickstart"], formats: ["json", "html"] } },
+});
+if (!job.data) fail("request board report", job.error);
+console.log(`requested job ${job.data.id}`);
+
+// 4. Wait for the worker, then download what it produced.
+let status = job.data.status;
+for (let i = 0; i < 300 && status !== "succeeded" && status !== "failed"; i++) {
+  await new Promise((r) => setTimeout(r, 200));
+  const polled = await board.GET("/v1/jobs/{job_id}", { params: { path: { job_id: job.data.id } } });
+  if (!polled.data) fail("poll job", polled.error);
+  status = polled.data.status;
+}
+if (status !== "succeeded") fail("job did not succeed", status);
+const artifacts = await board.GET("/v1/jobs/{job_id}/artifacts", {
+  params: { path: { job_id: job.data.id } },
+});
+if (!artifacts.data) fail("list artifacts", artifacts.error);
+for (const a of artifacts.data.items) {
+  const file = await board.GET("/v1/artifacts/{artifact_id}", {
+    params: { path: { artifact_id: a.id } },
+    parseAs: "arrayBuffer",
+  });
+  if (file.data === undefined) fail(`download ${a.name}`, file.error);
+  console.log(`downloaded ${a.name}: ${file.data.byteLength} bytes (${a.media_type})`);
+}
+console.log("quickstart: ok");

@@ -1,0 +1,175 @@
+/* The Corporate Parenting Board report as the renderers see it: the figures read from SQL
+ * (board_report, schema/migrations/005x), already marked for
+ * small-number suppression, plus the header block from configuration. Every number here
+ * comes from the database; the renderers only format and lay out.
+ *
+ * Ownership: board_report_free releases everything a struct board_report holds. Renderers
+ * append to a caller-owned struct cl_buf and return CL_OK or CL_EINVAL (buffer cap). */
+#ifndef CL_BOARD_H
+#define CL_BOARD_H
+
+#include <stddef.h>
+
+#include "cl_buf.h"
+#include "cl_err.h"
+
+enum board_kind {
+    BK_PCT,   /* num of den, value = whole percentage */
+    BK_COUNT, /* value = num */
+    BK_MEAN,  /* num / den to one decimal place (e.g. caseload per adviser) */
+    BK_MAX,   /* value = num (e.g. largest caseload) */
+    BK_MONEY, /* num pence over den payments */
+};
+
+/* One indicator (or one category of it) at one date, for the report scope or one district. */
+struct board_fig {
+    int present; /* 0: no data (empty denominator, no advisers, ...) */
+    long long num;
+    int has_num; /* 0: no numerator (e.g. the largest caseload when there are no advisers) */
+    long long den;
+    int has_den;
+    double value;  /* as computed by SQL */
+    int sup_num;   /* suppressed: the count num */
+    int sup_den;   /* suppressed: the count den */
+    int sup_value; /* suppressed: the value (and any change computed from it) */
+};
+
+struct board_row {
+    char *code;
+    char *section;
+    char *label;
+    char *short_label; /* heading of its column in the district breakdown */
+    char *definition;
+    char *category; /* NULL, or a breakdown (a B&B reason, a partner, a status) */
+    char *district; /* NULL: every district in the report */
+    enum board_kind kind;
+    int sort;
+    int in_breakdown; /* a column of the district breakdown table */
+    int suppress;     /* small counts are suppressed (counts of young people or events) */
+    struct board_fig now, prev;
+    int has_change;
+    double change; /* value - prev value, from SQL (percentage points for BK_PCT) */
+    int has_england;
+    double england;
+    char *england_year; /* e.g. "2025" (year ending 31 March) */
+    char *england_source;
+};
+
+/* A point of a twelve-month trend line. */
+struct board_point {
+    char *chart;  /* chart key, e.g. "in_touch" */
+    char *title;  /* chart title */
+    char *series; /* e.g. "Aged 17-18" */
+    char *code;   /* indicator code of the series */
+    char month[11];
+    struct board_fig fig;
+    int has_england;
+    double england;
+};
+
+struct board_report {
+    char *title;
+    char *la_name;
+    char *lead_member;
+    char *director;
+    char as_at[11];
+    char compare_to[11];
+    char board_date[11];
+    char period_from[11];      /* period figures (B&B, grants, ...) count (period_from, as_at] */
+    char prev_period_from[11]; /* and (prev_period_from, compare_to] for the comparison */
+    char generated_at[32];     /* RFC 3339 UTC */
+    char **districts;          /* as requested; NULL with ndistricts 0 = every district */
+    int ndistricts;
+    int suppress_below; /* counts 1..suppress_below-1 are suppressed */
+    struct board_row *rows;
+    int nrows;
+    struct board_point *trend;
+    int ntrend;
+};
+
+void board_report_free(struct board_report *r);
+
+/* Suppression (board_fmt.c). A count is small when 1 <= n < below. Sets the sup_* flags of
+ * every figure: primary suppression by kind, then secondary suppression across each district
+ * breakdown so a suppressed cell cannot be recovered by subtracting the others from the
+ * total. */
+int board_small(long long n, int below);
+void board_suppress_fig(enum board_kind kind, struct board_fig *f, int below);
+void board_suppress(struct board_report *r);
+
+/* Text of figures (board_fmt.c), written into out (always NUL-terminated). */
+#define BOARD_SUPPRESSED "[c]"
+/* "1,234"; a suppressed count as "<6" (for below = 6) when it is small, or "[c]" when it was
+ * suppressed only to protect another. */
+void board_fmt_count(char *out, size_t outlen, long long n, int suppressed, int below);
+/* The headline value: "87%", "<6", "24.3", "£12,345.67", "[c]", or "–" when absent. */
+void board_fmt_value(char *out, size_t outlen, enum board_kind kind, const struct board_fig *f,
+                     int below);
+/* "(34 of 39)" for a percentage, "(12 payments)" for money, "" otherwise. */
+void board_fmt_basis(char *out, size_t outlen, enum board_kind kind, const struct board_fig *f,
+                     int below);
+/* "+5 pts", "-2", "+£150.00", "no change", "[c]" or "–". */
+void board_fmt_change(char *out, size_t outlen, const struct board_row *row);
+/* "31 March 2025" from "2025-03-31". */
+void board_fmt_date(char *out, size_t outlen, const char *iso);
+/* "31 Mar 2025" from "2025-03-31". */
+void board_fmt_date_short(char *out, size_t outlen, const char *iso);
+/* "Mar 2025" from "2025-03-31". */
+void board_fmt_month(char *out, size_t outlen, const char *iso);
+
+/* A writer with a sticky error, so a renderer can write many pieces and check once. */
+struct board_out {
+    struct cl_buf *b;
+    int err;
+};
+void board_puts(struct board_out *o, const char *s);
+void board_printf(struct board_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s with HTML/XML escaping. */
+void board_esc(struct board_out *o, const char *s);
+
+/* Escaping (board_fmt.c). */
+int board_html_esc(struct cl_buf *b, const char *s) CL_WARN_UNUSED;
+/* One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled).
+ * Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote. */
+int board_csv_text(struct cl_buf *b, const char *s) CL_WARN_UNUSED;
+
+/* Chart geometry shared by the SVG and the PDF charts (board_chart.c). */
+struct board_chart_geom {
+    double x0, y0, w, h; /* plot area (y0 is the top) */
+    double vmin, vmax;   /* value range on the y axis (percent) */
+    int nticks;
+    double ticks[11];
+};
+/* Plot area inside a width x height box with the given margins; y axis 0-100% by default,
+ * widened to a lower floor of a multiple of 10 when every value is high, so differences show. */
+void board_chart_geom(struct board_chart_geom *g, double width, double height, double left,
+                      double right, double top, double bottom, const double *values, int n);
+double board_chart_x(const struct board_chart_geom *g, int i, int npoints);
+double board_chart_y(const struct board_chart_geom *g, double v);
+
+/* The x axis label of month point i: "Nov" in mon, and the year in year for the first point
+ * and each January ("" otherwise). */
+void board_chart_month_label(const char *iso, int i, char mon[4], char year[5]);
+
+/* The charts of the report in order: chart keys and the points of each (board_chart.c). */
+struct board_chart {
+    const char *key;
+    const char *title;
+    const char *series[4];
+    int nseries;
+    const char *months[24];
+    int nmonths;
+};
+/* Collects up to max charts from r->trend (in order of first appearance). */
+int board_charts(const struct board_report *r, struct board_chart *out, int max);
+/* The trend point of chart/series/month, or NULL. */
+const struct board_point *board_point_at(const struct board_report *r, const char *chart,
+                                         const char *series, const char *month);
+
+/* Renderers (board_json.c, board_csv.c, board_html.c, board_pdf.c). */
+int board_render_json(const struct board_report *r, struct cl_buf *out) CL_WARN_UNUSED;
+int board_render_csv(const struct board_report *r, struct cl_buf *out) CL_WARN_UNUSED;
+int board_render_html(const struct board_report *r, struct cl_buf *out) CL_WARN_UNUSED;
+int board_render_pdf(const struct board_report *r, struct cl_buf *out) CL_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,305 @@
+/* Job kind "board_report": the Corporate Parenting Board report. Reads every figure from the
+ * SQL function board_report (schema/migrations/0050-0059) in one statement, marks small
+ * numbers for suppression, and renders the formats asked for (JSON, CSV, HTML, PDF) as the
+ * job's artifacts. Parameters were validated when the job was
+ * requested (common/cl_jobspec_board.c); defaults are applied here. */
+#include "board_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "cl_json.h"
+#include "cl_log.h"
+#include "cl_mem.h"
+
+#define MOD "board"
+#define MAX_ARTIFACT (64u * 1024 * 1024)
+
+static struct cl_stmt dates_stmt = {
+    "SELECT to_char(c, 'YYYY-MM-DD'), to_char(c - ($1::date - c), 'YYYY-MM-DD'), "
+    "  cl_ts(now()) "
+    "FROM (SELECT coalesce($2::date, ($1::date - interval '1 year')::date) AS c) d"};
+
+static struct cl_stmt report_stmt = {
+    "SELECT code, section, label, definition, kind, category, district, sort, in_breakdown, "
+    "  suppress, num, den, value, prev_num, prev_den, prev_value, change, "
+    "  england_value, england_year, england_source, short_label, "
+    "  to_char(month_end, 'YYYY-MM-DD'), chart, chart_title, series "
+    "FROM board_report($1::date, $2::date, "
+    "  CASE WHEN $3::jsonb IS NULL THEN NULL "
+    "       ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END, "
+    "  $4::int, $5::int, $6::int)"};
+
+/* For this transaction only: the worker's identity for any function that asks, enough memory
+ * for the report's sorts and hashes, plans made for the actual dates (the functions inline
+ * into one query whose best plan depends on them), and no JIT: compiling that query's many
+ * expressions costs seconds and saves nothing. */
+static struct cl_stmt settings_stmt = {
+    "SELECT set_config('app.role', 'service', true), set_config('work_mem', '128MB', true), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)"};
+
+static char *
+col_dup(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : cl_strdup(PQgetvalue(res, row, col));
+}
+
+static long long
+col_ll(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static double
+col_d(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? 0 : strtod(PQgetvalue(res, row, col), NULL);
+}
+
+static enum board_kind
+parse_kind(const char *s)
+{
+    if (strcmp(s, "pct") == 0)
+        return BK_PCT;
+    if (strcmp(s, "mean") == 0)
+        return BK_MEAN;
+    if (strcmp(s, "max") == 0)
+        return BK_MAX;
+    if (strcmp(s, "money") == 0)
+        return BK_MONEY;
+    return BK_COUNT;
+}
+
+/* num, den, value in columns c, c+1, c+2. */
+static void
+read_fig(const PGresult *res, int row, int c, struct board_fig *f)
+{
+    f->present = !PQgetisnull(res, row, c + 2);
+    f->num = col_ll(res, row, c);
+    f->has_num = !PQgetisnull(res, row, c);
+    f->has_den = !PQgetisnull(res, row, c + 1);
+    f->den = col_ll(res, row, c + 1);
+    f->value = col_d(res, row, c + 2);
+}
+
+static void
+read_point(struct board_point *p, const PGresult *res, int i)
+{
+    p->chart = col_dup(res, i, 22);
+    p->title = col_dup(res, i, 23);
+    p->series = col_dup(res, i, 24);
+    p->code = col_dup(res, i, 0);
+    snprintf(p->month, sizeof p->month, "%s", PQgetvalue(res, i, 21));
+    read_fig(res, i, 10, &p->fig);
+    p->has_england = !PQgetisnull(res, i, 17);
+    p->england = col_d(res, i, 17);
+}
+
+static void
+read_row(struct board_row *w, const PGresult *res, int i)
+{
+    w->code = col_dup(res, i, 0);
+    w->section = col_dup(res, i, 1);
+    w->label = col_dup(res, i, 2);
+    w->definition = col_dup(res, i, 3);
+    w->kind = parse_kind(PQgetvalue(res, i, 4));
+    w->category = col_dup(res, i, 5);
+    w->district = col_dup(res, i, 6);
+    w->sort = (int)col_ll(res, i, 7);
+    w->in_breakdown = strcmp(PQgetvalue(res, i, 8), "t") == 0;
+    w->suppress = strcmp(PQgetvalue(res, i, 9), "t") == 0;
+    read_fig(res, i, 10, &w->now);
+    read_fig(res, i, 13, &w->prev);
+    w->has_change = !PQgetisnull(res, i, 16);
+    w->change = col_d(res, i, 16);
+    w->has_england = !PQgetisnull(res, i, 17);
+    w->england = col_d(res, i, 17);
+    w->england_year = col_dup(res, i, 18);
+    w->england_source = col_dup(res, i, 19);
+    w->short_label = col_dup(res, i, 20);
+}
+
+/* Figure rows (no month_end) and trend points, in the order SQL gave them. */
+static void
+read_report(struct board_report *r, const PGresult *res)
+{
+    int n = PQntuples(res);
+
+    r->rows = cl_calloc((size_t)(n ? n : 1), sizeof *r->rows);
+    r->trend = cl_calloc((size_t)(n ? n : 1), sizeof *r->trend);
+    for (int i = 0; i < n; i++) {
+        if (PQgetisnull(res, i, 21))
+            read_row(&r->rows[r->nrows++], res, i);
+        else
+            read_point(&r->trend[r->ntrend++], res, i);
+    }
+}
+
+/* Reads the report in one statement (one snapshot) inside a read-only transaction that
+ * carries the settings above. No progress is recorded inside: the job row is written on this
+ * connection. */
+static int
+load(struct cl_job *job, struct board_report *r, const char *districts_json)
+{
+    PGresult *res = NULL;
+    char before[16], after[16], recorded[16];
+    const char *p[6] = {r->as_at, r->compare_to, districts_json, before, after, recorded};
+    int err;
+
+    /* The national indicators use the SSDA903 return's birthday window. */
+    snprintf(before, sizeof before, "%d", job->cfg->ssda903_window_before);
+    snprintf(after, sizeof after, "%d", job->cfg->ssda903_window_after);
+    snprintf(recorded, sizeof recorded, "%d", job->cfg->visit_recorded_days);
+    err = cl_db_simple(job->db, "BEGIN READ ONLY");
+    if (err == CL_OK)
+        err = cl_db_exec(job->db, &settings_stmt, 0, NULL, NULL);
+    if (err == CL_OK)
+        err = cl_db_exec(job->db, &report_stmt, 6, p, &res);
+    if (err == CL_OK) {
+        read_report(r, res);
+        PQclear(res);
+        err = cl_db_simple(job->db, "COMMIT");
+    } else {
+        cl_db_rollback(job->db);
+    }
+    return err;
+}
+
+static const char *
+str_param(const cJSON *params, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Header fields, dates and districts from the params and the configuration. */
+static int
+prepare(struct cl_job *job, struct board_report *r, char **districts_json)
+{
+    const char *as_at = str_param(job->params, "as_at");
+    const char *cmp = str_param(job->params, "compare_to");
+    const char *board_date = str_param(job->params, "board_date");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(job->params, "districts");
+    const char *p[2] = {as_at, cmp};
+    PGresult *res = NULL;
+    int err;
+
+    if (as_at == NULL)
+        return cl_job_fail(job, "as_at is required");
+    snprintf(r->as_at, sizeof r->as_at, "%s", as_at);
+    snprintf(r->board_date, sizeof r->board_date, "%s", board_date ? board_date : as_at);
+    err = cl_db_one(job->db, &dates_stmt, 2, p, &res);
+    if (err != CL_OK)
+        return err;
+    snprintf(r->compare_to, sizeof r->compare_to, "%s", PQgetvalue(res, 0, 0));
+    snprintf(r->period_from, sizeof r->period_from, "%s", r->compare_to);
+    snprintf(r->prev_period_from, sizeof r->prev_period_from, "%s", PQgetvalue(res, 0, 1));
+    snprintf(r->generated_at, sizeof r->generated_at, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+
+    r->title = cl_strdup(job->cfg->board_title);
+    r->la_name = cl_strdup(job->cfg->la_name);
+    r->lead_member = cl_strdup(job->cfg->board_lead_member);
+    r->director = cl_strdup(job->cfg->board_director);
+    r->suppress_below = job->cfg->board_suppress_below;
+    *districts_json = NULL;
+    if (cJSON_IsArray(d) && cJSON_GetArraySize(d) > 0) {
+        const cJSON *e;
+
+        r->districts = cl_calloc((size_t)cJSON_GetArraySize(d), sizeof *r->districts);
+        cJSON_ArrayForEach(e, d)
+        {
+            if (cJSON_IsString(e))
+                r->districts[r->ndistricts++] = cl_strdup(e->valuestring);
+        }
+        *districts_json = cl_json_print(d);
+    }
+    return CL_OK;
+}
+
+static int
+wants(const cJSON *params, const char *format)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(params, "formats"), *e;
+
+    if (!cJSON_IsArray(f))
+        return 1;
+    cJSON_ArrayForEach(e, f)
+    {
+        if (cJSON_IsString(e) && strcmp(e->valuestring, format) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+struct format {
+    const char *name;
+    const char *ext;
+    const char *media_type;
+    int (*render)(const struct board_report *r, struct cl_buf *out);
+};
+
+static const struct format formats[] = {
+    {"json", "json", "application/json", board_render_json},
+    {"csv", "csv", "text/csv; charset=utf-8", board_render_csv},
+    {"html", "html", "text/html; charset=utf-8", board_render_html},
+    {"pdf", "pdf", "application/pdf", board_render_pdf},
+};
+
+int
+cl_board_report_run(struct cl_job *job)
+{
+    struct board_report *r = cl_calloc(1, sizeof *r);
+    char *districts_json = NULL;
+    cJSON *done = cJSON_CreateArray();
+    int err, step = 0;
+
+    cl_job_progress(job, 5, "figures");
+    err = prepare(job, r, &districts_json);
+    if (err == CL_OK)
+        err = load(job, r, districts_json);
+    if (err == CL_OK && r->nrows == 0)
+        err = cl_job_fail(job, "the report has no indicators: are the migrations applied?");
+    if (err == CL_OK)
+        board_suppress(r);
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0] && err == CL_OK; i++) {
+        const struct format *f = &formats[i];
+        struct cl_buf out;
+        char name[64];
+
+        if (!wants(job->params, f->name))
+            continue;
+        cl_job_progress(job, 50 + 12 * step++, f->name);
+        cl_buf_init(&out, MAX_ARTIFACT);
+        err = f->render(r, &out);
+        if (err == CL_OK) {
+            snprintf(name, sizeof name, "board-report-%s.%s", r->as_at, f->ext);
+            cl_job_add_artifact(job, name, f->media_type, out.data, out.len);
+            cJSON_AddItemToArray(done, cJSON_CreateString(name));
+        } else {
+            cl_job_fail(job, "rendering the %s report failed", f->name);
+        }
+        cl_buf_free(&out);
+    }
+    if (err == CL_OK) {
+        cJSON *res = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(res, "as_at", r->as_at);
+        cJSON_AddStringToObject(res, "compare_to", r->compare_to);
+        cJSON_AddStringToObject(res, "board_date", r->board_date);
+        cJSON_AddNumberToObject(res, "indicators", r->nrows);
+        cJSON_AddItemToObject(res, "artifacts", done);
+        done = NULL;
+        cJSON_Delete(job->result);
+        job->result = res;
+        cl_log_info(MOD, "board report as at %s: %d figures, %d trend points", r->as_at, r->nrows,
+                    r->ntrend);
+    }
+    cJSON_Delete(done);
+    free(districts_json);
+    board_report_free(r);
+    return err;
+}
