@@ -6,14 +6,13 @@
 #include <stddef.h>
 
 extern const char cl_asset_openapi_json_data[];
-extern const char cl_asset_openapi_json_data_end[];
+extern const unsigned long cl_asset_openapi_json_data_len; /* bytes, without the NUL */
 extern const char cl_asset_redoc_js_data[];
-extern const char cl_asset_redoc_js_data_end[];
+extern const unsigned long cl_asset_redoc_js_data_len;
 
 #define cl_asset_openapi_json cl_asset_openapi_json_data
-#define cl_asset_openapi_json_len                                                                \
-    ((size_t)(cl_asset_openapi_json_data_end - cl_asset_openapi_json_data) - 1)
+#define cl_asset_openapi_json_len ((size_t)cl_asset_openapi_json_data_len)
 #define cl_asset_redoc_js cl_asset_redoc_js_data
-#define cl_asset_redoc_js_len ((size_t)(cl_asset_redoc_js_data_end - cl_asset_redoc_js_data) - 1)
+#define cl_asset_redoc_js_len ((size_t)cl_asset_redoc_js_data_len)
 
 #endif

@@ -198,7 +198,7 @@ cl_conn_close(struct cl_conn *c)
 PGconn *
 cl_conn_pg(struct cl_conn *c)
 {
-    return c->pg;
+    return c ? c->pg : NULL;
 }
 
 int

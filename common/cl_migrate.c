@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cl_log.h"
+#include "cl_mem.h"
 
 #define MOD "migrate"
 
@@ -98,9 +99,7 @@ array_literal(int bodies)
 
     for (int i = 0; i < cl_migrations_count; i++)
         cap += 2 * strlen(bodies ? cl_migrations[i].sql : cl_migrations[i].name) + 4;
-    s = w = malloc(cap);
-    if (s == NULL)
-        return NULL;
+    s = w = cl_calloc(cap, 1);
     *w++ = '{';
     for (int i = 0; i < cl_migrations_count; i++) {
         const char *v = bodies ? cl_migrations[i].sql : cl_migrations[i].name;

@@ -25,9 +25,13 @@ def incbin(symbol, path):
         '        ".byte 0\\n"\n'
         f'        ".global {symbol}_end\\n"\n'
         f'        "{symbol}_end:\\n"\n'
+        '        ".balign 8\\n"\n'
+        f'        ".global {symbol}_len\\n"\n'
+        f'        "{symbol}_len:\\n"\n'
+        f'        ".quad {symbol}_end - {symbol} - 1\\n"\n'
         '        ".popsection\\n");\n'
         f'extern const char {symbol}[];\n'
-        f'extern const char {symbol}_end[];\n'
+        f'extern const unsigned long {symbol}_len;\n'
     )
 
 
