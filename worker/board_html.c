@@ -540,10 +540,10 @@ definitions(struct board_out *o, const struct board_report *r, int *section_no)
     board_printf(o,
                  "<p class=\"note\">Small numbers: counts from 1 to %d are shown as &lt;%d; "
                  "percentages, totals and changes that would reveal such a count are shown "
-                 "as %s; where only one district would be suppressed, the next smallest is "
-                 "suppressed too. &ndash; means no figure (for example, no young people in "
-                 "the group).</p>\n",
-                 r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED);
+                 "as %s; where only one figure of a breakdown (by district, reason, partner or "
+                 "category) would be suppressed, the next smallest is too, shown as %s. "
+                 "&ndash; means no figure (for example, no young people in the group).</p>\n",
+                 r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED, BOARD_SUPPRESSED);
 }
 
 int

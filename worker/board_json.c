@@ -159,7 +159,7 @@ int
 board_render_json(const struct board_report *r, struct cl_buf *out)
 {
     cJSON *root = cJSON_CreateObject(), *inds, *d, *sup;
-    char rule[256];
+    char rule[512];
     char *text;
     int err;
 
@@ -189,9 +189,9 @@ board_render_json(const struct board_report *r, struct cl_buf *out)
     cJSON_AddNumberToObject(sup, "below", r->suppress_below);
     snprintf(rule, sizeof rule,
              "Counts from 1 to %d are shown as \"<%d\" and given as null; percentages, totals "
-             "and changes that would reveal them are shown as \"%s\". Where one district is "
-             "suppressed, the next smallest is too.",
-             r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED);
+             "and changes that would reveal them are shown as \"%s\". Where only one figure "
+             "of a breakdown would be suppressed, the next smallest is too (also \"%s\").",
+             r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED, BOARD_SUPPRESSED);
     cJSON_AddStringToObject(sup, "rule", rule);
     inds = cJSON_AddArrayToObject(root, "indicators");
     for (int first = 0; first < r->nrows;) {

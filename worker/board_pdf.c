@@ -771,7 +771,7 @@ static void
 definitions(struct pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
-    char title[64], text[2048];
+    char title[64], text[2600];
 
     snprintf(title, sizeof title, "%d. Definitions and sources", ++*section_no);
     heading(p, title, 1);
@@ -798,10 +798,11 @@ definitions(struct pdf *p, int *section_no)
     }
     snprintf(text, sizeof text,
              "Small numbers: counts from 1 to %d are shown as <%d; percentages, totals and "
-             "changes that would reveal such a count are shown as %s; where only one district "
-             "would be suppressed, the next smallest is suppressed too. A dash means no figure "
-             "(for example, no young people in the group).",
-             r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED);
+             "changes that would reveal such a count are shown as %s; where only one figure of a "
+             "breakdown (by district, reason, partner or category) would be suppressed, the next "
+             "smallest is too, shown as %s. A dash means no figure (for example, no young "
+             "people in the group).",
+             r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED, BOARD_SUPPRESSED);
     p->y += 6;
     paragraph(p, text, "8.5", 0x505a5f);
     snprintf(text, sizeof text,

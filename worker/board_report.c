@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "board.h"
 #include "cl_json.h"
@@ -56,6 +57,15 @@ static double
 col_d(const PGresult *res, int row, int col)
 {
     return PQgetisnull(res, row, col) ? 0 : strtod(PQgetvalue(res, row, col), NULL);
+}
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 static enum board_kind
@@ -256,11 +266,13 @@ cl_board_report_run(struct cl_job *job)
     char *districts_json = NULL;
     cJSON *done = cJSON_CreateArray();
     int err, step = 0;
+    double t0 = now_ms(), t1 = t0;
 
     cl_job_progress(job, 5, "figures");
     err = prepare(job, r, &districts_json);
     if (err == CL_OK)
         err = load(job, r, districts_json);
+    t1 = now_ms();
     if (err == CL_OK && r->nrows == 0)
         err = cl_job_fail(job, "the report has no indicators: are the migrations applied?");
     if (err == CL_OK)
@@ -290,13 +302,16 @@ cl_board_report_run(struct cl_job *job)
         cJSON_AddStringToObject(res, "as_at", r->as_at);
         cJSON_AddStringToObject(res, "compare_to", r->compare_to);
         cJSON_AddStringToObject(res, "board_date", r->board_date);
-        cJSON_AddNumberToObject(res, "indicators", r->nrows);
+        cJSON_AddNumberToObject(res, "figures", r->nrows);
+        cJSON_AddNumberToObject(res, "trend_points", r->ntrend);
         cJSON_AddItemToObject(res, "artifacts", done);
         done = NULL;
         cJSON_Delete(job->result);
         job->result = res;
-        cl_log_info(MOD, "board report as at %s: %d figures, %d trend points", r->as_at, r->nrows,
-                    r->ntrend);
+        cl_log_info(MOD,
+                    "board report as at %s: %d figures, %d trend points; query %.0f ms, "
+                    "rendering %.0f ms",
+                    r->as_at, r->nrows, r->ntrend, t1 - t0, now_ms() - t1);
     }
     cJSON_Delete(done);
     free(districts_json);
