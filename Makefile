@@ -156,6 +156,7 @@ openapi/node_modules/.bin/redocly: openapi/package.json openapi/package-lock.jso
 lint-spec: openapi/node_modules/.bin/redocly
 	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 	  node_modules/.bin/redocly lint openapi.yaml --format=stylish
+	$(PYTHON) tests/contract/spec_check.py openapi/openapi.yaml
 lint: lint-spec
 	tests/tools/banned.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -7,6 +7,7 @@
 
 #include <jwt.h>
 
+#include "auth_cache.h"
 #include "cl_b64.h"
 #include "cl_json.h"
 #include "cl_mem.h"
@@ -20,6 +21,7 @@ struct cl_auth {
     int keylen;
     const char *issuer;
     const char *audience;
+    struct cl_auth_cache *cache; /* tokens that passed every check (auth_cache.h) */
 };
 
 struct cl_auth *
@@ -45,12 +47,15 @@ cl_auth_new(const struct cl_config *cfg)
     a->keylen = (int)strlen((const char *)a->key);
     a->issuer = cfg->jwt_issuer;
     a->audience = cfg->jwt_audience;
+    a->cache = cl_auth_cache_new();
     return a;
 }
 
 void
 cl_auth_free(struct cl_auth *a)
 {
+    if (a)
+        cl_auth_cache_free(a->cache);
     free(a);
 }
 
@@ -112,10 +117,13 @@ check_audience(const cJSON *claims, const char *want)
     return "wrong or missing audience";
 }
 
+/* Checks the claims at time now; when they pass, [*from, *until] is the time window in which
+ * the same checks pass (the claims themselves never change). */
 static const char *
-check_claims(const struct cl_auth *a, const cJSON *c, struct cl_claims *out)
+check_claims(const struct cl_auth *a, const cJSON *c, double now, struct cl_claims *out,
+             double *from, double *until)
 {
-    double now = (double)time(NULL), exp, nbf, iat;
+    double exp, nbf, iat;
     int st;
 
     st = numeric_date(c, "exp", &exp);
@@ -123,14 +131,20 @@ check_claims(const struct cl_auth *a, const cJSON *c, struct cl_claims *out)
         return "exp missing or not an integer";
     if (now > exp + CL_AUTH_LEEWAY_S)
         return "expired";
+    *until = exp + CL_AUTH_LEEWAY_S;
+    *from = 0;
     st = numeric_date(c, "nbf", &nbf);
     if (st < 0)
         return "nbf not an integer";
     if (st > 0 && now + CL_AUTH_LEEWAY_S < nbf)
         return "not yet valid";
+    if (st > 0)
+        *from = nbf - CL_AUTH_LEEWAY_S;
     st = numeric_date(c, "iat", &iat);
     if (st < 0 || (st > 0 && iat > now + CL_AUTH_LEEWAY_S))
         return "iat invalid or in the future";
+    if (st > 0 && iat - CL_AUTH_LEEWAY_S > *from)
+        *from = iat - CL_AUTH_LEEWAY_S;
     if (a->issuer[0]) {
         const cJSON *iss = cJSON_GetObjectItemCaseSensitive(c, "iss");
 
@@ -160,26 +174,33 @@ check_claims(const struct cl_auth *a, const cJSON *c, struct cl_claims *out)
     return NULL;
 }
 
+/* The token in an Authorization header value, or a reason it has none. */
 static const char *
-verify(const struct cl_auth *a, const char *h, struct cl_claims *out)
+bearer(const char *h, const char **tok, size_t *len)
 {
-    const char *tok, *dot1, *dot2;
-    cJSON *header = NULL, *claims = NULL;
-    const cJSON *alg, *typ;
-    jwt_t *jwt = NULL;
-    const char *why = NULL;
-    size_t len;
-
     if (h == NULL)
         return "no Authorization header";
     if (strncasecmp(h, "Bearer ", 7) != 0)
         return "not a Bearer token";
-    tok = h + 7;
-    while (*tok == ' ')
-        tok++;
-    len = strlen(tok);
-    if (len == 0 || len > CL_AUTH_MAX_TOKEN)
+    *tok = h + 7;
+    while (**tok == ' ')
+        (*tok)++;
+    *len = strlen(*tok);
+    if (*len == 0 || *len > CL_AUTH_MAX_TOKEN)
         return "token empty or too long";
+    return NULL;
+}
+
+static const char *
+verify(const struct cl_auth *a, const char *tok, double now, struct cl_claims *out,
+       double *from, double *until)
+{
+    const char *dot1, *dot2;
+    cJSON *header = NULL, *claims = NULL;
+    const cJSON *alg, *typ;
+    jwt_t *jwt = NULL;
+    const char *why = NULL;
+
     dot1 = strchr(tok, '.');
     dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
     if (dot2 == NULL || strchr(dot2 + 1, '.') || dot2[1] == '\0')
@@ -208,7 +229,7 @@ verify(const struct cl_auth *a, const char *h, struct cl_claims *out)
         why = "algorithm not the configured one";
         goto done;
     }
-    why = check_claims(a, claims, out);
+    why = check_claims(a, claims, now, out, from, until);
 done:
     if (jwt)
         jwt_free(jwt);
@@ -220,8 +241,20 @@ done:
 int
 cl_auth_verify(const struct cl_auth *a, const char *h, struct cl_claims *out, const char **why)
 {
-    *why = verify(a, h, out);
-    return *why ? -1 : 0;
+    double now = (double)time(NULL), from = 0, until = 0;
+    const char *tok = NULL;
+    size_t len = 0;
+
+    *why = bearer(h, &tok, &len);
+    if (*why)
+        return -1;
+    if (cl_auth_cache_get(a->cache, tok, len, now, out))
+        return 0;
+    *why = verify(a, tok, now, out, &from, &until);
+    if (*why)
+        return -1;
+    cl_auth_cache_put(a->cache, tok, len, from, until, out);
+    return 0;
 }
 
 char *

@@ -3,6 +3,7 @@
  * pathway_plan_due_on, plan_overdue, next_visit_due_on, visit_overdue) are computed in SQL. */
 #include "care_leavers.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "casework.h"
@@ -41,6 +42,9 @@ static const struct cl_field fields[] = {
     {"status", CL_F_ENUM, 0, 0, 0, statuses},
     {"closed_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
     {"closed_reason", CL_F_STRING, CL_F_NULLABLE, 1, 500},
+    {"upn", CL_F_STRING, CL_F_NULLABLE, 3, 13},
+    {"mother", CL_F_INT, CL_F_NULLABLE, 0, 1},
+    {"first_child_dob", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
     {"override_caseload_limit", CL_F_BOOL},
     {"age", CL_F_INT, CL_F_READONLY},
     {"contact_status", CL_F_STRING, CL_F_READONLY},
@@ -79,8 +83,28 @@ flagged(const struct cl_resp *resp, const char *field)
     return 0;
 }
 
-/* The per-field rules cl_validate has no type for: the CHILD id's characters and the age
- * the date of birth gives today. Listed with every other bad field. */
+/* The DfE Unique Pupil Number (SSDA903 rule 168), either case: a letter other than I, O or S,
+ * 11 digits, then a digit or a letter; or UN1 to UN5 when it is not known. */
+static int
+upn_ok(const char *s)
+{
+    size_t n = strlen(s);
+    int first = toupper((unsigned char)s[0]);
+
+    if (n == 3)
+        return toupper((unsigned char)s[0]) == 'U' && toupper((unsigned char)s[1]) == 'N' &&
+               s[2] >= '1' && s[2] <= '5';
+    if (n != 13 || first < 'A' || first > 'Z' || first == 'I' || first == 'O' || first == 'S')
+        return 0;
+    for (size_t i = 1; i < 12; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return isdigit((unsigned char)s[12]) || (s[12] >= 'A' && s[12] <= 'Z') ||
+           (s[12] >= 'a' && s[12] <= 'z');
+}
+
+/* The per-field rules cl_validate has no type for: the CHILD id's characters, the UPN's form
+ * and the age the date of birth gives today. Listed with every other bad field. */
 static int
 validate(struct cl_req *req, struct cl_resp *resp, enum cl_vmode mode)
 {
@@ -91,6 +115,11 @@ validate(struct cl_req *req, struct cl_resp *resp, enum cl_vmode mode)
     if (cJSON_IsString(v) && !flagged(resp, "la_child_id") &&
         !cl_casework_child_id_ok(v->valuestring))
         cl_resp_field_error(resp, "la_child_id", "must be 1 to 10 letters and digits");
+    v = cJSON_GetObjectItemCaseSensitive(req->body, "upn");
+    if (cJSON_IsString(v) && !flagged(resp, "upn") && !upn_ok(v->valuestring))
+        cl_resp_field_error(resp, "upn",
+                            "must be a UPN (a letter other than I, O or S, 11 digits, then a "
+                            "digit or a letter) or UN1 to UN5");
     v = cJSON_GetObjectItemCaseSensitive(req->body, "date_of_birth");
     if (cJSON_IsString(v) && !flagged(resp, "date_of_birth"))
         cl_casework_check_age(resp, "date_of_birth", v->valuestring, 15, 25, AGE_MESSAGE);

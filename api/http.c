@@ -539,19 +539,23 @@ send_response(struct mg_connection *conn, const struct cl_req *req, struct cl_re
               const char *origin)
 {
     struct cl_buf out;
+    /* 204 and 304 have no content, and RFC 9110 (8.6) forbids a Content-Length there (on a
+     * 304 it would have to be the length of the 200's content). */
+    int bodiless = resp->status == 204 || resp->status == 304;
     int ok;
 
     cl_buf_init(&out, (size_t)1 << 30);
-    ok = cl_buf_printf(&out,
-                       "HTTP/1.1 %d %s\r\n"
-                       "Content-Type: %s\r\n"
-                       "Content-Length: %zu\r\n"
-                       "X-Request-Id: %s\r\n"
-                       "Cache-Control: no-store\r\n"
-                       "X-Content-Type-Options: nosniff\r\n",
-                       resp->status, reason(resp->status),
-                       resp->content_type ? resp->content_type : "application/json",
-                       resp->body.len, req->request_id) == CL_OK;
+    ok = cl_buf_printf(&out, "HTTP/1.1 %d %s\r\n", resp->status, reason(resp->status)) == CL_OK;
+    if (ok && !bodiless)
+        ok = cl_buf_printf(&out, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+                           resp->content_type ? resp->content_type : "application/json",
+                           resp->body.len) == CL_OK;
+    if (ok)
+        ok = cl_buf_printf(&out,
+                           "X-Request-Id: %s\r\n"
+                           "Cache-Control: no-store\r\n"
+                           "X-Content-Type-Options: nosniff\r\n",
+                           req->request_id) == CL_OK;
     if (ok && resp->etag[0])
         ok = cl_buf_printf(&out, "ETag: \"%s\"\r\n", resp->etag) == CL_OK;
     if (ok && resp->location[0])
@@ -568,7 +572,7 @@ send_response(struct mg_connection *conn, const struct cl_req *req, struct cl_re
         ok = cl_buf_add(&out, resp->headers.data, resp->headers.len) == CL_OK;
     if (ok)
         ok = cl_buf_adds(&out, "\r\n") == CL_OK;
-    if (ok && resp->body.len && strcmp(req->method, "HEAD") != 0)
+    if (ok && resp->body.len && !bodiless && strcmp(req->method, "HEAD") != 0)
         ok = cl_buf_add(&out, resp->body.data, resp->body.len) == CL_OK;
     if (ok)
         mg_write(conn, out.data, out.len);

@@ -57,7 +57,13 @@ const job = await board.POST("/v1/jobs", {
 if (!job.data) fail("request board report", job.error);
 console.log(`requested job ${job.data.id}`);
 
-// 4. Wait for the worker, then download what it produced.
+// 4. Wait for the worker, then download what it produced and check each file against the
+//    SHA-256 the API lists for it.
+async function sha256hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 let status = job.data.status;
 for (let i = 0; i < 300 && status !== "succeeded" && status !== "failed"; i++) {
   await new Promise((r) => setTimeout(r, 200));
@@ -76,6 +82,7 @@ for (const a of artifacts.data.items) {
     parseAs: "arrayBuffer",
   });
   if (file.data === undefined) fail(`download ${a.name}`, file.error);
-  console.log(`downloaded ${a.name}: ${file.data.byteLength} bytes (${a.media_type})`);
+  if ((await sha256hex(file.data)) !== a.sha256) fail(`download ${a.name}`, "SHA-256 differs");
+  console.log(`downloaded ${a.name}: ${file.data.byteLength} bytes (${a.media_type}), SHA-256 checked`);
 }
 console.log("quickstart: ok");

@@ -2,16 +2,20 @@
 -- districts, their pathway plan versions, keeping-in-touch contacts and statutory visits,
 -- contact-status events, and 21-25 outreach attempts. Everything is drawn from :seed with a
 -- hash of (seed, row, purpose), so the same N and seed give the same data whatever the plan
--- or the machine (ids too); dates are relative to today. Set-based:
--- one statement per table, no loops, so 100 000 care leavers load in seconds.
+-- or the machine (ids too); dates are relative to today. Set-based: one statement per table,
+-- no loops.
 --
 -- Shape: ages weighted to 18-21; eligible/relevant/qualifying at 16-17, former relevant
 -- (some qualifying) from 18; about a third of 22-25s closed (no longer receiving a service);
 -- open cases allocated round the advisers of their district's team (about 23 each, a few
--- over the limit of 24); roughly 92 % in touch; plan versions every six months with a few
--- overdue; statutory visits every four to eight weeks with some overdue and some written
--- up late; a letter (and sometimes a text) to the 21-25s not receiving a service, about a
--- quarter answered. Names are drawn from short lists of common names; nothing is real.
+-- over the limit of 24); roughly 92 % in touch today, and about 90 % around the birthdays of
+-- last year's SSDA903 return, the contact history reaching back that far; plan versions every
+-- six months with a few overdue; statutory visits every four to eight weeks with some overdue
+-- and some written up late; a letter (and sometimes a text) to the 21-25s not receiving a
+-- service, about a quarter answered. The SSDA903 Header items: a unique, well-formed UPN
+-- (with DfE's check letter) or an unknown-UPN code, and for young women whether they are
+-- mothers and their first child's date of birth. Names are drawn from short lists of common
+-- names; nothing is real.
 
 -- Bulk loading: bigger sorts in memory, and, when the loader is a superuser, no per-row
 -- foreign-key triggers for these generated rows (every reference is taken from the rows just
@@ -39,6 +43,31 @@ CREATE FUNCTION pg_temp.uid(p_seed bigint, p_kind integer, p_n bigint) RETURNS u
     LANGUAGE sql IMMUTABLE AS $$
     SELECT (lpad(to_hex(hashtextextended('ids', p_seed) & 4294967295), 8, '0') || '-'
             || lpad(to_hex(p_kind), 4, '0') || '-4000-8000-' || lpad(to_hex(p_n), 12, '0'))::uuid
+$$;
+
+-- upn_digits(la, n, year, seed): the twelve digits of a Unique Pupil Number (the LA number, a
+-- four-digit school number, the two-digit year of allocation, a three-digit serial). School and
+-- serial together are n * 7919 plus an offset from the seed, modulo 10^7: distinct for every n
+-- up to 10 million, so no UPN repeats. upn(digits): DfE's check letter before them, the sum of
+-- each digit times its position (2 to 13) modulo 23 as a letter of ABCDEFGHJKLMNPQRTUVWXYZ.
+-- Both single expressions, so the planner inlines them.
+CREATE FUNCTION pg_temp.upn_digits(p_la text, p_n bigint, p_year integer, p_seed bigint)
+    RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_la
+           || lpad(((p_n * 7919 + (hashtextextended('upn', p_seed) & 8388607)) % 10000000
+                    / 1000)::text, 4, '0')
+           || lpad((p_year % 100)::text, 2, '0')
+           || lpad(((p_n * 7919 + (hashtextextended('upn', p_seed) & 8388607)) % 1000)::text,
+                   3, '0')
+$$;
+CREATE FUNCTION pg_temp.upn(d text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT substr('ABCDEFGHJKLMNPQRTUVWXYZ',
+                  1 + (2 * substr(d, 1, 1)::int + 3 * substr(d, 2, 1)::int
+                       + 4 * substr(d, 3, 1)::int + 5 * substr(d, 4, 1)::int
+                       + 6 * substr(d, 5, 1)::int + 7 * substr(d, 6, 1)::int
+                       + 8 * substr(d, 7, 1)::int + 9 * substr(d, 8, 1)::int
+                       + 10 * substr(d, 9, 1)::int + 11 * substr(d, 10, 1)::int
+                       + 12 * substr(d, 11, 1)::int + 13 * substr(d, 12, 1)::int) % 23, 1) || d
 $$;
 
 -- ---- who ----------------------------------------------------------------------------------------
@@ -139,7 +168,7 @@ CREATE INDEX ON demo_cw_pa (district, k);
 INSERT INTO care_leavers (id, la_child_id, given_name, family_name, preferred_name,
                           date_of_birth, sex, ethnicity, uasc, category, care_ceased_on,
                           district, adviser_id, phone, email, address, postcode, opened_on,
-                          status, closed_on, closed_reason)
+                          status, closed_on, closed_reason, upn, mother, first_child_dob)
 SELECT p.id, 'D' || lpad(p.i::text, 8, '0'),
        CASE WHEN p.sex = 'F'
             THEN (ARRAY['Amelia', 'Chloe', 'Jade', 'Leah', 'Megan', 'Nia', 'Olivia', 'Ruby',
@@ -175,7 +204,18 @@ SELECT p.id, 'D' || lpad(p.i::text, 8, '0'),
        CASE WHEN p.ending IS NOT NULL THEN greatest(p.closed_on, least(p.opened_on, p.ref)) END,
        CASE p.ending WHEN 'nreq' THEN 'No longer requires services'
                      WHEN 'died' THEN 'Died'
-                     WHEN 'rhom' THEN 'Returned home to live with parents' END
+                     WHEN 'rhom' THEN 'Returned home to live with parents' END,
+       -- UPN: most from the county's schools, some from elsewhere; unaccompanied asylum
+       -- seekers mostly never went to school in England (UN2) or were taught abroad (UN3); a
+       -- few not yet known (UN4) or unmatched (UN5). Never UN1 (under 6).
+       CASE WHEN p.uasc AND p.h6 % 10 < 6 THEN 'UN2' WHEN p.uasc AND p.h6 % 10 < 7 THEN 'UN3'
+            WHEN p.h6 % 1000 < 15 THEN 'UN4' WHEN p.h6 % 1000 < 20 THEN 'UN5'
+            WHEN p.h6 % 1000 < 30 THEN 'UN3'
+            ELSE pg_temp.upn(p.upn_digits) END,
+       CASE WHEN p.sex = 'F' THEN p.mother END,
+       CASE WHEN p.sex = 'F' AND p.mother = 1 THEN
+            (p.dob + interval '16 years')::date
+            + (p.h7 % greatest(1, current_date - (p.dob + interval '16 years')::date))::int END
 FROM (
     SELECT d.*,
            CASE WHEN d.re < 0.003 THEN 'U' WHEN (d.rm * 1000)::int % 2 = 0 THEN 'F' ELSE 'M' END AS sex,
@@ -192,6 +232,19 @@ FROM (
            (hashtextextended('h3:' || d.i, :seed) & 2147483647)::int AS h3,
            (hashtextextended('h4:' || d.i, :seed) & 2147483647)::int AS h4,
            (hashtextextended('h5:' || d.i, :seed) & 2147483647)::int AS h5,
+           (hashtextextended('h6:' || d.i, :seed) & 2147483647)::int AS h6,
+           (hashtextextended('h7:' || d.i, :seed) & 2147483647)::int AS h7,
+           pg_temp.upn_digits(CASE WHEN (hashtextextended('h6:' || d.i, :seed) & 2147483647)
+                                        / 1000 % 100 < 85 THEN '885'
+                                   ELSE (ARRAY['330', '884', '916', '860', '937', '894'])
+                                        [1 + ((hashtextextended('h6:' || d.i, :seed)
+                                               & 2147483647) / 100000 % 6)::int] END,
+                              d.i, extract(year FROM d.dob)::int + 5, :seed) AS upn_digits,
+           -- mothers: a few at 16-17, more with each year after (care leavers become parents
+           -- young more often than their peers)
+           (pg_temp.r(:seed, d.i, 'mother') * 1000
+            < CASE d.age WHEN 16 THEN 10 WHEN 17 THEN 30 WHEN 18 THEN 70 WHEN 19 THEN 110
+                         WHEN 20 THEN 150 WHEN 21 THEN 190 ELSE 250 END)::int::smallint AS mother,
            row_number() OVER (PARTITION BY d.district ORDER BY hashtextextended('pa:' || d.i, :seed))
                AS rn
     FROM demo_cw d
@@ -204,12 +257,22 @@ LEFT JOIN demo_cw_pa a
    AND a.k = CASE WHEN p.h5 % 10 = 0 THEN p.h4 % t.n ELSE ((p.rn - 1) % t.n)::int END
 ORDER BY p.i;
 
--- ---- contacts: successful contacts back from the last one, and failed attempts after it -----------
+-- ---- contacts: a history back from the last successful one, and failed attempts after it -------
 
--- last successful contact before ref: in touch mostly within the last 11 weeks, the rest
--- three months to a year before
+-- The last successful contact before ref: in touch mostly within the last 11 weeks, the rest
+-- three months to a year before. Before it, the k latest contacts 20 to 45 days apart, and
+-- before those a statutory visit every six to eight weeks (the usual local standard; every 10
+-- to 13 weeks from 22, the standard being 91 days from 21) back to the case's opening, or at
+-- most to two weeks before 1 January of the year before the collection year now running: far
+-- enough that every birthday window of this year's and last year's SSDA903 returns (3 months
+-- before to 1 month after) sees the contacts of its time. Qualifying young people (advice and
+-- assistance, no statutory visits, not in the return) have the recent contacts only. About
+-- one young person in four had a spell of four to eleven months out of touch at some point:
+-- the attempts in it failed. Each row's jitter, recording delay, method and note come from one
+-- 64-bit hash of (seed, row).
 ALTER TABLE demo_cw ADD COLUMN last_ok date, ADD COLUMN gap integer, ADD COLUMN k integer,
-    ADD COLUMN visit_first boolean;
+    ADD COLUMN visit_first boolean, ADD COLUMN gap2 integer, ADD COLUMN n_contacts integer,
+    ADD COLUMN spell daterange;
 UPDATE demo_cw SET
     last_ok = greatest(opened_on,
                        ref - CASE WHEN in_touch
@@ -217,32 +280,52 @@ UPDATE demo_cw SET
                                   ELSE 93 + (pg_temp.r(:seed, i, 'last') * 280)::int END),
     gap = 20 + (pg_temp.r(:seed, i, 'gap') * 25)::int,
     k = 2 + (pg_temp.r(:seed, i, 'k') * 4.99)::int,
-    visit_first = pg_temp.r(:seed, i, 'visit') < 0.85;
+    visit_first = pg_temp.r(:seed, i, 'visit') < 0.85,
+    gap2 = CASE WHEN age >= 22 THEN 70 + (pg_temp.r(:seed, i, 'gap2') * 20)::int
+                ELSE 42 + (pg_temp.r(:seed, i, 'gap2') * 12)::int END;
+UPDATE demo_cw SET
+    n_contacts = k + CASE WHEN category = 'qualifying' THEN 0 ELSE
+                 greatest(0, (last_ok - (k - 1) * gap
+                              - greatest(opened_on,
+                                         make_date(extract(year FROM current_date
+                                                           + interval '9 months')::int - 2, 1, 1)
+                                         - 14)) / gap2) END,
+    spell = CASE WHEN pg_temp.r(:seed, i, 'spell') < 0.25 THEN
+                 daterange(s.on_, s.on_ + 120 + (pg_temp.r(:seed, i, 'spell-len') * 210)::int)
+            END
+FROM (SELECT d.i AS si,
+             d.opened_on + (pg_temp.r(:seed, d.i, 'spell-at')
+                            * greatest(0, d.last_ok - d.opened_on - 150))::int AS on_
+      FROM demo_cw d) s
+WHERE s.si = i;
 
 INSERT INTO contacts (id, care_leaver_id, occurred_on, method, adviser_id, successful,
                      statutory_visit, recorded_on, notes, created_by)
-SELECT pg_temp.uid(:seed, 2, d.i * 16 + j), d.id, o.on_, o.method, c.adviser_id,
-       true, o.visit,
-       least(d.ref, o.on_ + CASE WHEN pg_temp.r(:seed, d.i * 16 + j, 'rec') < 0.8
-                                 THEN (pg_temp.r(:seed, d.i * 16 + j, 'recd') * 5)::int
-                                 ELSE 5 + (pg_temp.r(:seed, d.i * 16 + j, 'recd') * 12)::int END),
-       (ARRAY['Seen at home; settled.', 'Talked about college and money.',
-              'Catch-up about the flat and bills.', 'Checked in after the GP appointment.',
-              'Planned the next review together.', 'Quick update; all well.'])
-           [1 + ((hashtextextended('note:' || d.i || ':' || j, :seed) & 7) % 6)::int],
+SELECT pg_temp.uid(:seed, 2, d.i * 64 + j), d.id, o.on_,
+       CASE WHEN NOT o.ok THEN (ARRAY['phone', 'text', 'letter', 'home_visit'])[1 + ((o.h >> 20) % 4)::int]
+            WHEN o.visit THEN CASE WHEN j % 5 = 3 THEN 'other_visit' ELSE 'home_visit' END
+            ELSE (ARRAY['phone', 'text', 'video', 'social_media', 'drop_in', 'phone'])
+                 [1 + ((o.h >> 20) % 6)::int] END,
+       c.adviser_id, o.ok, o.ok AND o.visit,
+       least(d.ref, o.on_ + CASE WHEN (o.h >> 8) % 10 < 8 THEN ((o.h >> 12) % 6)::int
+                                 ELSE 5 + ((o.h >> 12) % 13)::int END),
+       CASE WHEN NOT o.ok THEN 'No answer; left a message.'
+            ELSE (ARRAY['Seen at home; settled.', 'Talked about college and money.',
+                        'Catch-up about the flat and bills.', 'Checked in after the GP appointment.',
+                        'Planned the next review together.', 'Quick update; all well.'])
+                 [1 + ((o.h >> 24) % 6)::int] END,
        'demo'
 FROM demo_cw d
 JOIN care_leavers c ON c.id = d.id
-CROSS JOIN LATERAL generate_series(0, d.k - 1) j
+CROSS JOIN LATERAL generate_series(0, d.n_contacts - 1) j
 CROSS JOIN LATERAL (
-    SELECT d.last_ok - j * d.gap - (pg_temp.r(:seed, d.i * 16 + j, 'jit') * 6)::int AS on_,
-           c.category <> 'qualifying' AND (j % 2 = 0) = d.visit_first AS visit
-) v
-CROSS JOIN LATERAL (
-    SELECT v.on_, v.visit,
-           CASE WHEN v.visit THEN CASE WHEN j % 5 = 3 THEN 'other_visit' ELSE 'home_visit' END
-                ELSE (ARRAY['phone', 'text', 'video', 'social_media', 'drop_in', 'phone'])
-                     [1 + ((hashtextextended('m:' || d.i || ':' || j, :seed) & 7) % 6)::int] END AS method
+    SELECT v.on_, v.h, j = 0 OR NOT coalesce(d.spell @> v.on_, false) AS ok,
+           -- the recent ones alternate visits and other contacts; the older ones are visits
+           c.category <> 'qualifying' AND (j >= d.k OR (j % 2 = 0) = d.visit_first) AS visit
+    FROM (SELECT CASE WHEN j < d.k THEN d.last_ok - j * d.gap
+                      ELSE d.last_ok - (d.k - 1) * d.gap - (j - d.k + 1) * d.gap2 END
+                 - (x.h % 7)::int AS on_, x.h
+          FROM (SELECT hashint8extended(d.i * 64 + j, :seed) & 9223372036854775807 AS h) x) v
 ) o
 WHERE o.on_ >= d.opened_on AND o.on_ >= d.dob
 ORDER BY d.i, j;
@@ -363,7 +446,8 @@ WHERE d.age BETWEEN 21 AND 25 AND o.sent_on <= current_date
 ORDER BY d.i, j;
 
 DROP TABLE demo_cw, demo_cw_pa;
-DROP FUNCTION pg_temp.r(bigint, bigint, text), pg_temp.uid(bigint, integer, bigint);
+DROP FUNCTION pg_temp.r(bigint, bigint, text), pg_temp.uid(bigint, integer, bigint),
+    pg_temp.upn_digits(text, bigint, integer, bigint), pg_temp.upn(text);
 DO $$
 BEGIN
     IF current_setting('session_replication_role') <> 'origin' THEN

@@ -2,21 +2,38 @@
 -- deterministically from :seed and each care leaver's la_child_id, set-based (one statement
 -- per table, fine for 100 000 care leavers):
 --   * accommodation histories of one to three episodes from leaving care (or the 17th birthday)
---     to today (or the case's closure), mostly suitable, with staying put (Z, from 18), a few
---     bed and breakfast (W) and emergency (V) placements with their reasons, and some homeless
---     (S) and custody (X);
+--     to today, mostly suitable, with staying put (Z: from the 18th birthday, for those
+--     fostered until then, and over by the 21st), foyers (T) only from 19, a few bed and
+--     breakfast (W) and emergency (V) placements with their reasons, and some homeless (S) and
+--     custody (X);
 --   * a catalogue of EET opportunities (council departments, contractors' social value clauses,
 --     employers, colleges) and referrals of about one care leaver in seven, in every state of
 --     the route, with their history, and never more places taken than an opportunity has;
---   * EET histories (about 45% NEET today); a referral that reached `started` opened its
---     activity episode and ended the NEET one before it, as the API does;
+--   * EET histories (about 45% NEET today; G6, parenting, only for young mothers); a referral
+--     that reached `started` opened its activity episode and ended the NEET one before it, as
+--     the API does;
 --   * Setting Up Home Allowance payments to some of those living independently and higher
 --     education bursary payments to students, within each grant type's cap.
+-- The histories say what the service knew: they end when the case closed, or, for a young
+-- person the service lost touch with (no successful contact in the three months before today),
+-- a few weeks after the last successful contact; a reply to a 21-25 outreach letter asking for
+-- a service after that brings what the young person said about their home and activity then.
+-- So everyone in touch around a birthday has an accommodation and an activity recorded for it
+-- (DfE rule 345), and "not known" (0) is left for those out of touch.
 -- Runs after 05_partners.sql (the few partners used here are added if it has not run) and does
 -- nothing a second time: each part only for care leavers (or opportunities) that have none yet.
 
--- Bulk statements whose cost estimates are large but which run once: no JIT compilation.
+-- Bulk statements whose cost estimates are large but which run once: no JIT compilation. When
+-- the loader is a superuser, no per-row foreign-key triggers for these generated rows (every
+-- reference is taken from existing rows or the code tables); both only for this file.
 SET jit = off;
+DO $$
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        PERFORM set_config('session_replication_role', 'replica', true);
+    END IF;
+END
+$$;
 
 INSERT INTO partners (id, name, kind, districts)
 VALUES ('d0000000-0000-4000-8000-000000000004', 'Severn Vale Homes', 'housing_provider',
@@ -32,21 +49,48 @@ ON CONFLICT DO NOTHING;
 -- the plans below fit 100 000 rows, not an empty table.
 ANALYZE care_leavers;
 CREATE TEMP TABLE demo_people AS
-SELECT c.id, c.la_child_id, c.date_of_birth AS dob, c.district, c.status,
-       greatest((c.date_of_birth + interval '16 years')::date,
-                coalesce(c.care_ceased_on, (c.date_of_birth + interval '17 years')::date),
-                current_date - 1460) AS start_on,
-       c.closed_on AS end_on,
-       (hashtext(:'seed' || ':eet:' || c.la_child_id)::bigint + 2147483648) AS he,
-       (hashtext(:'seed' || ':ref:' || c.la_child_id)::bigint + 2147483648) AS hr,
-       (hashtext(:'seed' || ':grant:' || c.la_child_id)::bigint + 2147483648) AS hg
-FROM care_leavers c;
-DELETE FROM demo_people WHERE start_on >= coalesce(end_on, current_date) - 1;
-ALTER TABLE demo_people ADD PRIMARY KEY (id);
+SELECT x.*,
+       CASE WHEN x.closed_on IS NOT NULL THEN x.closed_on
+            WHEN x.last_ok IS NULL OR x.last_ok < current_date - 93 THEN
+                 least(current_date,
+                       greatest(coalesce(x.last_ok, x.start_on) + 14 + ((x.he / 7) % 46)::int,
+                                x.start_on + 30))
+       END AS end_on
+FROM (
+    SELECT c.id, c.la_child_id, c.date_of_birth AS dob, c.district, c.status, c.closed_on,
+           c.mother, c.first_child_dob, l.last_ok,
+           greatest((c.date_of_birth + interval '16 years')::date,
+                    coalesce(c.care_ceased_on, (c.date_of_birth + interval '17 years')::date),
+                    current_date - 1460) AS start_on,
+           (hashtext(:'seed' || ':eet:' || c.la_child_id)::bigint + 2147483648) AS he,
+           (hashtext(:'seed' || ':ref:' || c.la_child_id)::bigint + 2147483648) AS hr,
+           (hashtext(:'seed' || ':grant:' || c.la_child_id)::bigint + 2147483648) AS hg
+    FROM care_leavers c
+    LEFT JOIN (SELECT k.care_leaver_id, max(k.occurred_on) AS last_ok FROM contacts k
+               WHERE k.successful GROUP BY k.care_leaver_id) l ON l.care_leaver_id = c.id
+) x;
+-- the history runs over [start_on, end_on): from today on for one who left care today, not at
+-- all if it would last a day or less; reply_on: the first reply to an outreach letter asking
+-- for a service after the history ended
+ALTER TABLE demo_people ADD PRIMARY KEY (id), ADD COLUMN history boolean, ADD COLUMN reply_on date;
+UPDATE demo_people SET
+    history = start_on <= current_date AND (end_on IS NULL OR start_on < end_on - 1);
+UPDATE demo_people p SET reply_on = r.on_
+FROM (SELECT o.care_leaver_id, min(o.responded_on) AS on_
+      FROM outreach_contacts o JOIN demo_people p ON p.id = o.care_leaver_id
+      WHERE o.response = 'wants_service' AND p.end_on IS NOT NULL
+        AND o.responded_on >= greatest(p.end_on, p.start_on)
+      GROUP BY o.care_leaver_id) r
+WHERE r.care_leaver_id = p.id;
 ANALYZE demo_people;
 
 -- ---- accommodation ----------------------------------------------------------------------------
 
+-- Episode i of k splits the history evenly; after a history that ended, one episode from the
+-- outreach reply (i = -1). Staying put only as the first episode, from an 18th birthday on
+-- which care ended, and ended by the 21st (for a 17-year-old the return would report it as
+-- other accommodation anyway); a foyer only from 19, so never for someone under 18 at the
+-- start of a collection year in whose return it could appear (DfE rule 347).
 INSERT INTO accommodation_episodes (id, care_leaver_id, code, suitable, unsuitable_reason,
                                     staying_put, provider_id, district, started_on, ended_on,
                                     reason)
@@ -75,20 +119,23 @@ SELECT md5(:'seed' || ':acc:' || e.la_child_id || ':' || e.i)::uuid, e.id, e.cod
 FROM (
     SELECT x.*,
            CASE
+               WHEN x.i = 0 AND x.s = (x.dob + interval '18 years')::date
+                    AND coalesce(x.f, current_date) <= (x.dob + interval '21 years')::date
+                    AND x.r2 / 1000 % 100 < 45 THEN 'Z'
                WHEN x.r < 31 THEN 'U' WHEN x.r < 51 THEN 'D' WHEN x.r < 59 THEN 'E'
-               WHEN x.r < 67 THEN 'B'
-               WHEN x.r < 77 THEN CASE WHEN x.s >= (x.dob + interval '18 years')::date
-                                       THEN 'Z' ELSE 'D' END
-               WHEN x.r < 82 THEN 'T' WHEN x.r < 86 THEN 'K' WHEN x.r < 89 THEN 'C'
-               WHEN x.r = 89 THEN 'W' WHEN x.r = 90 THEN 'V' WHEN x.r < 93 THEN 'S'
-               WHEN x.r < 95 THEN 'X' WHEN x.r < 98 THEN 'Y' WHEN x.r = 98 THEN 'R'
+               WHEN x.r < 67 THEN 'B' WHEN x.r < 77 THEN 'D'
+               WHEN x.r < 82 THEN CASE WHEN x.s > (x.dob + interval '19 years')::date
+                                       THEN 'T' ELSE 'E' END
+               WHEN x.r < 86 THEN 'K' WHEN x.r < 89 THEN 'C'
+               WHEN x.r = 89 THEN 'W' WHEN x.r = 90 THEN 'V' WHEN x.r = 91 THEN 'S'
+               WHEN x.r = 92 THEN 'X' WHEN x.r < 98 THEN 'Y' WHEN x.r = 98 THEN 'R'
                ELSE 'G'
            END AS code,
            CASE
-               WHEN x.r BETWEEN 91 AND 94 THEN false      -- S, X
+               WHEN x.r BETWEEN 91 AND 92 THEN false      -- S, X
                WHEN x.r = 89 THEN x.r2 % 100 < 20         -- W
                WHEN x.r = 90 THEN x.r2 % 100 < 50         -- V
-               ELSE x.r2 % 100 < 92
+               ELSE x.r2 % 100 < 95
            END AS suitable
     FROM (
         SELECT p.id, p.la_child_id, i, p.dob, p.district,
@@ -103,9 +150,18 @@ FROM (
                           ELSE 1 + (hashtext(:'seed' || ':accn:' || p.la_child_id)::bigint
                                     + 2147483648) % 3 END AS k
               FROM demo_people p
-              WHERE NOT EXISTS (SELECT 1 FROM accommodation_episodes a
+              WHERE p.history
+                AND NOT EXISTS (SELECT 1 FROM accommodation_episodes a
                                 WHERE a.care_leaver_id = p.id)) p
         CROSS JOIN LATERAL generate_series(0, p.k - 1) i
+        UNION ALL
+        SELECT p.id, p.la_child_id, -1, p.dob, p.district, p.reply_on, NULL,
+               (hashtext(:'seed' || ':acc:' || p.la_child_id || ':-1')::bigint
+                + 2147483648) % 89,
+               (hashtext(:'seed' || ':suit:' || p.la_child_id || ':-1')::bigint + 2147483648)
+        FROM demo_people p
+        WHERE p.reply_on IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM accommodation_episodes a WHERE a.care_leaver_id = p.id)
     ) x
 ) e
 CROSS JOIN (SELECT array_agg(id ORDER BY name) AS ids FROM partners
@@ -266,65 +322,86 @@ LEFT JOIN demo_steps fin ON fin.referral_id = r.id AND fin.from_status = 'starte
 WHERE o.activity_code IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM eet_activities a WHERE a.care_leaver_id = r.care_leaver_id);
 
+-- One statement for every episode, in care leaver order: the exclusion constraint's GiST index
+-- then stays tight (rows added for scattered care leavers first would make every later check
+-- search most of it). Those with a referral as above; everyone else one or two episodes over
+-- the history, about 45% NEET in the current one, and after a history that ended, one from an
+-- outreach reply. Parenting (G6) is the NEET reason only for a mother, from some months before
+-- her first child's birth.
 INSERT INTO eet_activities (id, care_leaver_id, code, hours_per_week, provider_id, started_on,
                             ended_on, referral_id)
-SELECT md5(:'seed' || ':acts:' || s.referral_id || ':1')::uuid, s.care_leaver_id, 'G5', NULL,
-       NULL, p.start_on, s.started_on, NULL
-FROM demo_starts s JOIN demo_people p ON p.id = s.care_leaver_id
-WHERE p.start_on < s.started_on
-UNION ALL
-SELECT md5(:'seed' || ':acts:' || s.referral_id || ':2')::uuid, s.care_leaver_id,
-       s.activity_code, s.hours_per_week, s.provider_id, s.started_on, s.ended_on, s.referral_id
-FROM demo_starts s
-UNION ALL
-SELECT md5(:'seed' || ':acts:' || s.referral_id || ':3')::uuid, s.care_leaver_id,
-       CASE WHEN s.hr % 2 = 0 THEN 'F5' ELSE 'G5' END, CASE WHEN s.hr % 2 = 0 THEN 37.5 END,
-       NULL, s.ended_on, NULL, NULL
-FROM demo_starts s
-WHERE s.ended_on IS NOT NULL;
-
--- Everyone else: one or two episodes, about 45% NEET in the current one, 5% nothing known.
-INSERT INTO eet_activities (id, care_leaver_id, code, hours_per_week, provider_id, started_on,
-                            ended_on)
-SELECT md5(:'seed' || ':act:' || e.la_child_id || ':' || e.i)::uuid, e.id, e.code,
-       CASE WHEN e.code LIKE 'F%' THEN 30 + e.r % 8 WHEN e.code LIKE 'P%' THEN 8 + e.r % 12 END,
-       CASE WHEN e.code IN ('F4', 'P4', 'F5', 'P5')
-                 THEN emp.ids[1 + e.r % greatest(cardinality(emp.ids), 1)]
-            WHEN e.code IN ('F1', 'P1', 'F2', 'P2')
-                 THEN col.ids[1 + e.r % greatest(cardinality(col.ids), 1)] END,
-       e.s, e.f
+SELECT a.id, a.care_leaver_id, a.code, a.hours_per_week, a.provider_id, a.started_on,
+       a.ended_on, a.referral_id
 FROM (
-    SELECT x.*,
-           CASE WHEN x.neet THEN (ARRAY['G5', 'G5', 'G5', 'G4', 'G6'])[1 + x.r % 5]
-                WHEN x.r % 100 < 25 THEN 'F2' WHEN x.r % 100 < 35 THEN 'P2'
-                WHEN x.r % 100 < 45 THEN CASE WHEN x.s >= (x.dob + interval '18 years')::date
-                                              THEN 'F1' ELSE 'F2' END
-                WHEN x.r % 100 < 57 THEN 'F4' WHEN x.r % 100 < 60 THEN 'P4'
-                WHEN x.r % 100 < 85 THEN 'F5' ELSE 'P5'
-           END AS code
+    SELECT md5(:'seed' || ':acts:' || s.referral_id || ':1')::uuid AS id, s.care_leaver_id,
+           'G5' AS code, NULL::numeric AS hours_per_week, NULL::uuid AS provider_id,
+           p.start_on AS started_on, s.started_on AS ended_on, NULL::uuid AS referral_id
+    FROM demo_starts s JOIN demo_people p ON p.id = s.care_leaver_id
+    WHERE p.start_on < s.started_on
+    UNION ALL
+    SELECT md5(:'seed' || ':acts:' || s.referral_id || ':2')::uuid, s.care_leaver_id,
+           s.activity_code, s.hours_per_week, s.provider_id, s.started_on, s.ended_on,
+           s.referral_id
+    FROM demo_starts s
+    UNION ALL
+    SELECT md5(:'seed' || ':acts:' || s.referral_id || ':3')::uuid, s.care_leaver_id,
+           CASE WHEN s.hr % 2 = 0 THEN 'F5' ELSE 'G5' END, CASE WHEN s.hr % 2 = 0 THEN 37.5 END,
+           NULL, s.ended_on, NULL, NULL
+    FROM demo_starts s
+    WHERE s.ended_on IS NOT NULL
+    UNION ALL
+    SELECT md5(:'seed' || ':act:' || e.la_child_id || ':' || e.i)::uuid, e.id, e.code,
+           CASE WHEN e.code LIKE 'F%' THEN 30 + e.r % 8 WHEN e.code LIKE 'P%' THEN 8 + e.r % 12 END,
+           CASE WHEN e.code IN ('F4', 'P4', 'F5', 'P5')
+                     THEN emp.ids[1 + e.r % greatest(cardinality(emp.ids), 1)]
+                WHEN e.code IN ('F1', 'P1', 'F2', 'P2')
+                     THEN col.ids[1 + e.r % greatest(cardinality(col.ids), 1)] END,
+           e.s, e.f, NULL
     FROM (
-        SELECT p.id, p.la_child_id, i, p.dob, p.start_on + (span * i / k)::int AS s,
-               CASE WHEN i = k - 1 THEN p.end_on ELSE p.start_on + (span * (i + 1) / k)::int END AS f,
-               (hashtext(:'seed' || ':act:' || p.la_child_id || ':' || i)::bigint
-                + 2147483648) AS r,
-               CASE WHEN i = k - 1 THEN (p.he / 1000) % 100 < 45
-                    ELSE (hashtext(:'seed' || ':neet:' || p.la_child_id || ':' || i)::bigint
-                          + 2147483648) % 100 < 50 END AS neet
-        FROM (SELECT p.*, coalesce(p.end_on, current_date) - p.start_on AS span,
-                     CASE WHEN coalesce(p.end_on, current_date) - p.start_on < 90 THEN 1
-                          ELSE 1 + (p.he / 100) % 2 END AS k
-              FROM demo_people p
-              WHERE p.he % 100 >= 5
-                AND NOT EXISTS (SELECT 1 FROM eet_activities a WHERE a.care_leaver_id = p.id)
-                AND NOT EXISTS (SELECT 1 FROM demo_starts s WHERE s.care_leaver_id = p.id)) p
-        CROSS JOIN LATERAL generate_series(0, p.k - 1) i
-    ) x
-) e
-CROSS JOIN (SELECT array_agg(id ORDER BY name) AS ids FROM partners
-            WHERE kind = 'employer' AND active) emp
-CROSS JOIN (SELECT array_agg(id ORDER BY name) AS ids FROM partners
-            WHERE kind = 'college' AND active) col
-ORDER BY e.id, e.s;
+        SELECT x.*,
+               CASE WHEN x.neet THEN
+                        CASE WHEN x.mother = 1 AND x.r % 3 <> 0
+                                  AND coalesce(x.f, current_date) > x.first_child_dob - 150
+                             THEN 'G6'
+                             WHEN x.r % 5 = 3 THEN 'G4' ELSE 'G5' END
+                    WHEN x.r % 100 < 25 THEN 'F2' WHEN x.r % 100 < 35 THEN 'P2'
+                    WHEN x.r % 100 < 45 THEN CASE WHEN x.s >= (x.dob + interval '18 years')::date
+                                                  THEN 'F1' ELSE 'F2' END
+                    WHEN x.r % 100 < 57 THEN 'F4' WHEN x.r % 100 < 60 THEN 'P4'
+                    WHEN x.r % 100 < 85 THEN 'F5' ELSE 'P5'
+               END AS code
+        FROM (
+            SELECT p.id, p.la_child_id, i, p.dob, p.mother, p.first_child_dob,
+                   p.start_on + (span * i / k)::int AS s,
+                   CASE WHEN i = k - 1 THEN p.end_on
+                        ELSE p.start_on + (span * (i + 1) / k)::int END AS f,
+                   (hashtext(:'seed' || ':act:' || p.la_child_id || ':' || i)::bigint
+                    + 2147483648) AS r,
+                   CASE WHEN i = k - 1 THEN (p.he / 1000) % 100 < 45
+                        ELSE (hashtext(:'seed' || ':neet:' || p.la_child_id || ':' || i)::bigint
+                              + 2147483648) % 100 < 50 END AS neet
+            FROM (SELECT p.*, coalesce(p.end_on, current_date) - p.start_on AS span,
+                         CASE WHEN coalesce(p.end_on, current_date) - p.start_on < 90 THEN 1
+                              ELSE 1 + (p.he / 100) % 2 END AS k
+                  FROM demo_people p
+                  WHERE p.history) p
+            CROSS JOIN LATERAL generate_series(0, p.k - 1) i
+            UNION ALL
+            SELECT p.id, p.la_child_id, -1, p.dob, p.mother, p.first_child_dob, p.reply_on, NULL,
+                   (hashtext(:'seed' || ':act:' || p.la_child_id || ':-1')::bigint + 2147483648),
+                   (p.he / 10000) % 100 < 45
+            FROM demo_people p
+            WHERE p.reply_on IS NOT NULL
+        ) x
+        WHERE NOT EXISTS (SELECT 1 FROM demo_starts s WHERE s.care_leaver_id = x.id)
+    ) e
+    CROSS JOIN (SELECT array_agg(id ORDER BY name) AS ids FROM partners
+                WHERE kind = 'employer' AND active) emp
+    CROSS JOIN (SELECT array_agg(id ORDER BY name) AS ids FROM partners
+                WHERE kind = 'college' AND active) col
+) a
+WHERE NOT EXISTS (SELECT 1 FROM eet_activities x WHERE x.care_leaver_id = a.care_leaver_id)
+ORDER BY a.care_leaver_id, a.started_on;
 ANALYZE eet_activities;
 
 -- ---- grants ------------------------------------------------------------------------------------
@@ -369,4 +446,11 @@ GROUP BY care_leaver_id, grant_type_id
 ON CONFLICT (care_leaver_id, grant_type_id) DO UPDATE SET paid_pence = EXCLUDED.paid_pence;
 
 DROP TABLE demo_people, demo_opps, demo_refs, demo_steps, demo_starts;
+DO $$
+BEGIN
+    IF current_setting('session_replication_role') <> 'origin' THEN
+        PERFORM set_config('session_replication_role', 'origin', true);
+    END IF;
+END
+$$;
 RESET jit;

@@ -52,9 +52,23 @@ for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
+# The contract check: the suite talks to the api through a validating proxy (raw framing tests
+# go straight to the api), and every response that does not match openapi/openapi.yaml is
+# recorded in CL_TEST_CONTRACT_LOG (tests/contract/prism.sh).
+tests/contract/prism.sh install
+proxyport=$(scripts/pg.sh free-port $((apiport + 600)))
+tests/contract/prism.sh run "$apiport" "$proxyport" "$TMP/prism.log" &
+PIDS+=($!)
+PRISM_PID=$!
+tests/contract/prism.sh wait "$proxyport"
+export CL_TEST_API_PORT=$proxyport CL_TEST_DIRECT_PORT=$apiport
+export CL_TEST_CONTRACT_LOG=$TMP/contract.log CL_TEST_CONTRACT_DIRECT_LOG=$TMP/contract-direct.log
 
 rc=0
 "$BUILD/tests/integration_tests" --jobs 2 --filter '!(outage/*)' || rc=$?
+# An integrator's client generated from the spec (examples/typescript) against the live api.
+examples/typescript/run.sh "http://127.0.0.1:$apiport" "$("$BUILD/token" manager)" \
+  "$("$BUILD/token" board)" || rc=1
 # The contract seen from outside: the docs page in a real browser, /metrics through a real
 # exposition-format parser.
 /usr/bin/python3 tests/contract/metrics_check.py "http://127.0.0.1:$apiport" || rc=1
@@ -62,6 +76,9 @@ rc=0
 if ((rc == 0)); then
   "$BUILD/tests/integration_tests" --jobs 1 --filter 'outage/*' || rc=$?
 fi
+tests/contract/prism.sh report "$TMP/contract.log" "$TMP/contract-direct.log" || rc=1
+kill -TERM "$PRISM_PID" 2>/dev/null || true
+wait "$PRISM_PID" 2>/dev/null || true
 
 # Stop the servers: under the sanitizers a leak or an error shows in the exit status.
 for pid in $API_PID $WORKER_PID; do

@@ -1,0 +1,119 @@
+-- The return's Header carries the UPN, MOTHER and MC_DOB the care leaver record now holds
+-- (0070): ssda903_return_rows as 0041 wrote it, with those three columns filled in.
+--
+--   UPN     the stored UPN or unknown-UPN code, for every young person (blank if not recorded).
+--   MOTHER  1 or 0 as recorded, only for a young person looked after at some point in the year
+--   MC_DOB  (care ended on or after 1 April: rule 628 forbids motherhood details for care
+--           leavers not looked after during the year, 607 asks for MOTHER from a female who
+--           ceased to be looked after in it) and never for a male (174). As at 31 March: a
+--           first child born after the year is not in it (MOTHER 0, MC_DOB blank).
+-- Nothing else changes: the cohort, the codes and the row order are 0041's.
+
+CREATE OR REPLACE FUNCTION ssda903_return_rows(p_year integer, p_before integer, p_after integer)
+RETURNS TABLE (child text, sex text, dob text, ethnic text, upn text, mother text, mc_dob text,
+               in_touch text, activ text, accom text, age integer, cohort text,
+               reference_date date, window_start date, window_end date, last_contact date)
+LANGUAGE sql STABLE AS $$
+    WITH y AS (
+        SELECT make_date(p_year - 1, 4, 1) AS ys, make_date(p_year, 3, 31) AS ye
+    ), p AS MATERIALIZED (
+        SELECT c.id, c.la_child_id, c.sex, c.date_of_birth, c.ethnicity, c.care_ceased_on,
+               c.upn, c.mother, c.first_child_dob,
+               -- the age on 31 March, i.e. the age reached on the birthday in the year
+               p_year - extract(year FROM c.date_of_birth)::integer
+                   - (extract(month FROM c.date_of_birth) >= 4)::integer AS age,
+               y.ys, y.ye
+        FROM care_leavers c CROSS JOIN y
+        WHERE c.date_of_birth > (y.ye - interval '26 years')::date
+          AND c.date_of_birth <= (y.ye - interval '17 years')::date
+          AND c.category <> 'qualifying'
+          AND c.care_ceased_on IS NOT NULL
+    ), asked AS MATERIALIZED (
+        -- 22-25: the latest successful contact or outreach reply wanting a service in the year
+        SELECT s.care_leaver_id, max(s.on_) AS ref
+        FROM (SELECT k.care_leaver_id, k.occurred_on AS on_ FROM contacts k CROSS JOIN y
+              WHERE k.successful AND k.occurred_on BETWEEN y.ys AND y.ye
+              UNION ALL
+              SELECT o.care_leaver_id, o.responded_on FROM outreach_contacts o CROSS JOIN y
+              WHERE o.response = 'wants_service' AND o.responded_on BETWEEN y.ys AND y.ye) s
+        GROUP BY s.care_leaver_id
+    ), q AS MATERIALIZED (
+        SELECT p.*, '17-21'::text AS cohort, b.bday AS ref,
+               (b.bday - make_interval(months => p_before))::date AS ws,
+               (b.bday + make_interval(months => p_after))::date AS we
+        FROM p CROSS JOIN LATERAL (SELECT ssda903_birthday(p.date_of_birth, p.age)) b (bday)
+        WHERE p.age BETWEEN 17 AND 21 AND p.care_ceased_on <= b.bday
+        UNION ALL
+        SELECT p.*, '22-25'::text, a.ref,
+               (a.ref - make_interval(months => p_before))::date,
+               least((a.ref + make_interval(months => p_after))::date, p.ye)
+        FROM p JOIN asked a ON a.care_leaver_id = p.id
+        WHERE p.age BETWEEN 22 AND 25 AND p_year >= 2023
+    ), lc AS (
+        -- the last successful contact by the end of the window
+        SELECT q.id, max(k.occurred_on) AS on_ FROM q
+        JOIN contacts k ON k.care_leaver_id = q.id AND k.successful AND k.occurred_on <= q.we
+        GROUP BY q.id
+    ), ev AS (
+        -- the recorded status event in force at the end of the window (death first)
+        SELECT DISTINCT ON (q.id) q.id, e.status, e.occurred_on FROM q
+        JOIN contact_status_events e ON e.care_leaver_id = q.id AND e.occurred_on <= q.we
+        ORDER BY q.id, (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
+    ), act AS (
+        -- the episode on the reference date, else the one in the window nearest to it
+        SELECT DISTINCT ON (q.id) q.id, a.code FROM q
+        JOIN eet_activities a ON a.care_leaver_id = q.id AND a.started_on <= q.we
+             AND (a.ended_on IS NULL OR a.ended_on > q.ws)
+        ORDER BY q.id, CASE WHEN daterange(a.started_on, a.ended_on) @> q.ref THEN 0
+                            WHEN a.started_on > q.ref THEN a.started_on - q.ref
+                            ELSE q.ref - (a.ended_on - 1) END,
+                 a.started_on DESC
+    ), acc AS (
+        SELECT DISTINCT ON (q.id) q.id, e.code, e.suitable FROM q
+        JOIN accommodation_episodes e ON e.care_leaver_id = q.id AND e.started_on <= q.we
+             AND (e.ended_on IS NULL OR e.ended_on > q.ws)
+        ORDER BY q.id, CASE WHEN daterange(e.started_on, e.ended_on) @> q.ref THEN 0
+                            WHEN e.started_on > q.ref THEN e.started_on - q.ref
+                            ELSE q.ref - (e.ended_on - 1) END,
+                 e.started_on DESC
+    ), coded AS (
+        SELECT q.*, lc.on_ AS last_contact, act.code AS activ_code, acc.code AS accom_code,
+               acc.suitable,
+               CASE WHEN q.cohort = '22-25' THEN
+                        CASE WHEN d.occurred_on <= q.ye THEN 'DIED' ELSE 'YES' END
+                    WHEN ev.status = 'died' THEN 'DIED'
+                    WHEN ev.status IS NOT NULL
+                         AND (lc.on_ IS NULL OR lc.on_ <= ev.occurred_on) THEN
+                        CASE ev.status WHEN 'refuses_contact' THEN 'REFU'
+                             WHEN 'no_longer_requires_services' THEN 'NREQ'
+                             WHEN 'returned_home' THEN 'RHOM' END
+                    WHEN lc.on_ >= q.ws THEN 'YES'
+                    ELSE 'NO' END AS it
+        FROM q
+        LEFT JOIN lc ON lc.id = q.id
+        LEFT JOIN ev ON ev.id = q.id
+        LEFT JOIN contact_status_events d ON d.care_leaver_id = q.id AND d.status = 'died'
+        LEFT JOIN act ON act.id = q.id
+        LEFT JOIN acc ON acc.id = q.id
+    )
+    SELECT c.la_child_id,
+           CASE WHEN p_year >= 2025 THEN c.sex
+                ELSE CASE c.sex WHEN 'M' THEN '1' WHEN 'F' THEN '2' ELSE c.sex END END,
+           to_char(c.date_of_birth, 'DD/MM/YYYY'), c.ethnicity, coalesce(c.upn, ''),
+           -- motherhood only for the looked after during the year, as at its end (see above)
+           CASE WHEN c.care_ceased_on >= c.ys AND c.sex <> 'M' THEN
+                coalesce(CASE WHEN c.mother = 1 AND c.first_child_dob > c.ye THEN '0'
+                              ELSE c.mother::text END, '') ELSE '' END,
+           CASE WHEN c.care_ceased_on >= c.ys AND c.sex <> 'M' AND c.first_child_dob <= c.ye
+                THEN to_char(c.first_child_dob, 'DD/MM/YYYY') ELSE '' END,
+           c.it,
+           CASE WHEN c.it IN ('DIED', 'RHOM') THEN '0' ELSE coalesce(c.activ_code, '0') END,
+           CASE WHEN c.it IN ('DIED', 'RHOM') OR c.accom_code IS NULL THEN '0'
+                ELSE CASE WHEN c.accom_code = 'Z' AND c.age = 17 THEN 'Y' ELSE c.accom_code END
+                     || CASE WHEN c.suitable AND c.accom_code NOT IN ('S', 'X') THEN '1'
+                             ELSE '2' END
+                END,
+           c.age, c.cohort, c.ref, c.ws, c.we, c.last_contact
+    FROM coded c
+    ORDER BY c.la_child_id COLLATE "C"
+$$;

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""What every operation in the OpenAPI document must carry, beyond what the linter checks.
+
+  spec_check.py openapi/openapi.yaml
+
+Each operation: operationId, summary, description, tags and x-roles; every parameter described
+and constrained (a format, enum, pattern, length or range); request and JSON response bodies
+whose objects list their members and refuse others (additionalProperties: false), so that the
+contract check flags an undocumented field; an example for every request and response body; every 4xx/5xx answered as application/problem+json; and the error statuses the api's
+request pipeline can produce for that shape of operation (api/http.c):
+
+  any operation                400 (a GET with a body, a bad query or header)
+  bearer token needed          401; 403 unless every role may call it; 503 (the database)
+  path parameters              404
+  a JSON body                  400, 413, 415, 422
+  Idempotency-Key              422 (the key reused with another body), 503
+  If-Match                     412
+
+Prints every finding and exits 1 if there is any.
+"""
+import sys
+
+import yaml
+
+ALL_ROLES = {'board', 'partner', 'adviser', 'manager', 'admin', 'service'}
+METHODS = ('get', 'put', 'post', 'patch', 'delete')
+# Operations that answer from the token alone and never touch the database.
+NO_DATABASE = {'getMe'}
+
+
+def main(path):
+    doc = yaml.safe_load(open(path, encoding='utf-8'))
+    problems = []
+
+    def deref(node):
+        seen = 0
+        while isinstance(node, dict) and '$ref' in node:
+            ref = node['$ref']
+            if not ref.startswith('#/'):
+                raise SystemExit(f'external $ref not supported: {ref}')
+            node = doc
+            for part in ref[2:].split('/'):
+                node = node[part.replace('~1', '/').replace('~0', '~')]
+            seen += 1
+            if seen > 20:
+                raise SystemExit(f'$ref loop at {ref}')
+        return node
+
+    def constrained(schema):
+        s = deref(schema)
+        if 'enum' in s or 'const' in s or 'format' in s or 'pattern' in s:
+            return True
+        types = s.get('type')
+        types = set(types) if isinstance(types, list) else {types}
+        types.discard('null')
+        if types == {'boolean'}:
+            return True
+        if types == {'string'}:
+            return 'maxLength' in s
+        if types <= {'integer', 'number'} and types:
+            return ('minimum' in s or 'exclusiveMinimum' in s) and \
+                ('maximum' in s or 'exclusiveMaximum' in s)
+        if types == {'array'}:
+            return 'maxItems' in s and 'items' in s and constrained(s['items'])
+        if 'oneOf' in s or 'anyOf' in s:
+            return all(constrained(x) for x in s.get('oneOf', s.get('anyOf')))
+        return False
+
+    checked = set()
+
+    def closed(schema, where, depth=0):
+        """Objects with listed members refuse others (each named schema reported once)."""
+        if isinstance(schema, dict) and '$ref' in schema:
+            if schema['$ref'] in checked:
+                return
+            checked.add(schema['$ref'])
+            where = schema['$ref'].split('/')[-1]
+        s = deref(schema)
+        for key in ('oneOf', 'anyOf'):
+            for i, alt in enumerate(s.get(key, [])):
+                closed(alt, f'{where}.{key}[{i}]', depth + 1)
+        for i, part in enumerate(s.get('allOf', [])):
+            closed(part, f'{where}.allOf[{i}]', depth + 1)
+        types = s.get('type')
+        types = set(types) if isinstance(types, list) else {types}
+        if 'object' in types and 'properties' in s and s.get('additionalProperties') is not False \
+                and 'unevaluatedProperties' not in s:
+            problems.append(f'{where}: an object without additionalProperties: false')
+        for name, prop in (s.get('properties') or {}).items():
+            if depth < 8:
+                closed(prop, f'{where}.{name}', depth + 1)
+        if 'items' in s and depth < 8:
+            closed(s['items'], f'{where}[]', depth + 1)
+
+    def has_example(media):
+        return 'example' in media or bool(media.get('examples'))
+
+    for p, item in doc.get('paths', {}).items():
+        common = item.get('parameters', [])
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            name = f'{method.upper()} {p}'
+            op_id = op.get('operationId')
+            for key in ('operationId', 'summary', 'description', 'tags'):
+                if not op.get(key):
+                    problems.append(f'{name}: no {key}')
+            roles = op.get('x-roles')
+            if not isinstance(roles, list) or not set(roles) <= ALL_ROLES:
+                problems.append(f'{name}: x-roles must list roles from {sorted(ALL_ROLES)}')
+                roles = []
+            params = [deref(x) for x in common + op.get('parameters', [])]
+            for prm in params:
+                label = f"{name}: parameter {prm.get('name')}"
+                if not prm.get('description'):
+                    problems.append(f'{label} has no description')
+                if 'schema' not in prm or not constrained(prm['schema']):
+                    problems.append(f'{label} has no constraint (format, enum, pattern, length or range)')
+            names = {prm.get('name') for prm in params}
+            want = {'400'}
+            if roles:
+                want |= {'401'}
+                if set(roles) != ALL_ROLES:
+                    want.add('403')
+                if op_id not in NO_DATABASE:
+                    want.add('503')
+            if any(prm.get('in') == 'path' for prm in params):
+                want.add('404')
+            body = op.get('requestBody')
+            if body is not None:
+                body = deref(body)
+                want |= {'400', '413', '415', '422'}
+                for mt, media in (body.get('content') or {}).items():
+                    if 'schema' not in media:
+                        problems.append(f'{name}: request {mt} has no schema')
+                    else:
+                        closed(media['schema'], f'{name}: request {mt}')
+                    if not has_example(media):
+                        problems.append(f'{name}: request {mt} has no example')
+            if 'Idempotency-Key' in names:
+                want |= {'422', '503'}
+            if 'If-Match' in names:
+                want.add('412')
+            responses = op.get('responses') or {}
+            missing = sorted(want - set(map(str, responses)))
+            if missing:
+                problems.append(f'{name}: error statuses not documented: {", ".join(missing)}')
+            if not any(str(c).startswith('2') for c in responses):
+                problems.append(f'{name}: no 2xx response')
+            for code, resp in responses.items():
+                resp = deref(resp)
+                code = str(code)
+                content = resp.get('content') or {}
+                if code[0] in '45':
+                    if list(content) != ['application/problem+json']:
+                        problems.append(f'{name}: {code} is not application/problem+json')
+                for mt, media in content.items():
+                    if 'json' in mt and 'schema' in media:
+                        closed(media['schema'], f'{name}: {code} {mt}')
+                    if not has_example(media):
+                        problems.append(f'{name}: {code} {mt} has no example')
+                if not resp.get('description'):
+                    problems.append(f'{name}: {code} has no description')
+
+    for line in problems:
+        print(f'spec: {line}')
+    if problems:
+        print(f'spec: {len(problems)} findings in {path}')
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else 'openapi/openapi.yaml'))

@@ -1,0 +1,253 @@
+/* The set-based care leaver representation (schema/migrations/0060): byte for byte what the
+ * function chain it replaced gives (0012's care_leaver_json_base with 0024's episodes, still
+ * in the schema), the derived facts equal to the per-person rules of 0011, on constructed
+ * cases and on every care leaver in the shared database at many dates; the api's GET body is
+ * exactly that text; reads and list pages still write their audit rows. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_mem.h"
+#include "tc.h"
+#include "tc_casework.h"
+
+TestSuite(care_leaver_fast, .init = cl_mem_init, .timeout = 120);
+
+/* New representation against the old chain, and the facts against the 0011 functions, for
+ * the care leavers `rows` (a FROM item yielding c) on the dates `dates` (yielding d). */
+#define DIFFS(rows, dates)                                                                        \
+    "SELECT count(*) FROM " rows " CROSS JOIN " dates " "                                        \
+    "CROSS JOIN LATERAL care_leaver_facts(c, d, 92) f "                                           \
+    "WHERE care_leaver_json(c, d, 92) IS DISTINCT FROM "                                          \
+    "      care_leaver_json_with_episodes(care_leaver_json_base(c, d, 92), c.id, d) "             \
+    "   OR f.contact_status IS DISTINCT FROM cl_contact_status(c, d, 92) "                        \
+    "   OR f.last_contact_on IS DISTINCT FROM cl_last_contact_on(c.id, d) "                       \
+    "   OR f.pathway_plan_due_on IS DISTINCT FROM cl_pathway_plan_due_on(c, d) "                  \
+    "   OR f.next_visit_due_on IS DISTINCT FROM cl_next_visit_due_on(c, d)"
+
+/* One care leaver per case the rules tell apart, in a district of their own (p: 9 letters and
+ * digits, so p and a digit make a CHILD id), with contacts, status events, plan versions and
+ * accommodation / EET episodes, written as the owner. */
+static void
+make_cases(const char *p)
+{
+    char sql[8192];
+
+    snprintf(
+        sql, sizeof sql,
+        "DO $$ DECLARE v uuid; t date := current_date; BEGIN "
+        /* 1 in touch, statutory visits, a superseded and a current reviewed plan, a draft
+         * started later, a current accommodation and EET episode */
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on)"
+        " VALUES ('%s1', 'Ada', 'Fast', t - interval '19 years 40 days', 'F', 'WBRI',"
+        "  'former_relevant', t - interval '1 year 40 days', 'Fast%s', t - 900) RETURNING id INTO v;"
+        "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, statutory_visit,"
+        "  recorded_on) VALUES (v, t - 700, 'home_visit', true, true, t - 700),"
+        "  (v, t - 300, 'phone', true, false, t - 300), (v, t - 120, 'home_visit', true, true, t - 120),"
+        "  (v, t - 20, 'phone', false, false, t - 20), (v, t - 10, 'text', true, false, t - 10);"
+        "INSERT INTO pathway_plans (care_leaver_id, version_no, status, started_on, reviewed_on,"
+        "  superseded_on) VALUES (v, 1, 'superseded', t - 800, t - 600, t - 400),"
+        "  (v, 2, 'current', t - 400, t - 150, NULL), (v, 3, 'draft', t - 5, NULL, NULL);"
+        "INSERT INTO accommodation_episodes (care_leaver_id, code, suitable, staying_put,"
+        "  started_on, ended_on) VALUES (v, 'D', true, false, t - 800, t - 300),"
+        "  (v, 'U', true, false, t - 300, NULL);"
+        "INSERT INTO eet_activities (care_leaver_id, code, hours_per_week, started_on, ended_on)"
+        "  VALUES (v, 'F2', 37.5, t - 500, t - 100), (v, 'P1', 12.5, t - 100, NULL);"
+        /* 2 refuses contact after the last contact; unsuitable accommodation that ended */
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on)"
+        " VALUES ('%s2', 'Ben', 'Fast', t - interval '18 years 3 days', 'M', 'BAFR', 'relevant',"
+        "  t - 200, 'Fast%s', t - 400) RETURNING id INTO v;"
+        "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, recorded_on)"
+        "  VALUES (v, t - 90, 'phone', true, t - 90);"
+        "INSERT INTO contact_status_events (care_leaver_id, status, occurred_on)"
+        "  VALUES (v, 'refuses_contact', t - 60);"
+        "INSERT INTO accommodation_episodes (care_leaver_id, code, suitable, unsuitable_reason,"
+        "  staying_put, started_on, ended_on) VALUES (v, 'S', false, 'no fixed abode', false,"
+        "  t - 150, t - 30);"
+        /* 3 refused, then a successful contact after it: in touch again */
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on)"
+        " VALUES ('%s3', 'Cy', 'Fast', t - interval '20 years', 'U', 'CHNE', 'former_relevant',"
+        "  t - interval '3 years', 'Fast%s', t - 1200) RETURNING id INTO v;"
+        "INSERT INTO contact_status_events (care_leaver_id, status, occurred_on)"
+        "  VALUES (v, 'returned_home', t - 500), (v, 'refuses_contact', t - 200);"
+        "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, statutory_visit,"
+        "  recorded_on) VALUES (v, t - 150, 'other_visit', true, true, t - 140);"
+        /* 4 died (a contact before it), a plan, episodes ended by the death */
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on)"
+        " VALUES ('%s4', 'Di', 'Fast', t - interval '22 years 100 days', 'F', 'WIRI',"
+        "  'former_relevant', t - interval '4 years', 'Fast%s', t - 1500) RETURNING id INTO v;"
+        "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, statutory_visit,"
+        "  recorded_on) VALUES (v, t - 400, 'home_visit', true, true, t - 400);"
+        "INSERT INTO contact_status_events (care_leaver_id, status, occurred_on)"
+        "  VALUES (v, 'no_longer_requires_services', t - 380), (v, 'died', t - 250);"
+        "INSERT INTO pathway_plans (care_leaver_id, version_no, status, started_on)"
+        "  VALUES (v, 1, 'current', t - 1000);"
+        /* 5 qualifying, no duty; 6 closed with history; 7 eligible, nothing recorded; 8 a
+         * 16-year-old whose first plan is due from the date of birth */
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on)"
+        " VALUES ('%s5', 'Ed', 'Fast', t - interval '21 years 200 days', 'M', 'WOTH', 'qualifying',"
+        "  t - interval '5 years', 'Fast%s', t - 300) RETURNING id INTO v;"
+        "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, recorded_on)"
+        "  VALUES (v, t - 30, 'video', true, t - 30);"
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on, status, closed_on,"
+        "  closed_reason) VALUES ('%s6', 'Flo', 'Fast', t - interval '23 years', 'F', 'AIND',"
+        "  'former_relevant', t - interval '6 years', 'Fast%s', t - 1000, 'closed', t - 100,"
+        "  'moved away') RETURNING id INTO v;"
+        "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, statutory_visit,"
+        "  recorded_on) VALUES (v, t - 200, 'home_visit', true, true, t - 200);"
+        "INSERT INTO pathway_plans (care_leaver_id, version_no, status, started_on, reviewed_on)"
+        "  VALUES (v, 1, 'current', t - 600, t - 300);"
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, district, opened_on)"
+        " VALUES ('%s7', 'Gus', 'Fast', t - interval '17 years 1 day', 'M', 'REFU', 'eligible',"
+        "  'Fast%s', t - 20);"
+        "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+        "  ethnicity, category, care_ceased_on, district, opened_on)"
+        " VALUES ('%s8', 'Hal', 'Fast', t - interval '16 years 2 months', 'M', 'WBRI', 'relevant',"
+        "  t - 10, 'Fast%s', t - 40);"
+        "END $$",
+        p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p);
+    cr_assert_eq(tc_sql(sql), 0, "the cases could not be written");
+}
+
+Test(care_leaver_fast, same_text_and_facts_as_the_per_person_functions)
+{
+    char p[11], rows[96], sql[2048];
+
+    tcw_uid(p, "FS");
+    make_cases(p);
+    snprintf(rows, sizeof rows, "(SELECT * FROM care_leavers WHERE district = 'Fast%s') c", p);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM care_leavers WHERE district = 'Fast%s'", p);
+    cr_assert_eq(tc_sql_long(sql), 8);
+    /* every 23rd day over four years back and two months ahead */
+    snprintf(sql, sizeof sql, DIFFS("%s", "generate_series(-1500, 60, 23) AS g (n) "
+                                          "CROSS JOIN LATERAL (SELECT current_date + g.n AS d) dd"),
+             rows);
+    cr_expect_eq(tc_sql_long(sql), 0, "constructed cases differ");
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM care_leavers c WHERE district = 'Fast%s' AND"
+             " care_leaver_json(c, current_date, 92) LIKE '%%\"current_activity\" : {%%'",
+             p);
+    cr_expect_eq(tc_sql_long(sql), 1, "case 1 has a current activity in the text");
+}
+
+Test(care_leaver_fast, every_care_leaver_in_the_database)
+{
+    char sql[2048];
+
+    snprintf(sql, sizeof sql, DIFFS("%s", "%s"), "care_leavers c",
+             "unnest(ARRAY[current_date, current_date - 400, current_date + 30]) AS d");
+    cr_expect_eq(tc_sql_long(sql), 0);
+}
+
+/* A partner never gets current_accommodation or current_activity. */
+Test(care_leaver_fast, partner_text)
+{
+    PGconn *c = tc_db();
+    PGresult *res;
+    char sql[1024];
+
+    snprintf(sql, sizeof sql, DIFFS("%s", "%s"), "care_leavers c",
+             "(SELECT current_date AS d) dd");
+    res = PQexec(c, "BEGIN");
+    PQclear(res);
+    res = PQexec(c, "SELECT set_config('app.role', 'partner', true)");
+    PQclear(res);
+    res = PQexec(c, sql);
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect_str_eq(PQgetvalue(res, 0, 0), "0");
+    PQclear(res);
+    res = PQexec(c, "SELECT count(*) FROM care_leavers c WHERE "
+                    "care_leaver_json(c, current_date, 92) LIKE '%current_a%'");
+    cr_expect_str_eq(PQgetvalue(res, 0, 0), "0");
+    PQclear(res);
+    res = PQexec(c, "ROLLBACK");
+    PQclear(res);
+    PQfinish(c);
+}
+
+/* The api's GET body is the SQL text itself, and each read writes one audit row; a page of
+ * the list is in (family_name, given_name, id) order with one 'list' row per item shown. */
+Test(care_leaver_fast, api_body_order_and_audit)
+{
+    char *mgr = tc_token("manager", NULL, NULL), p[11], path[256], district[16];
+    char *id, *want;
+    struct tc_resp *r;
+    long before;
+    const cJSON *items, *it;
+    int n = 0;
+
+    tcw_uid(p, "FA");
+    make_cases(p);
+    snprintf(district, sizeof district, "Fast%s", p);
+    id = tcw_sql_str("SELECT id::text FROM care_leavers WHERE la_child_id = $1 || '1'", 1,
+                     (const char *[]){p});
+    cr_assert_not_null(id);
+    want = tcw_sql_str("SELECT care_leaver_json(c, current_date, 92) FROM care_leavers c "
+                       "WHERE id = $1::uuid",
+                       1, (const char *[]){id});
+    before = tcw_sql_long("SELECT count(*) FROM audit_log WHERE resource_id = $1::uuid "
+                          "AND action = 'read'",
+                          1, (const char *[]){id});
+    snprintf(path, sizeof path, "/v1/care-leavers/%s", id);
+    r = tc_get(path, mgr);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_expect_str_eq(r->body, want);
+    tc_free(r);
+    cr_expect_eq(tcw_sql_long("SELECT count(*) FROM audit_log WHERE resource_id = $1::uuid "
+                              "AND action = 'read'",
+                              1, (const char *[]){id}),
+                 before + 1);
+
+    snprintf(path, sizeof path, "/v1/care-leavers?district=%s&limit=5", district);
+    r = tc_get(path, mgr);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    items = cJSON_GetObjectItem(r->json, "items");
+    cJSON_ArrayForEach(it, items)
+    {
+        char off[12], *expect;
+
+        snprintf(off, sizeof off, "%d", n);
+        expect = tcw_sql_str("SELECT id::text FROM care_leavers WHERE district = $1 "
+                             "ORDER BY family_name, given_name, id OFFSET $2::int LIMIT 1",
+                             2, (const char *[]){district, off});
+
+        cr_expect_str_eq(cJSON_GetObjectItem(it, "id")->valuestring, expect);
+        free(expect);
+        n++;
+    }
+    cr_expect_eq(n, 5);
+    tc_free(r);
+    cr_expect_eq(tcw_sql_long("SELECT count(*) FROM audit_log a JOIN care_leavers c "
+                              "ON c.id = a.resource_id WHERE c.district = $1 AND a.action = 'list'",
+                              1, (const char *[]){district}),
+                 5, "one row per item shown, none for the look-ahead row");
+    free(want);
+    free(id);
+    free(mgr);
+}
+
+/* cl_ts and cl_age_on are STABLE now (so they are inlined) and give what they gave. */
+Test(care_leaver_fast, helpers_inline_and_agree)
+{
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM pg_proc WHERE proname IN ('cl_ts', 'cl_age_on') "
+                             "AND provolatile = 's'"),
+                 2);
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM generate_series(date '2000-02-27', "
+                             "date '2009-03-02', interval '1 day') g WHERE "
+                             "cl_age_on(date '2000-02-29', g::date) IS DISTINCT FROM "
+                             "extract(year FROM age(g::date, date '2000-02-29'))::integer"),
+                 0);
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM (VALUES (timestamptz '2024-03-31 00:59:59.9996+00'),"
+                             " ('2024-10-27 01:30:00.123+01'), ('2025-01-01 00:00:00+00')) v (t) "
+                             "WHERE cl_ts(t) IS DISTINCT FROM "
+                             "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"),
+                 0);
+}
