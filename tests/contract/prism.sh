@@ -25,7 +25,11 @@ case ${1:-} in
     # The api's own copy (built from openapi/openapi.yaml): what it claims is what is checked,
     # and an edit to the source file while the suite runs does not make Prism reload.
     spec=$(dirname "$4")/openapi.json
-    curl -fsS -o "$spec" "http://127.0.0.1:$2/v1/openapi.json"
+    for _ in $(seq 100); do
+      curl -fsS -o "$spec" "http://127.0.0.1:$2/v1/openapi.json" 2>/dev/null && break
+      sleep 0.1
+    done
+    [[ -s $spec ]] || { echo "prism.sh: no /v1/openapi.json from the api on port $2" >&2; exit 1; }
     # transparent.cjs: fresh upstream connections, and the api's own bytes passed on.
     exec node --require ./transparent.cjs node_modules/@stoplight/prism-cli/dist/index.js \
       proxy --errors=false --cors=false --verboseLevel=warn -h 127.0.0.1 -p "$3" \
