@@ -1,8 +1,9 @@
-/* The set-based care leaver representation (schema/migrations/0060): byte for byte what the
- * function chain it replaced gives (0012's care_leaver_json_base with 0024's episodes, still
- * in the schema), the derived facts equal to the per-person rules of 0011, on constructed
- * cases and on every care leaver in the shared database at many dates; the api's GET body is
- * exactly that text; reads and list pages still write their audit rows. */
+/* The set-based care leaver representation (schema/migrations/0060, 0080): the same members
+ * and values as the function chain it replaced (0012's care_leaver_json_base with 0024's
+ * episodes, still in the schema) plus 0070's SSDA903 Header items, the derived facts equal
+ * to the per-person rules of 0011, on constructed cases and on every care leaver in the
+ * shared database at many dates; the api's GET body is exactly that text; reads and list
+ * pages still write their audit rows. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,9 @@ TestSuite(care_leaver_fast, .init = cl_mem_init, .timeout = 120);
 #define DIFFS(rows, dates)                                                                        \
     "SELECT count(*) FROM " rows " CROSS JOIN " dates " "                                        \
     "CROSS JOIN LATERAL care_leaver_facts(c, d, 92) f "                                           \
-    "WHERE care_leaver_json(c, d, 92) IS DISTINCT FROM "                                          \
-    "      care_leaver_json_with_episodes(care_leaver_json_base(c, d, 92), c.id, d) "             \
+    "WHERE care_leaver_json(c, d, 92)::jsonb IS DISTINCT FROM "                                   \
+    "      care_leaver_json_with_episodes(care_leaver_json_base(c, d, 92), c.id, d)::jsonb "      \
+    "      || care_leaver_extra_json(c) "                                                         \
     "   OR f.contact_status IS DISTINCT FROM cl_contact_status(c, d, 92) "                        \
     "   OR f.last_contact_on IS DISTINCT FROM cl_last_contact_on(c.id, d) "                       \
     "   OR f.pathway_plan_due_on IS DISTINCT FROM cl_pathway_plan_due_on(c, d) "                  \
