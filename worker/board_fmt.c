@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_csv.h"
 #include "cl_mem.h"
 
 int
@@ -407,18 +408,7 @@ board_html_esc(struct cl_buf *b, const char *s)
 int
 board_csv_text(struct cl_buf *b, const char *s)
 {
-    int guard = strchr("=+-@", s[0]) != NULL && s[0] != '\0';
-    int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
-    int err = CL_OK;
-
-    if (!quote)
-        return cl_buf_adds(b, s);
-    err = cl_buf_adds(b, guard ? "\"'" : "\"");
-    for (const char *p = s; *p && err == CL_OK; p++)
-        err = *p == '"' ? cl_buf_adds(b, "\"\"") : cl_buf_add(b, p, 1);
-    if (err == CL_OK)
-        err = cl_buf_adds(b, "\"");
-    return err;
+    return cl_csv_field(b, s, CL_CSV_FORMULA_GUARD);
 }
 
 void

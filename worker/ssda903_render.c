@@ -5,24 +5,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cl_csv.h"
+
 /* ---- CSV --------------------------------------------------------------------------------- */
 
+/* One cell and its separator. No formula guard: the files go to DfE, not to a spreadsheet, and
+ * a leading apostrophe would change the data. */
 static int
 csv_cell(struct cl_buf *b, const char *s, int last)
 {
-    int err = CL_OK;
+    int err = cl_csv_field(b, s, 0);
 
-    if (s == NULL)
-        s = "";
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        err = cl_buf_adds(b, s);
-    } else {
-        err = cl_buf_adds(b, "\"");
-        for (const char *p = s; *p && err == CL_OK; p++)
-            err = *p == '"' ? cl_buf_adds(b, "\"\"") : cl_buf_add(b, p, 1);
-        if (err == CL_OK)
-            err = cl_buf_adds(b, "\"");
-    }
     if (err == CL_OK)
         err = cl_buf_adds(b, last ? "\r\n" : ",");
     return err;
