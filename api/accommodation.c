@@ -3,8 +3,6 @@
  * audit rows. Overlapping episodes are refused by an exclusion constraint (409). */
 #include "accommodation.h"
 
-#include <stdio.h>
-
 #include "conflict.h"
 #include "resource.h"
 
@@ -37,16 +35,13 @@ static struct cl_stmt list = {
 
 #define OVERLAP "the period overlaps another accommodation episode of this care leaver"
 
+static const struct cl_api_query filters[] = {{"on", 'd', NULL, 16}, {NULL}};
+
 int
 cl_h_accommodation_create(struct cl_req *req, struct cl_resp *resp)
 {
-    char loc[128];
-    int err = cl_api_validate(req, resp, fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, fields, &create, 1, "/v1/care-leavers/%s/accommodation");
 
-    snprintf(loc, sizeof loc, "/v1/care-leavers/%s/accommodation", req->params[0]);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &create, 2, (const char *[]){req->params[0], req->body_raw},
-                         201, loc);
     cl_api_conflict_detail(req, resp, err, OVERLAP);
     return err;
 }
@@ -60,16 +55,8 @@ cl_h_accommodation_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_accommodation_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, fields, &patch, 2);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &patch, 4,
-                         (const char *[]){req->params[0], req->params[1], req->body_raw, version},
-                         200, NULL);
     cl_api_conflict_detail(req, resp, err, OVERLAP);
     return err;
 }
@@ -77,19 +64,5 @@ cl_h_accommodation_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_accommodation_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char on[16];
-    struct cl_page page;
-    const char *p[5];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_api_filter(req, resp, "on", 'd', NULL, on, sizeof on);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[2] = cl_page_key(&page, 0);
-    p[3] = cl_page_key(&page, 1);
-    p[4] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 5, p);
+    return cl_api_list_query(req, resp, &list, 1, filters, 2);
 }

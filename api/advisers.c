@@ -31,14 +31,17 @@ static struct cl_stmt list = {
     "AND ($3::text IS NULL OR (a.name, a.id) > ($3, $4::uuid)) "
     "ORDER BY a.name, a.id LIMIT $5::int"};
 
+static const struct cl_api_query filters[] = {
+    {"active", 'b', NULL, 8},
+    {"team", 's', NULL, 201},
+    {NULL},
+};
+
 int
 cl_h_advisers_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, fields, &create, 0, "/v1/advisers");
 
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
-                         "/v1/advisers");
     if (err == CL_ECONFLICT)
         cl_resp_detail(resp, "an adviser with this email already exists");
     return err;
@@ -53,15 +56,8 @@ cl_h_advisers_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_advisers_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, fields, &patch, 1);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &patch, 3,
-                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
     if (err == CL_ECONFLICT)
         cl_resp_detail(resp, "an adviser with this email already exists");
     return err;
@@ -70,19 +66,5 @@ cl_h_advisers_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_advisers_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char active[8], team[201];
-    struct cl_page page;
-    const char *p[5];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "active", 'b', NULL, active, sizeof active);
-    p[1] = cl_api_filter(req, resp, "team", 's', NULL, team, sizeof team);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[2] = cl_page_key(&page, 0);
-    p[3] = cl_page_key(&page, 1);
-    p[4] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 5, p);
+    return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }

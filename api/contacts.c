@@ -106,14 +106,9 @@ cl_h_contacts_list(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_contact_status_events_create(struct cl_req *req, struct cl_resp *resp)
 {
-    char location[96];
-    int err = cl_api_validate(req, resp, event_fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, event_fields, &event_create, 1,
+                            "/v1/care-leavers/%s/contact-status-events");
 
-    snprintf(location, sizeof location, "/v1/care-leavers/%s/contact-status-events",
-             req->params[0]);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &event_create, 2,
-                         (const char *[]){req->params[0], req->body_raw}, 201, location);
     return cl_casework_sql_error(req, resp, err, NULL);
 }
 
@@ -126,15 +121,5 @@ cl_h_contact_status_events_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_contact_status_events_list(struct cl_req *req, struct cl_resp *resp)
 {
-    struct cl_page page;
-    const char *p[4];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_page_key(&page, 0);
-    p[2] = cl_page_key(&page, 1);
-    p[3] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &event_list, 4, p);
+    return cl_api_list_query(req, resp, &event_list, 1, NULL, 2);
 }

@@ -3,8 +3,6 @@
  * organisation), the referral route, the places lock and the audit rows. */
 #include "eet.h"
 
-#include <stdio.h>
-
 #include "conflict.h"
 #include "resource.h"
 
@@ -36,16 +34,14 @@ static struct cl_stmt activity_list = {
 
 #define ACTIVITY_OVERLAP "the period overlaps another EET activity episode of this care leaver"
 
+static const struct cl_api_query activity_filters[] = {{"on", 'd', NULL, 16}, {NULL}};
+
 int
 cl_h_eet_activities_create(struct cl_req *req, struct cl_resp *resp)
 {
-    char loc[128];
-    int err = cl_api_validate(req, resp, activity_fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, activity_fields, &activity_create, 1,
+                            "/v1/care-leavers/%s/eet-activities");
 
-    snprintf(loc, sizeof loc, "/v1/care-leavers/%s/eet-activities", req->params[0]);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &activity_create, 2,
-                         (const char *[]){req->params[0], req->body_raw}, 201, loc);
     cl_api_conflict_detail(req, resp, err, ACTIVITY_OVERLAP);
     return err;
 }
@@ -59,16 +55,8 @@ cl_h_eet_activities_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_eet_activities_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, activity_fields, &activity_patch, 2);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, activity_fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &activity_patch, 4,
-                         (const char *[]){req->params[0], req->params[1], req->body_raw, version},
-                         200, NULL);
     cl_api_conflict_detail(req, resp, err, ACTIVITY_OVERLAP);
     return err;
 }
@@ -76,21 +64,7 @@ cl_h_eet_activities_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_eet_activities_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char on[16];
-    struct cl_page page;
-    const char *p[5];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_api_filter(req, resp, "on", 'd', NULL, on, sizeof on);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[2] = cl_page_key(&page, 0);
-    p[3] = cl_page_key(&page, 1);
-    p[4] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &activity_list, 5, p);
+    return cl_api_list_query(req, resp, &activity_list, 1, activity_filters, 2);
 }
 
 /* ---- opportunity catalogue --------------------------------------------------------------- */
@@ -143,15 +117,17 @@ static struct cl_stmt opportunity_list = {
     "AND ($6::text IS NULL OR (o.title, o.id) > ($6, $7::uuid)) "
     "ORDER BY o.title, o.id LIMIT $8::int"};
 
+static const struct cl_api_query opportunity_filters[] = {
+    {"kind", 's', kinds, 32},     {"status", 's', opportunity_statuses, 16},
+    {"district", 's', NULL, 101}, {"ring_fenced", 'b', NULL, 8},
+    {"provider", 'u', NULL, 40},  {NULL},
+};
+
 int
 cl_h_eet_opportunities_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, opportunity_fields, CL_V_CREATE);
-
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &opportunity_create, 1, (const char *[]){req->body_raw}, 201,
+    return cl_api_create(req, resp, opportunity_fields, &opportunity_create, 0,
                          "/v1/eet-opportunities");
-    return err;
 }
 
 int
@@ -163,39 +139,13 @@ cl_h_eet_opportunities_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_eet_opportunities_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
-
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, opportunity_fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &opportunity_patch, 3,
-                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
-    return err;
+    return cl_api_patch(req, resp, opportunity_fields, &opportunity_patch, 1);
 }
 
 int
 cl_h_eet_opportunities_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char kind[32], status[16], district[101], ring[8], provider[40];
-    struct cl_page page;
-    const char *p[8];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "kind", 's', kinds, kind, sizeof kind);
-    p[1] = cl_api_filter(req, resp, "status", 's', opportunity_statuses, status, sizeof status);
-    p[2] = cl_api_filter(req, resp, "district", 's', NULL, district, sizeof district);
-    p[3] = cl_api_filter(req, resp, "ring_fenced", 'b', NULL, ring, sizeof ring);
-    p[4] = cl_api_filter(req, resp, "provider", 'u', NULL, provider, sizeof provider);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[5] = cl_page_key(&page, 0);
-    p[6] = cl_page_key(&page, 1);
-    p[7] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &opportunity_list, 8, p);
+    return cl_api_list_query(req, resp, &opportunity_list, 0, opportunity_filters, 2);
 }
 
 /* ---- referrals --------------------------------------------------------------------------- */
@@ -239,14 +189,16 @@ static struct cl_stmt referral_list_opportunity = {
 static struct cl_stmt referral_list_care_leaver = {
     "SELECT * FROM eet_care_leaver_referral_list($1::uuid, $2, $3, $4, $5::int)"};
 
+static const struct cl_api_query referral_filters[] = {
+    {"status", 's', referral_statuses, 16},
+    {NULL},
+};
+
 int
 cl_h_eet_referrals_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, referral_fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, referral_fields, &referral_create, 1, "/v1/eet-referrals");
 
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &referral_create, 2,
-                         (const char *[]){req->params[0], req->body_raw}, 201, "/v1/eet-referrals");
     cl_api_conflict_detail(req, resp, err,
                            "the care leaver already has an open referral to this opportunity");
     return err;
@@ -270,34 +222,14 @@ cl_h_eet_referrals_transition(struct cl_req *req, struct cl_resp *resp)
     return err;
 }
 
-static int
-referral_list(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt)
-{
-    char status[16];
-    struct cl_page page;
-    const char *p[5];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_api_filter(req, resp, "status", 's', referral_statuses, status, sizeof status);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[2] = cl_page_key(&page, 0);
-    p[3] = cl_page_key(&page, 1);
-    p[4] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, stmt, 5, p);
-}
-
 int
 cl_h_eet_referrals_list_by_opportunity(struct cl_req *req, struct cl_resp *resp)
 {
-    return referral_list(req, resp, &referral_list_opportunity);
+    return cl_api_list_query(req, resp, &referral_list_opportunity, 1, referral_filters, 2);
 }
 
 int
 cl_h_eet_referrals_list_by_care_leaver(struct cl_req *req, struct cl_resp *resp)
 {
-    return referral_list(req, resp, &referral_list_care_leaver);
+    return cl_api_list_query(req, resp, &referral_list_care_leaver, 1, referral_filters, 2);
 }

@@ -3,8 +3,6 @@
  * audit rows. */
 #include "grants.h"
 
-#include <stdio.h>
-
 #include "conflict.h"
 #include "resource.h"
 
@@ -34,14 +32,13 @@ static struct cl_stmt type_list = {
 
 #define DUPLICATE_TYPE "a grant type with this name already exists"
 
+static const struct cl_api_query type_filters[] = {{"active", 'b', NULL, 8}, {NULL}};
+
 int
 cl_h_grant_types_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, type_fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, type_fields, &type_create, 0, "/v1/grant-types");
 
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &type_create, 1, (const char *[]){req->body_raw}, 201,
-                         "/v1/grant-types");
     cl_api_conflict_detail(req, resp, err, DUPLICATE_TYPE);
     return err;
 }
@@ -55,15 +52,8 @@ cl_h_grant_types_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_grant_types_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, type_fields, &type_patch, 1);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, type_fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &type_patch, 3,
-                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
     cl_api_conflict_detail(req, resp, err, DUPLICATE_TYPE);
     return err;
 }
@@ -71,20 +61,7 @@ cl_h_grant_types_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_grant_types_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char active[8];
-    struct cl_page page;
-    const char *p[4];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "active", 'b', NULL, active, sizeof active);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[1] = cl_page_key(&page, 0);
-    p[2] = cl_page_key(&page, 1);
-    p[3] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &type_list, 4, p);
+    return cl_api_list_query(req, resp, &type_list, 0, type_filters, 2);
 }
 
 /* ---- payments and balances --------------------------------------------------------------- */
@@ -114,17 +91,13 @@ static struct cl_stmt payment_list = {
 static struct cl_stmt balance_list = {
     "SELECT * FROM grant_balance_list($1::uuid, $2, $3, $4::int)"};
 
+static const struct cl_api_query payment_filters[] = {{"grant_type_id", 'u', NULL, 40}, {NULL}};
+
 int
 cl_h_grant_payments_create(struct cl_req *req, struct cl_resp *resp)
 {
-    char loc[128];
-    int err = cl_api_validate(req, resp, payment_fields, CL_V_CREATE);
-
-    snprintf(loc, sizeof loc, "/v1/care-leavers/%s/grant-payments", req->params[0]);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &payment_create, 2,
-                         (const char *[]){req->params[0], req->body_raw}, 201, loc);
-    return err;
+    return cl_api_create(req, resp, payment_fields, &payment_create, 1,
+                         "/v1/care-leavers/%s/grant-payments");
 }
 
 int
@@ -136,35 +109,11 @@ cl_h_grant_payments_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_grant_payments_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char type[40];
-    struct cl_page page;
-    const char *p[5];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_api_filter(req, resp, "grant_type_id", 'u', NULL, type, sizeof type);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[2] = cl_page_key(&page, 0);
-    p[3] = cl_page_key(&page, 1);
-    p[4] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &payment_list, 5, p);
+    return cl_api_list_query(req, resp, &payment_list, 1, payment_filters, 2);
 }
 
 int
 cl_h_grant_balances_list(struct cl_req *req, struct cl_resp *resp)
 {
-    struct cl_page page;
-    const char *p[4];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_page_key(&page, 0);
-    p[2] = cl_page_key(&page, 1);
-    p[3] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &balance_list, 4, p);
+    return cl_api_list_query(req, resp, &balance_list, 1, NULL, 2);
 }

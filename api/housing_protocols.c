@@ -2,7 +2,6 @@
  * functions (schema/migrations/0031, 0033). */
 #include "housing.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "resource.h"
@@ -83,6 +82,15 @@ static struct cl_stmt breach_get = {"SELECT * FROM housing_breach_get($1::uuid, 
 static struct cl_stmt breach_list = {
     "SELECT * FROM housing_breach_list($1::uuid, $2::uuid, $3::text, $4::date, $5::date, "
     "$6::date, $7::uuid, $8::int)"};
+
+static const struct cl_api_query filters[] = {{"status", 's', statuses, 16}, {NULL}};
+static const struct cl_api_query breach_filters[] = {
+    {"partner_id", 'u', NULL, 40},
+    {"kind", 's', breach_kinds, 48},
+    {"from", 'd', NULL, 16},
+    {"to", 'd', NULL, 16},
+    {NULL},
+};
 
 /* The parties list must hold partner ids. */
 static void
@@ -172,31 +180,13 @@ cl_h_housing_protocols_transition(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_protocols_sign(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, signature_fields, CL_V_CREATE);
-
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &sign, 2, (const char *[]){req->params[0], req->body_raw},
-                         201, "/v1/housing-protocols");
-    return err;
+    return cl_api_create(req, resp, signature_fields, &sign, 1, "/v1/housing-protocols");
 }
 
 int
 cl_h_housing_protocols_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char status[16];
-    struct cl_page page;
-    const char *p[4];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "status", 's', statuses, status, sizeof status);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[1] = cl_page_key(&page, 0);
-    p[2] = cl_page_key(&page, 1);
-    p[3] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 4, p);
+    return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }
 
 int
@@ -221,14 +211,8 @@ cl_h_housing_protocols_compliance(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_breaches_create(struct cl_req *req, struct cl_resp *resp)
 {
-    char loc[96];
-    int err = cl_api_validate(req, resp, breach_fields, CL_V_CREATE);
-
-    snprintf(loc, sizeof loc, "/v1/housing-protocols/%s/breaches", req->params[0]);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &breach_create, 2,
-                         (const char *[]){req->params[0], req->body_raw}, 201, loc);
-    return err;
+    return cl_api_create(req, resp, breach_fields, &breach_create, 1,
+                         "/v1/housing-protocols/%s/breaches");
 }
 
 int
@@ -240,22 +224,5 @@ cl_h_housing_breaches_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_breaches_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char partner[40], kind[48], from[16], to[16];
-    struct cl_page page;
-    const char *p[8];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_api_filter(req, resp, "partner_id", 'u', NULL, partner, sizeof partner);
-    p[2] = cl_api_filter(req, resp, "kind", 's', breach_kinds, kind, sizeof kind);
-    p[3] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
-    p[4] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[5] = cl_page_key(&page, 0);
-    p[6] = cl_page_key(&page, 1);
-    p[7] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &breach_list, 8, p);
+    return cl_api_list_query(req, resp, &breach_list, 1, breach_filters, 2);
 }

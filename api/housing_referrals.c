@@ -58,15 +58,17 @@ static struct cl_stmt list = {
     "SELECT * FROM housing_referral_list($1::uuid, $2::uuid, $3::uuid, $4::text, $5::boolean, "
     "$6::date, $7::date, $8::date, $9::uuid, $10::int)"};
 
+static const struct cl_api_query filters[] = {
+    {"partner_id", 'u', NULL, 40},  {"care_leaver_id", 'u', NULL, 40},
+    {"protocol_id", 'u', NULL, 40}, {"outcome", 's', outcomes, 24},
+    {"pending", 'b', NULL, 8},      {"from", 'd', NULL, 16},
+    {"to", 'd', NULL, 16},          {NULL},
+};
+
 int
 cl_h_housing_referrals_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, create_fields, CL_V_CREATE);
-
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
-                         "/v1/housing-referrals");
-    return err;
+    return cl_api_create(req, resp, create_fields, &create, 0, "/v1/housing-referrals");
 }
 
 int
@@ -78,39 +80,11 @@ cl_h_housing_referrals_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_referrals_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
-
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, patch_fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &patch, 3,
-                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
-    return err;
+    return cl_api_patch(req, resp, patch_fields, &patch, 1);
 }
 
 int
 cl_h_housing_referrals_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char partner[40], care_leaver[40], protocol[40], outcome[24], pending[8], from[16], to[16];
-    struct cl_page page;
-    const char *p[10];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "partner_id", 'u', NULL, partner, sizeof partner);
-    p[1] = cl_api_filter(req, resp, "care_leaver_id", 'u', NULL, care_leaver, sizeof care_leaver);
-    p[2] = cl_api_filter(req, resp, "protocol_id", 'u', NULL, protocol, sizeof protocol);
-    p[3] = cl_api_filter(req, resp, "outcome", 's', outcomes, outcome, sizeof outcome);
-    p[4] = cl_api_filter(req, resp, "pending", 'b', NULL, pending, sizeof pending);
-    p[5] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
-    p[6] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[7] = cl_page_key(&page, 0);
-    p[8] = cl_page_key(&page, 1);
-    p[9] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 10, p);
+    return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }

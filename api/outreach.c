@@ -50,14 +50,20 @@ static struct cl_stmt list = {
     "$7::uuid, $8::int)"};
 static struct cl_stmt summary = {"SELECT * FROM outreach_contact_summary($1::date, $2::date)"};
 
+static const struct cl_api_query filters[] = {
+    {"care_leaver_id", 'u', NULL, 40},
+    {"response", 's', responses, 20},
+    {"channel", 's', channels, 10},
+    {"from", 'd', NULL, 11},
+    {"to", 'd', NULL, 11},
+    {NULL},
+};
+
 int
 cl_h_outreach_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, create_fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, create_fields, &create, 0, "/v1/outreach-contacts");
 
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
-                         "/v1/outreach-contacts");
     return cl_casework_sql_error(req, resp, err, NULL);
 }
 
@@ -70,39 +76,15 @@ cl_h_outreach_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_outreach_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, patch_fields, &patch, 1);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, patch_fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &patch, 3,
-                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
     return cl_casework_sql_error(req, resp, err, NULL);
 }
 
 int
 cl_h_outreach_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char care_leaver[40], response[20], channel[10], from[11], to[11];
-    struct cl_page page;
-    const char *p[8];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "care_leaver_id", 'u', NULL, care_leaver, sizeof care_leaver);
-    p[1] = cl_api_filter(req, resp, "response", 's', responses, response, sizeof response);
-    p[2] = cl_api_filter(req, resp, "channel", 's', channels, channel, sizeof channel);
-    p[3] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
-    p[4] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[5] = cl_page_key(&page, 0);
-    p[6] = cl_page_key(&page, 1);
-    p[7] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 8, p);
+    return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }
 
 int

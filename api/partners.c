@@ -35,14 +35,18 @@ static struct cl_stmt list = {
     "AND ($4::text IS NULL OR (p.name, p.id) > ($4, $5::uuid)) "
     "ORDER BY p.name, p.id LIMIT $6::int"};
 
+static const struct cl_api_query filters[] = {
+    {"kind", 's', kinds, 32},
+    {"district", 's', NULL, 101},
+    {"active", 'b', NULL, 8},
+    {NULL},
+};
+
 int
 cl_h_partners_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_validate(req, resp, fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, fields, &create, 0, "/v1/partners");
 
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
-                         "/v1/partners");
     if (err == CL_ECONFLICT)
         cl_resp_detail(resp, "a partner with this name already exists");
     return err;
@@ -57,15 +61,8 @@ cl_h_partners_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_partners_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, fields, &patch, 1);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &patch, 3,
-                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
     if (err == CL_ECONFLICT)
         cl_resp_detail(resp, "a partner with this name already exists");
     return err;
@@ -74,20 +71,5 @@ cl_h_partners_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_partners_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char kind[32], district[101], active[8];
-    struct cl_page page;
-    const char *p[6];
-    int err = cl_page_parse(req, resp, 2, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = cl_api_filter(req, resp, "kind", 's', kinds, kind, sizeof kind);
-    p[1] = cl_api_filter(req, resp, "district", 's', NULL, district, sizeof district);
-    p[2] = cl_api_filter(req, resp, "active", 'b', NULL, active, sizeof active);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[3] = cl_page_key(&page, 0);
-    p[4] = cl_page_key(&page, 1);
-    p[5] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 6, p);
+    return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }

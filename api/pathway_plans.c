@@ -2,8 +2,6 @@
  * functions (schema/migrations/0013). next_review_due is derived in SQL. */
 #include "pathway_plans.h"
 
-#include <stdio.h>
-
 #include "casework.h"
 #include "resource.h"
 
@@ -40,16 +38,13 @@ static struct cl_stmt patch = {
     "SELECT * FROM pathway_plan_patch($1::uuid, $2::uuid, $3::jsonb, $4)"};
 static struct cl_stmt list = {"SELECT * FROM pathway_plan_list($1::uuid, $2, $3::int, $4::int)"};
 
+static const struct cl_api_query filters[] = {{"status", 's', statuses, 12}, {NULL}};
+
 int
 cl_h_pathway_plans_create(struct cl_req *req, struct cl_resp *resp)
 {
-    char location[96];
-    int err = cl_api_validate(req, resp, fields, CL_V_CREATE);
+    int err = cl_api_create(req, resp, fields, &create, 1, "/v1/care-leavers/%s/pathway-plans");
 
-    snprintf(location, sizeof location, "/v1/care-leavers/%s/pathway-plans", req->params[0]);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &create, 2, (const char *[]){req->params[0], req->body_raw},
-                         201, location);
     return cl_casework_sql_error(req, resp, err, NULL);
 }
 
@@ -62,34 +57,13 @@ cl_h_pathway_plans_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_pathway_plans_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    const char *version;
-    char buf[16];
-    int err = cl_req_if_match(req, resp, &version, buf);
+    int err = cl_api_patch(req, resp, fields, &patch, 2);
 
-    if (err == CL_OK)
-        err = cl_api_validate(req, resp, fields, CL_V_PATCH);
-    if (err == CL_OK)
-        err = cl_api_row(req, resp, &patch, 4,
-                         (const char *[]){req->params[0], req->params[1], req->body_raw, version},
-                         200, NULL);
     return cl_casework_sql_error(req, resp, err, NULL);
 }
 
 int
 cl_h_pathway_plans_list(struct cl_req *req, struct cl_resp *resp)
 {
-    char status[12];
-    struct cl_page page;
-    const char *p[4];
-    int err = cl_page_parse(req, resp, 1, &page);
-
-    if (err != CL_OK)
-        return err;
-    p[0] = req->params[0];
-    p[1] = cl_api_filter(req, resp, "status", 's', statuses, status, sizeof status);
-    if (resp->errors)
-        return CL_EBADREQ;
-    p[2] = cl_page_key(&page, 0);
-    p[3] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 4, p);
+    return cl_api_list_query(req, resp, &list, 1, filters, 1);
 }

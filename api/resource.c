@@ -125,3 +125,69 @@ cl_api_filter(struct cl_req *req, struct cl_resp *resp, const char *name, char k
     }
     return out;
 }
+
+int
+cl_api_create(struct cl_req *req, struct cl_resp *resp, const struct cl_field *fields,
+              struct cl_stmt *stmt, int npath, const char *location)
+{
+    const char *p[CL_MAX_PATH_PARAMS + 1];
+    char loc[128];
+    int err = cl_api_validate(req, resp, fields, CL_V_CREATE);
+
+    if (err != CL_OK)
+        return err;
+    for (int i = 0; i < npath; i++)
+        p[i] = req->params[i];
+    p[npath] = req->body_raw;
+    snprintf(loc, sizeof loc, location, req->nparams > 0 ? req->params[0] : "");
+    return cl_api_row(req, resp, stmt, npath + 1, p, 201, loc);
+}
+
+int
+cl_api_patch(struct cl_req *req, struct cl_resp *resp, const struct cl_field *fields,
+             struct cl_stmt *stmt, int npath)
+{
+    const char *p[CL_MAX_PATH_PARAMS + 2];
+    char buf[16];
+    int err = cl_req_if_match(req, resp, &p[npath + 1], buf);
+
+    if (err == CL_OK)
+        err = cl_api_validate(req, resp, fields, CL_V_PATCH);
+    if (err != CL_OK)
+        return err;
+    for (int i = 0; i < npath; i++)
+        p[i] = req->params[i];
+    p[npath] = req->body_raw;
+    return cl_api_row(req, resp, stmt, npath + 2, p, 200, NULL);
+}
+
+#define LIST_MAX_FILTERS 8
+
+int
+cl_api_list_query(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int npath,
+                  const struct cl_api_query *filters, int nkeys)
+{
+    const char *p[CL_MAX_PATH_PARAMS + LIST_MAX_FILTERS + CL_PAGE_MAX_KEYS + 1];
+    char scratch[1024];
+    size_t used = 0;
+    struct cl_page page;
+    int n = 0, err = cl_page_parse(req, resp, nkeys, &page);
+
+    if (err != CL_OK)
+        return err;
+    for (int i = 0; i < npath; i++)
+        p[n++] = req->params[i];
+    for (const struct cl_api_query *f = filters; f && f->name; f++) {
+        /* the tables are constants: outgrowing these bounds is a programming error */
+        if (f - filters >= LIST_MAX_FILTERS || f->size > sizeof scratch - used)
+            abort();
+        p[n++] = cl_api_filter(req, resp, f->name, f->kind, f->choices, scratch + used, f->size);
+        used += f->size;
+    }
+    if (resp->errors)
+        return CL_EBADREQ;
+    for (int i = 0; i < nkeys; i++)
+        p[n++] = cl_page_key(&page, i);
+    p[n++] = page.limit_plus_one;
+    return cl_api_list(req, resp, &page, stmt, n, p);
+}

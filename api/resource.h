@@ -30,4 +30,32 @@ int cl_api_list(struct cl_req *req, struct cl_resp *resp, const struct cl_page *
 const char *cl_api_filter(struct cl_req *req, struct cl_resp *resp, const char *name, char kind,
                           const char *const *choices, char *out, size_t outlen);
 
+/* The three shapes most resources share. Each runs one statement whose parameters are the
+ * first npath path parameters followed by the ones named below, in order. */
+
+/* POST that creates: validates the body (create mode), runs stmt with (path..., body) and
+ * answers 201. location is the collection for the Location header; a "%s" in it stands for
+ * the first path parameter ("/v1/care-leavers/%s/contacts"). */
+int cl_api_create(struct cl_req *req, struct cl_resp *resp, const struct cl_field *fields,
+                  struct cl_stmt *stmt, int npath, const char *location) CL_WARN_UNUSED;
+
+/* PATCH: reads If-Match, validates the body (patch mode), runs stmt with (path..., body,
+ * version) and answers 200. */
+int cl_api_patch(struct cl_req *req, struct cl_resp *resp, const struct cl_field *fields,
+                 struct cl_stmt *stmt, int npath) CL_WARN_UNUSED;
+
+/* One query-string filter of a list, as for cl_api_filter; size is its buffer with the NUL
+ * (the longest text value plus one). A list's filters end with a row whose name is NULL. */
+struct cl_api_query {
+    const char *name;
+    char kind;
+    const char *const *choices;
+    size_t size;
+};
+
+/* GET of a list: parses the page (nkeys sort keys) and the filters (NULL: none), answers 400
+ * on a bad one, else runs stmt with (path..., filters..., keys..., limit + 1) as cl_api_list. */
+int cl_api_list_query(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int npath,
+                      const struct cl_api_query *filters, int nkeys) CL_WARN_UNUSED;
+
 #endif
