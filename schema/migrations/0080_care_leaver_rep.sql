@@ -108,8 +108,10 @@ END
 $$;
 
 -- A page of care leavers by family name, given name, id (keyset after p_k1, p_k2, p_k3), as
--- 0012 with the same filters, order and audit rows, the caller's scope in every page query,
--- in two steps:
+-- 0012 with the same filters, order and audit rows, in two steps (the caller's scope is the
+-- row-level security policy's alone here: written out as well, the planner counts its
+-- selectivity twice, expects a few dozen rows and sorts the whole table instead of walking
+-- care_leavers_name, 1.2 ms -> 380 ms for a first page at 100 000 rows):
 --   1. the page's rows, by a query that is an index range on care_leavers_name: static
 --      without filters; with filters, put together from constant pieces for the filters given
 --      (values only ever as parameters), so each filter left out drops away and the derived
@@ -142,14 +144,12 @@ BEGIN
             SELECT array_agg(s.r ORDER BY (s.r).family_name, (s.r).given_name, (s.r).id)
             INTO v_page
             FROM (SELECT c AS r FROM care_leavers c
-                  WHERE cl_can_see_care_leaver(c.adviser_id, c.id)
                   ORDER BY c.family_name, c.given_name, c.id LIMIT p_limit) s;
         ELSE
             SELECT array_agg(s.r ORDER BY (s.r).family_name, (s.r).given_name, (s.r).id)
             INTO v_page
             FROM (SELECT c AS r FROM care_leavers c
                   WHERE (c.family_name, c.given_name, c.id) > (p_k1, p_k2, p_k3)
-                    AND cl_can_see_care_leaver(c.adviser_id, c.id)
                   ORDER BY c.family_name, c.given_name, c.id LIMIT p_limit) s;
         END IF;
     ELSE
@@ -200,7 +200,7 @@ BEGIN
                          OR p_visit_overdue IS NOT NULL
                     THEN ' CROSS JOIN LATERAL care_leaver_facts(c, current_date, $15) f'
                     ELSE '' END
-            || ' WHERE cl_can_see_care_leaver(c.adviser_id, c.id)' || v_where || '
+            || ' WHERE true' || v_where || '
                    ORDER BY c.family_name, c.given_name, c.id LIMIT $14) s'
         INTO v_page
         USING p_district, p_adviser, p_category, p_status, p_min_age, p_max_age, p_in_touch,
