@@ -1,5 +1,6 @@
 /* The api process: reads configuration, optionally applies migrations (--migrate), starts the
  * HTTP server and runs until SIGINT or SIGTERM. */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,13 @@ main(int argc, char **argv)
         }
     }
     cl_mem_init();
+    /* A list page's buffers (100-400 KB) would otherwise stay in glibc's per-thread arenas
+     * once freed (its mmap threshold rises to the largest block freed), spread over up to
+     * 8 arenas per core by the thousand Civetweb threads. With a fixed threshold and two
+     * arenas they go back to the system: peak RSS after make bench's list rows ~40 MiB
+     * instead of ~55-68 MiB, GET throughput unchanged. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_ARENA_MAX, 2);
     cfg = cl_config_load(CL_CONFIG_API, err, sizeof err);
     if (cfg == NULL) {
         fprintf(stderr, "api: configuration error: %s\n", err);
