@@ -441,7 +441,9 @@ CROSS JOIN LATERAL (
                 ELSE 'declined' END AS response
 ) o
 WHERE d.age BETWEEN 21 AND 25 AND o.sent_on <= current_date
-  AND (d.ending = 'nreq' OR (d.ending IS NULL AND NOT d.in_touch))
+  -- former relevant, the case closed (no longer requiring services) before the letter: not
+  -- receiving a service on sent_on (cl_receiving_service_on), as outreach_contact_create asks
+  AND d.category = 'former_relevant' AND d.ending = 'nreq' AND o.sent_on >= d.closed_on
   AND cl_age_on(d.dob, o.sent_on) BETWEEN 21 AND 25
 ORDER BY d.i, j;
 

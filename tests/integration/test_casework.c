@@ -36,6 +36,28 @@ new_care_leaver(const char *token, const char *prefix, int years, const char *ca
     return id;
 }
 
+/* A care leaver whose case opened on 2023-01-01 and closed closed_days_ago days ago ("no
+ * longer requires services"): not receiving a service since then. */
+static char *
+closed_care_leaver(const char *token, const char *prefix, int years, const char *category,
+                   const char *adviser, int closed_days_ago)
+{
+    char uid[11], dob[11], closed[11], extra[200];
+    int st;
+    char *id;
+
+    tcw_uid(uid, prefix);
+    tcw_date(dob, years, 40);
+    tcw_date(closed, 0, closed_days_ago);
+    snprintf(extra, sizeof extra,
+             ",\"opened_on\":\"2023-01-01\",\"status\":\"closed\",\"closed_on\":\"%s\","
+             "\"closed_reason\":\"No longer requires services\"",
+             closed);
+    id = tcw_care_leaver(token, uid, dob, category, "Castleton", adviser, extra, &st);
+    cr_assert_eq(st, 201);
+    return id;
+}
+
 /* Rows of table (contacts or pathway_plans) for one care leaver. */
 static long
 count_for(const char *table, const char *cl)
@@ -353,7 +375,7 @@ Test(casework, outreach_for_21_to_25s_and_the_summary)
 
     tcw_date(today, 0, 0);
     for (int i = 0; i < 4; i++)
-        old[i] = new_care_leaver(mgr, "OUT", 22 + i % 3, "former_relevant", adv);
+        old[i] = closed_care_leaver(mgr, "OUT", 22 + i % 3, "former_relevant", adv, 60);
     snprintf(body, sizeof body,
              "{\"care_leaver_id\":\"%s\",\"sent_on\":\"%s\",\"channel\":\"letter\"}", young, today);
     r = tc_post("/v1/outreach-contacts", tok, body);
@@ -438,12 +460,105 @@ Test(casework, outreach_for_21_to_25s_and_the_summary)
     free(mgr);
 }
 
+/* Outreach rows and audit rows about outreach for one care leaver. */
+static long
+outreach_rows(const char *cl)
+{
+    return tcw_sql_long("SELECT (SELECT count(*) FROM outreach_contacts WHERE care_leaver_id = "
+                        "$1::uuid) + (SELECT count(*) FROM audit_log WHERE resource_type = "
+                        "'outreach_contact' AND detail->>'care_leaver_id' = $1::text)",
+                        1, (const char *[]){cl});
+}
+
+static struct tc_resp *
+send_outreach(const char *token, const char *cl, int days_ago)
+{
+    char body[200], on[11];
+
+    tcw_date(on, 0, days_ago);
+    snprintf(body, sizeof body,
+             "{\"care_leaver_id\":\"%s\",\"sent_on\":\"%s\",\"channel\":\"letter\"}", cl, on);
+    return tc_post("/v1/outreach-contacts", token, body);
+}
+
+/* Outreach is for former relevant 21-25s NOT receiving a service on sent_on, i.e. whose case
+ * was not open that day: an open case, a qualifying young person, or a letter dated while the
+ * case was still open are 409 with nothing written; after the case closed (from the closing
+ * day itself) it is accepted, and its reply can be recorded once the case reopens. */
+Test(casework, outreach_only_for_former_relevant_not_receiving_a_service)
+{
+    char *adv = tcw_adviser(30), *tok = tc_token("adviser", adv, NULL);
+    char *mgr = tc_token("manager", NULL, NULL);
+    char *open = new_care_leaver(mgr, "ORO", 23, "former_relevant", adv);
+    char *qual = closed_care_leaver(mgr, "ORQ", 23, "qualifying", adv, 60);
+    char *gone = closed_care_leaver(mgr, "ORC", 23, "former_relevant", adv, 60);
+    char path[200], body[200], today[11];
+    struct tc_resp *r;
+    char *oc;
+
+    tcw_date(today, 0, 0);
+    r = send_outreach(tok, open, 0);
+    cr_expect_eq(r->status, 409, "an open case is receiving a service: %s", r->body);
+    cr_expect_str_eq(tc_header(r, "Content-Type"), "application/problem+json");
+    cr_expect(tc_str(r, "detail") && strstr(tc_str(r, "detail"), "not receiving a service"), "%s",
+              r->body);
+    tc_free(r);
+    cr_expect_eq(outreach_rows(open), 0, "nothing written, nothing audited");
+
+    r = send_outreach(tok, qual, 0);
+    cr_expect_eq(r->status, 409, "qualifying, not former relevant: %s", r->body);
+    cr_expect(tc_str(r, "detail") && strstr(tc_str(r, "detail"), "former relevant"), "%s", r->body);
+    tc_free(r);
+    cr_expect_eq(outreach_rows(qual), 0);
+
+    r = send_outreach(tok, gone, 90);
+    cr_expect_eq(r->status, 409, "sent while the case was still open: %s", r->body);
+    tc_free(r);
+    r = send_outreach(tok, gone, 61);
+    cr_expect_eq(r->status, 409, "the day before it closed: %s", r->body);
+    tc_free(r);
+    cr_expect_eq(outreach_rows(gone), 0, "nothing written");
+
+    r = send_outreach(tok, gone, 60);
+    cr_expect_eq(r->status, 201, "from the closing day on: %s", r->body);
+    tc_free(r);
+    oc = take_id(send_outreach(tok, gone, 0), 201);
+    cr_assert_not_null(oc);
+
+    /* the young person asks for a service again: the reply is recorded, the case reopens, and
+     * from then on they are receiving one */
+    snprintf(path, sizeof path, "/v1/care-leavers/%s", gone);
+    r = tc_patch(path, mgr, "{\"status\":\"open\"}");
+    cr_expect_eq(r->status, 200, "reopened: %s", r->body);
+    tc_free(r);
+    snprintf(path, sizeof path, "/v1/outreach-contacts/%s", oc);
+    snprintf(body, sizeof body, "{\"response\":\"wants_service\",\"responded_on\":\"%s\"}", today);
+    r = tc_patch(path, tok, body);
+    cr_expect_eq(r->status, 200, "the reply to a letter sent while closed: %s", r->body);
+    tc_free(r);
+    r = send_outreach(tok, gone, 0);
+    cr_expect_eq(r->status, 409, "open again, so receiving a service: %s", r->body);
+    tc_free(r);
+    cr_expect_eq(tcw_sql_long("SELECT count(*) FROM outreach_contacts WHERE care_leaver_id = "
+                              "$1::uuid",
+                              1, (const char *[]){gone}),
+                 2, "the two accepted attempts only");
+    free(oc);
+    free(open);
+    free(qual);
+    free(gone);
+    free(mgr);
+    free(tok);
+    free(adv);
+}
+
 /* Every casework route, every role and no token: allowed roles get an answer that is not
  * 401/403 for real ids (an adviser's own record), the others exactly 403, no token 401. */
 Test(casework, role_matrix_of_the_casework_routes)
 {
     char *adv = tcw_adviser(30), *mgr = tc_token("manager", NULL, NULL);
     char *cl = new_care_leaver(mgr, "RMX", 22, "former_relevant", adv);
+    char *gone = closed_care_leaver(mgr, "RMG", 22, "former_relevant", adv, 60);
     char *plan, *contact, *event, *oc, body[300], today[11];
     static const char *const roles[] = {"board",   "partner", "adviser",
                                         "manager", "admin",   "service"};
@@ -481,7 +596,7 @@ Test(casework, role_matrix_of_the_casework_routes)
     snprintf(body, sizeof body, "{\"status\":\"refuses_contact\",\"occurred_on\":\"%s\"}", today);
     event = take_id(post_to(cl, "contact-status-events", mgr, body), 201);
     snprintf(body, sizeof body,
-             "{\"care_leaver_id\":\"%s\",\"sent_on\":\"%s\",\"channel\":\"email\"}", cl, today);
+             "{\"care_leaver_id\":\"%s\",\"sent_on\":\"%s\",\"channel\":\"email\"}", gone, today);
     oc = take_id(tc_post("/v1/outreach-contacts", mgr, body), 201);
     cr_assert(plan && contact && event && oc);
 
@@ -516,6 +631,7 @@ Test(casework, role_matrix_of_the_casework_routes)
     free(event);
     free(oc);
     free(cl);
+    free(gone);
     free(adv);
     free(mgr);
 }
