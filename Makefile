@@ -157,7 +157,7 @@ lint-spec: openapi/node_modules/.bin/redocly
 	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 	  node_modules/.bin/redocly lint openapi.yaml --format=stylish
 	$(PYTHON) tests/contract/spec_check.py openapi/openapi.yaml
-lint: lint-spec
+lint: lint-spec fmt-check
 	tests/tools/banned.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -Icommon -Iapi -Iworker common api worker

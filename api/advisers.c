@@ -20,16 +20,14 @@ static const struct cl_field fields[] = {
 
 static struct cl_stmt create = {"SELECT * FROM adviser_create($1::jsonb)"};
 static struct cl_stmt patch = {"SELECT * FROM adviser_patch($1::uuid, $2::jsonb, $3)"};
-static struct cl_stmt get = {
-    "SELECT adviser_json(a), a.version, a.id FROM advisers a "
-    "WHERE a.id = $1::uuid AND adviser_visible(a.id)"};
-static struct cl_stmt list = {
-    "SELECT adviser_json(a), a.name, a.id::text FROM advisers a "
-    "WHERE adviser_visible(a.id) "
-    "AND ($1::boolean IS NULL OR a.active = $1::boolean) "
-    "AND ($2::text IS NULL OR a.team = $2) "
-    "AND ($3::text IS NULL OR (a.name, a.id) > ($3, $4::uuid)) "
-    "ORDER BY a.name, a.id LIMIT $5::int"};
+static struct cl_stmt get = {"SELECT adviser_json(a), a.version, a.id FROM advisers a "
+                             "WHERE a.id = $1::uuid AND adviser_visible(a.id)"};
+static struct cl_stmt list = {"SELECT adviser_json(a), a.name, a.id::text FROM advisers a "
+                              "WHERE adviser_visible(a.id) "
+                              "AND ($1::boolean IS NULL OR a.active = $1::boolean) "
+                              "AND ($2::text IS NULL OR a.team = $2) "
+                              "AND ($3::text IS NULL OR (a.name, a.id) > ($3, $4::uuid)) "
+                              "ORDER BY a.name, a.id LIMIT $5::int"};
 
 static const struct cl_api_query filters[] = {
     {"active", 'b', NULL, 8},

@@ -112,8 +112,8 @@ check_audience(const cJSON *claims, const char *want)
     if (cJSON_IsString(aud))
         return strcmp(aud->valuestring, want) == 0 ? NULL : "wrong audience";
     if (cJSON_IsArray(aud))
-        cJSON_ArrayForEach(e, aud) if (cJSON_IsString(e) && strcmp(e->valuestring, want) == 0)
-            return NULL;
+        cJSON_ArrayForEach(e, aud) if (cJSON_IsString(e) &&
+                                       strcmp(e->valuestring, want) == 0) return NULL;
     return "wrong or missing audience";
 }
 
@@ -159,8 +159,7 @@ check_claims(const struct cl_auth *a, const cJSON *c, double now, struct cl_clai
     }
     if (copy_str(c, "sub", out->sub, sizeof out->sub) != 0)
         return "sub missing";
-    if (copy_str(c, "role", out->role, sizeof out->role) != 0 ||
-        cl_role_from_name(out->role) == 0)
+    if (copy_str(c, "role", out->role, sizeof out->role) != 0 || cl_role_from_name(out->role) == 0)
         return "unknown role";
     out->adviser_id[0] = out->org_id[0] = '\0';
     if (strcmp(out->role, "adviser") == 0 &&
@@ -192,8 +191,8 @@ bearer(const char *h, const char **tok, size_t *len)
 }
 
 static const char *
-verify(const struct cl_auth *a, const char *tok, double now, struct cl_claims *out,
-       double *from, double *until)
+verify(const struct cl_auth *a, const char *tok, double now, struct cl_claims *out, double *from,
+       double *until)
 {
     const char *dot1, *dot2;
     cJSON *header = NULL, *claims = NULL;

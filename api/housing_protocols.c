@@ -6,12 +6,18 @@
 
 #include "resource.h"
 
-static const char *const statuses[] = {"draft", "consultation", "approved", "signed_off",
-                                       "superseded", NULL};
-static const char *const breach_kinds[] = {"late_response", "no_response", "move_without_notice",
-                                           "eviction_without_notice", "bnb_placement",
-                                           "bnb_over_limit", "bnb_under_18",
-                                           "intentionality_without_consultation", "other", NULL};
+static const char *const statuses[] = {"draft",      "consultation", "approved",
+                                       "signed_off", "superseded",   NULL};
+static const char *const breach_kinds[] = {"late_response",
+                                           "no_response",
+                                           "move_without_notice",
+                                           "eviction_without_notice",
+                                           "bnb_placement",
+                                           "bnb_over_limit",
+                                           "bnb_under_18",
+                                           "intentionality_without_consultation",
+                                           "other",
+                                           NULL};
 
 static const struct cl_field fields[] = {
     {"id", CL_F_UUID, CL_F_READONLY},

@@ -7,8 +7,8 @@
 
 static const char *const types[] = {"register", "homeless_application", "nomination",
                                     "supported_housing", NULL};
-static const char *const outcomes[] = {"accepted", "offered", "declined", "more_information",
-                                       "withdrawn", NULL};
+static const char *const outcomes[] = {"accepted",         "offered",   "declined",
+                                       "more_information", "withdrawn", NULL};
 
 static const struct cl_field create_fields[] = {
     {"id", CL_F_UUID, CL_F_READONLY},

@@ -154,7 +154,10 @@ cl_req_commit(struct cl_req *req, const struct cl_resp *resp)
 
     if (req->idempotency_key && resp->status >= 200 && resp->status < 300) {
         char status[8], *material = idem_material(req);
-        const char *p[7] = {req->sub, req->idempotency_key, material, status,
+        const char *p[7] = {req->sub,
+                            req->idempotency_key,
+                            material,
+                            status,
                             resp->body.data ? resp->body.data : "",
                             resp->location[0] ? resp->location : NULL,
                             resp->etag[0] ? resp->etag : NULL};
@@ -208,8 +211,7 @@ idempotency_check(struct cl_req *req, struct cl_resp *resp)
         cl_resp_problem(resp, req, 503, "the database is unavailable; try again shortly");
         rc = -1;
     } else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-        cl_resp_problem(resp, req, 422,
-                        "this Idempotency-Key was used with a different request");
+        cl_resp_problem(resp, req, 422, "this Idempotency-Key was used with a different request");
         rc = -1;
     } else if (PQntuples(res) == 1) {
         cl_resp_row(resp, (int)strtol(PQgetvalue(res, 0, 1), NULL, 10), PQgetvalue(res, 0, 2),
@@ -227,8 +229,7 @@ idempotency_check(struct cl_req *req, struct cl_resp *resp)
 }
 
 int
-cl_req_if_match(const struct cl_req *req, struct cl_resp *resp, const char **version,
-                char buf[16])
+cl_req_if_match(const struct cl_req *req, struct cl_resp *resp, const char **version, char buf[16])
 {
     const char *h = cl_req_header(req, "If-Match");
     size_t n;
@@ -653,14 +654,12 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
         if (status == 405)
             cl_resp_header(resp, "Allow", "%s", allow);
         cl_resp_problem(resp, req, status,
-                        status == 405 ? "method not allowed on this resource"
-                                      : "no such resource");
+                        status == 405 ? "method not allowed on this resource" : "no such resource");
         return;
     }
     *route_idx = (int)(req->route - cl_routes);
     if (req->route->roles != CL_ROLE_NONE) {
-        if (cl_auth_verify(app->auth, mg_get_header(conn, "Authorization"), &claims, &why) !=
-            0) {
+        if (cl_auth_verify(app->auth, mg_get_header(conn, "Authorization"), &claims, &why) != 0) {
             cl_log_info("auth", "token refused: %s", why);
             cl_resp_header(resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
             cl_resp_problem(resp, req, 401, "a valid bearer token is required");
@@ -679,8 +678,7 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
     if (req->route->flags & CL_RT_BODY) {
         cJSON *json;
 
-        if (!is_json_type(mg_get_header(conn, "Content-Type"),
-                          strcmp(req->method, "PATCH") == 0)) {
+        if (!is_json_type(mg_get_header(conn, "Content-Type"), strcmp(req->method, "PATCH") == 0)) {
             cl_resp_problem(resp, req, 415, "the body must be application/json");
             return;
         }

@@ -41,7 +41,7 @@ struct cl_req {
     const struct cl_route *route;
     const char *method;
     const char *path;
-    const char *query; /* raw query string, NULL when none */
+    const char *query;                      /* raw query string, NULL when none */
     const char *params[CL_MAX_PATH_PARAMS]; /* path parameters in template order */
     char param_buf[CL_MAX_PATH_PARAMS][40];
     int nparams;
@@ -51,9 +51,9 @@ struct cl_req {
     int role;                /* one enum cl_role bit, 0 when anonymous */
     struct cl_principal who; /* strings point into the buffers below */
     char sub[128], role_name[16], adviser_id[40], org_id[40], request_id[65];
-    struct cl_conn *db; /* set by cl_req_begin; returned to the pool by the glue */
+    struct cl_conn *db;          /* set by cl_req_begin; returned to the pool by the glue */
     const char *idempotency_key; /* POST with an Idempotency-Key not seen before */
-    void *conn;         /* the Civetweb connection, for header lookups only */
+    void *conn;                  /* the Civetweb connection, for header lookups only */
 };
 
 struct cl_resp {

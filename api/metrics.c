@@ -6,8 +6,8 @@
 #include "cl_mem.h"
 #include "routes.h"
 
-static const int statuses[] = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409,
-                               412, 413, 415, 422, 429, 431, 500, 503};
+static const int statuses[] = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405,
+                               409, 412, 413, 415, 422, 429, 431, 500, 503};
 #define NSTATUS (int)(sizeof statuses / sizeof statuses[0])
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                  0.1,   0.25,   0.5,   1,    2.5,   5};
@@ -113,8 +113,8 @@ cl_metrics_render(struct cl_buf *b)
                 "cl_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
                 "cl_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %lu\n",
                 route, method, total, route, method,
-                (double)__atomic_load_n(&stats[r].micros, __ATOMIC_RELAXED) / 1e6, route,
-                method, total);
+                (double)__atomic_load_n(&stats[r].micros, __ATOMIC_RELAXED) / 1e6, route, method,
+                total);
     }
     return err;
 }

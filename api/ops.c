@@ -93,8 +93,7 @@ int
 cl_h_openapi(struct cl_req *req, struct cl_resp *resp)
 {
     (void)req;
-    cl_resp_bytes(resp, 200, "application/json", cl_asset_openapi_json,
-                  cl_asset_openapi_json_len);
+    cl_resp_bytes(resp, 200, "application/json", cl_asset_openapi_json, cl_asset_openapi_json_len);
     return CL_OK;
 }
 

@@ -3,8 +3,8 @@
 
 #include "resource.h"
 
-static const char *const kinds[] = {"district_council", "housing_provider", "employer",
-                                    "college", "health", "other", NULL};
+static const char *const kinds[] = {
+    "district_council", "housing_provider", "employer", "college", "health", "other", NULL};
 
 static const struct cl_field fields[] = {
     {"id", CL_F_UUID, CL_F_READONLY},
@@ -23,17 +23,15 @@ static const struct cl_field fields[] = {
 
 static struct cl_stmt create = {"SELECT * FROM partner_create($1::jsonb)"};
 static struct cl_stmt patch = {"SELECT * FROM partner_patch($1::uuid, $2::jsonb, $3)"};
-static struct cl_stmt get = {
-    "SELECT partner_json(p), p.version, p.id FROM partners p "
-    "WHERE p.id = $1::uuid AND partner_visible(p.id)"};
-static struct cl_stmt list = {
-    "SELECT partner_json(p), p.name, p.id::text FROM partners p "
-    "WHERE partner_visible(p.id) "
-    "AND ($1::text IS NULL OR p.kind = $1) "
-    "AND ($2::text IS NULL OR p.districts @> ARRAY[$2::text]) "
-    "AND ($3::boolean IS NULL OR p.active = $3::boolean) "
-    "AND ($4::text IS NULL OR (p.name, p.id) > ($4, $5::uuid)) "
-    "ORDER BY p.name, p.id LIMIT $6::int"};
+static struct cl_stmt get = {"SELECT partner_json(p), p.version, p.id FROM partners p "
+                             "WHERE p.id = $1::uuid AND partner_visible(p.id)"};
+static struct cl_stmt list = {"SELECT partner_json(p), p.name, p.id::text FROM partners p "
+                              "WHERE partner_visible(p.id) "
+                              "AND ($1::text IS NULL OR p.kind = $1) "
+                              "AND ($2::text IS NULL OR p.districts @> ARRAY[$2::text]) "
+                              "AND ($3::boolean IS NULL OR p.active = $3::boolean) "
+                              "AND ($4::text IS NULL OR (p.name, p.id) > ($4, $5::uuid)) "
+                              "ORDER BY p.name, p.id LIMIT $6::int"};
 
 static const struct cl_api_query filters[] = {
     {"kind", 's', kinds, 32},

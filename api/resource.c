@@ -58,8 +58,7 @@ cl_api_row(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt, int n
         if (location)
             snprintf(loc, sizeof loc, "%s/%s", location, PQgetvalue(res, 0, 2));
         cl_resp_row(resp, status, PQgetvalue(res, 0, 0),
-                    PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
-                    location ? loc : NULL);
+                    PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), location ? loc : NULL);
         err = finish(req, resp);
     }
     if (err == CL_ENOTFOUND && resp->detail[0] == '\0')

@@ -6,8 +6,8 @@
 
 #include "cl_validate.h"
 
-static const char *const role_names[] = {"board", "partner", "adviser", "manager", "admin",
-                                         "service"};
+static const char *const role_names[] = {"board",   "partner", "adviser",
+                                         "manager", "admin",   "service"};
 
 int
 cl_role_from_name(const char *name)

@@ -7,31 +7,31 @@
 #include <stddef.h>
 
 struct cl_config {
-    char *database_url;     /* libpq conninfo or URI */
-    int port;               /* PORT */
-    char *listen_addr;      /* LISTEN_ADDR */
-    int api_threads;        /* API_THREADS: Civetweb worker threads (one per connection) */
-    int db_pool_size;       /* DB_POOL_SIZE: pooled PostgreSQL connections */
-    char *jwt_alg;          /* HS256, RS256 or ES256 */
-    char *jwt_secret;       /* HS256 shared secret (>= 32 bytes) */
+    char *database_url; /* libpq conninfo or URI */
+    int port;           /* PORT */
+    char *listen_addr;  /* LISTEN_ADDR */
+    int api_threads;    /* API_THREADS: Civetweb worker threads (one per connection) */
+    int db_pool_size;   /* DB_POOL_SIZE: pooled PostgreSQL connections */
+    char *jwt_alg;      /* HS256, RS256 or ES256 */
+    char *jwt_secret;   /* HS256 shared secret (>= 32 bytes) */
     char *jwt_public_key_file;
-    char *jwt_public_key;   /* PEM read from jwt_public_key_file */
-    char *jwt_issuer;       /* empty: not checked */
-    char *jwt_audience;     /* empty: not checked */
-    int max_body_bytes;     /* MAX_BODY_BYTES */
+    char *jwt_public_key; /* PEM read from jwt_public_key_file */
+    char *jwt_issuer;     /* empty: not checked */
+    char *jwt_audience;   /* empty: not checked */
+    int max_body_bytes;   /* MAX_BODY_BYTES */
     char *log_level;
-    char *la_code;          /* three-digit DfE local authority code */
+    char *la_code;              /* three-digit DfE local authority code */
     char *cors_allowed_origins; /* comma-separated; empty: no CORS */
-    int request_timeout_ms; /* per request, header and body */
-    int db_timeout_ms;      /* connect and pool wait budget before 503 */
-    int worker_poll_ms;     /* worker: poll interval when no notification arrives */
-    int job_lease_s;        /* worker: lease length, renewed by a heartbeat */
-    char *nightly_at;       /* worker: HH:MM local time of the nightly jobs, or "off" */
-    char *worker_queue;     /* worker: the queue it takes jobs from (WORKER_QUEUE) */
-    int ssda903_window_before; /* SSDA903: months before the birthday a contact still counts */
-    int ssda903_window_after;  /* SSDA903: months after the birthday a contact still counts */
-    int visit_recorded_days; /* working days within which a visit must be recorded */
-    int in_touch_days;      /* successful contact within this many days means in touch */
+    int request_timeout_ms;     /* per request, header and body */
+    int db_timeout_ms;          /* connect and pool wait budget before 503 */
+    int worker_poll_ms;         /* worker: poll interval when no notification arrives */
+    int job_lease_s;            /* worker: lease length, renewed by a heartbeat */
+    char *nightly_at;           /* worker: HH:MM local time of the nightly jobs, or "off" */
+    char *worker_queue;         /* worker: the queue it takes jobs from (WORKER_QUEUE) */
+    int ssda903_window_before;  /* SSDA903: months before the birthday a contact still counts */
+    int ssda903_window_after;   /* SSDA903: months after the birthday a contact still counts */
+    int visit_recorded_days;    /* working days within which a visit must be recorded */
+    int in_touch_days;          /* successful contact within this many days means in touch */
     char *board_title;
     char *board_lead_member;
     char *board_director;

@@ -114,7 +114,7 @@ static int
 conn_connect(struct cl_conn *c)
 {
     char timeout[16], options[64];
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", "options",
+    const char *keys[] = {"dbname",     "connect_timeout", "application_name",    "options",
                           "keepalives", "keepalives_idle", "keepalives_interval", NULL};
     const char *vals[] = {c->conninfo, timeout, c->app_name, options, "1", "10", "5", NULL};
 
@@ -466,8 +466,6 @@ cl_db_simple(struct cl_conn *c, const char *sql)
     return err;
 }
 
-
-
 static void
 principal_params(const struct cl_principal *w, const char *p[5])
 {
@@ -504,7 +502,6 @@ cl_db_begin(struct cl_conn *c, const struct cl_principal *w)
         err = begin_once(c, w);
     return err;
 }
-
 
 /* Reads the results of one pipelined query; keeps the first failure. */
 static int
@@ -607,8 +604,7 @@ cl_db_commit(struct cl_conn *c)
 void
 cl_db_rollback(struct cl_conn *c)
 {
-    if (c->pg && PQstatus(c->pg) == CONNECTION_OK &&
-        PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+    if (c->pg && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
         PGresult *res = PQexec(c->pg, "ROLLBACK");
 
         PQclear(res);

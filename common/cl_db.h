@@ -30,11 +30,11 @@ struct cl_conn;
 struct cl_pool;
 
 struct cl_pool_opts {
-    const char *conninfo;    /* libpq conninfo or URI (borrowed for the pool's life) */
-    const char *app_name;    /* application_name */
+    const char *conninfo;     /* libpq conninfo or URI (borrowed for the pool's life) */
+    const char *app_name;     /* application_name */
     const char *session_role; /* SET ROLE after connecting; NULL: stay as the login role */
-    int size;                /* connections */
-    int timeout_ms;          /* how long a caller may wait for a connection */
+    int size;                 /* connections */
+    int timeout_ms;           /* how long a caller may wait for a connection */
     int statement_timeout_ms; /* 0: none */
 };
 
@@ -62,8 +62,8 @@ int cl_conn_ensure(struct cl_conn *conn) CL_WARN_UNUSED;
 /* Runs stmt with text parameters (NULL entries are SQL NULL). On success *out (if not NULL)
  * holds the result, which the caller PQclears; on failure *out is NULL and the error is
  * classified from the SQLSTATE. */
-int cl_db_exec(struct cl_conn *conn, struct cl_stmt *stmt, int nparams,
-               const char *const *params, PGresult **out) CL_WARN_UNUSED;
+int cl_db_exec(struct cl_conn *conn, struct cl_stmt *stmt, int nparams, const char *const *params,
+               PGresult **out) CL_WARN_UNUSED;
 /* As cl_db_exec with binary-capable parameters and result format (0 text, 1 binary). */
 int cl_db_exec_ex(struct cl_conn *conn, struct cl_stmt *stmt, int nparams,
                   const char *const *params, const int *lengths, const int *formats,

@@ -15,10 +15,10 @@ int cl_log_parse_level(const char *s);
 void cl_log_write(int level, const char *mod, const char *extra, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-#define cl_log(level, mod, ...)                                                                  \
-    do {                                                                                         \
-        if ((level) >= cl_log_level)                                                             \
-            cl_log_write((level), (mod), NULL, __VA_ARGS__);                                     \
+#define cl_log(level, mod, ...)                                                                    \
+    do {                                                                                           \
+        if ((level) >= cl_log_level)                                                               \
+            cl_log_write((level), (mod), NULL, __VA_ARGS__);                                       \
     } while (0)
 #define cl_log_debug(mod, ...) cl_log(CL_LOG_DEBUG, mod, __VA_ARGS__)
 #define cl_log_info(mod, ...) cl_log(CL_LOG_INFO, mod, __VA_ARGS__)

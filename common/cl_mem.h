@@ -10,7 +10,7 @@ void cl_mem_init(void);
 void *cl_malloc(size_t n);
 void *cl_calloc(size_t n, size_t size); /* checks n * size for overflow */
 void *cl_realloc(void *p, size_t n);
-char *cl_strdup(const char *s);          /* NULL in, NULL out */
+char *cl_strdup(const char *s); /* NULL in, NULL out */
 char *cl_strndup(const char *s, size_t n);
 
 #endif

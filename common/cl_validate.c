@@ -185,8 +185,7 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
         }
         return msg;
     case CL_F_EMAIL:
-        return s && check_string(f, s) == NULL && email_ok(s) ? NULL
-                                                              : "must be an email address";
+        return s && check_string(f, s) == NULL && email_ok(s) ? NULL : "must be an email address";
     case CL_F_PHONE:
         return s && phone_ok(s) ? NULL : "must be a phone number of 10 to 15 digits";
     case CL_F_POSTCODE:
@@ -205,8 +204,7 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
 }
 
 int
-cl_validate(const cJSON *body, const struct cl_field *fields, enum cl_vmode mode,
-            cJSON *errors)
+cl_validate(const cJSON *body, const struct cl_field *fields, enum cl_vmode mode, cJSON *errors)
 {
     int before = cJSON_GetArraySize(errors);
     const struct cl_field *f;

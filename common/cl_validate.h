@@ -8,13 +8,13 @@
 #include <cjson/cJSON.h>
 
 enum cl_ftype {
-    CL_F_STRING,   /* min..max characters (max 0: 200) */
-    CL_F_DATE,     /* YYYY-MM-DD, a real calendar date */
+    CL_F_STRING, /* min..max characters (max 0: 200) */
+    CL_F_DATE,   /* YYYY-MM-DD, a real calendar date */
     CL_F_BOOL,
-    CL_F_INT,      /* integer from min to max */
-    CL_F_NUMBER,   /* number from min to max */
+    CL_F_INT,    /* integer from min to max */
+    CL_F_NUMBER, /* number from min to max */
     CL_F_UUID,
-    CL_F_ENUM,     /* one of choices */
+    CL_F_ENUM, /* one of choices */
     CL_F_EMAIL,
     CL_F_PHONE,    /* UK-style: digits, spaces, +, 10-15 digits */
     CL_F_POSTCODE, /* UK postcode */

@@ -17,15 +17,15 @@ TestSuite(care_leaver_fast, .init = cl_mem_init, .timeout = 120);
 
 /* New representation against the old chain, and the facts against the 0011 functions, for
  * the care leavers `rows` (a FROM item yielding c) on the dates `dates` (yielding d). */
-#define DIFFS(rows, dates)                                                                        \
-    "SELECT count(*) FROM " rows " CROSS JOIN " dates " "                                        \
-    "CROSS JOIN LATERAL care_leaver_facts(c, d, 92) f "                                           \
-    "WHERE care_leaver_json(c, d, 92)::jsonb IS DISTINCT FROM "                                   \
-    "      care_leaver_json_with_episodes(care_leaver_json_base(c, d, 92), c.id, d)::jsonb "      \
-    "      || care_leaver_extra_json(c) "                                                         \
-    "   OR f.contact_status IS DISTINCT FROM cl_contact_status(c, d, 92) "                        \
-    "   OR f.last_contact_on IS DISTINCT FROM cl_last_contact_on(c.id, d) "                       \
-    "   OR f.pathway_plan_due_on IS DISTINCT FROM cl_pathway_plan_due_on(c, d) "                  \
+#define DIFFS(rows, dates)                                                                         \
+    "SELECT count(*) FROM " rows " CROSS JOIN " dates " "                                          \
+    "CROSS JOIN LATERAL care_leaver_facts(c, d, 92) f "                                            \
+    "WHERE care_leaver_json(c, d, 92)::jsonb IS DISTINCT FROM "                                    \
+    "      care_leaver_json_with_episodes(care_leaver_json_base(c, d, 92), c.id, d)::jsonb "       \
+    "      || care_leaver_extra_json(c) "                                                          \
+    "   OR f.contact_status IS DISTINCT FROM cl_contact_status(c, d, 92) "                         \
+    "   OR f.last_contact_on IS DISTINCT FROM cl_last_contact_on(c.id, d) "                        \
+    "   OR f.pathway_plan_due_on IS DISTINCT FROM cl_pathway_plan_due_on(c, d) "                   \
     "   OR f.next_visit_due_on IS DISTINCT FROM cl_next_visit_due_on(c, d)"
 
 /* One care leaver per case the rules tell apart, in a district of their own (p: 9 letters and
@@ -44,10 +44,12 @@ make_cases(const char *p)
         "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
         "  ethnicity, category, care_ceased_on, district, opened_on)"
         " VALUES ('%s1', 'Ada', 'Fast', t - interval '19 years 40 days', 'F', 'WBRI',"
-        "  'former_relevant', t - interval '1 year 40 days', 'Fast%s', t - 900) RETURNING id INTO v;"
+        "  'former_relevant', t - interval '1 year 40 days', 'Fast%s', t - 900) RETURNING id INTO "
+        "v;"
         "INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, statutory_visit,"
         "  recorded_on) VALUES (v, t - 700, 'home_visit', true, true, t - 700),"
-        "  (v, t - 300, 'phone', true, false, t - 300), (v, t - 120, 'home_visit', true, true, t - 120),"
+        "  (v, t - 300, 'phone', true, false, t - 300), (v, t - 120, 'home_visit', true, true, t - "
+        "120),"
         "  (v, t - 20, 'phone', false, false, t - 20), (v, t - 10, 'text', true, false, t - 10);"
         "INSERT INTO pathway_plans (care_leaver_id, version_no, status, started_on, reviewed_on,"
         "  superseded_on) VALUES (v, 1, 'superseded', t - 800, t - 600, t - 400),"
@@ -129,8 +131,9 @@ Test(care_leaver_fast, same_text_and_facts_as_the_per_person_functions)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM care_leavers WHERE district = 'Fast%s'", p);
     cr_assert_eq(tc_sql_long(sql), 8);
     /* every 23rd day over four years back and two months ahead */
-    snprintf(sql, sizeof sql, DIFFS("%s", "generate_series(-1500, 60, 23) AS g (n) "
-                                          "CROSS JOIN LATERAL (SELECT current_date + g.n AS d) dd"),
+    snprintf(sql, sizeof sql,
+             DIFFS("%s", "generate_series(-1500, 60, 23) AS g (n) "
+                         "CROSS JOIN LATERAL (SELECT current_date + g.n AS d) dd"),
              rows);
     cr_expect_eq(tc_sql_long(sql), 0, "constructed cases differ");
     snprintf(sql, sizeof sql,
@@ -156,8 +159,7 @@ Test(care_leaver_fast, partner_text)
     PGresult *res;
     char sql[1024];
 
-    snprintf(sql, sizeof sql, DIFFS("%s", "%s"), "care_leavers c",
-             "(SELECT current_date AS d) dd");
+    snprintf(sql, sizeof sql, DIFFS("%s", "%s"), "care_leavers c", "(SELECT current_date AS d) dd");
     res = PQexec(c, "BEGIN");
     PQclear(res);
     res = PQexec(c, "SELECT set_config('app.role', 'partner', true)");
@@ -247,9 +249,10 @@ Test(care_leaver_fast, helpers_inline_and_agree)
                              "cl_age_on(date '2000-02-29', g::date) IS DISTINCT FROM "
                              "extract(year FROM age(g::date, date '2000-02-29'))::integer"),
                  0);
-    cr_expect_eq(tc_sql_long("SELECT count(*) FROM (VALUES (timestamptz '2024-03-31 00:59:59.9996+00'),"
-                             " ('2024-10-27 01:30:00.123+01'), ('2025-01-01 00:00:00+00')) v (t) "
-                             "WHERE cl_ts(t) IS DISTINCT FROM "
-                             "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"),
-                 0);
+    cr_expect_eq(
+        tc_sql_long("SELECT count(*) FROM (VALUES (timestamptz '2024-03-31 00:59:59.9996+00'),"
+                    " ('2024-10-27 01:30:00.123+01'), ('2025-01-01 00:00:00+00')) v (t) "
+                    "WHERE cl_ts(t) IS DISTINCT FROM "
+                    "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"),
+        0);
 }

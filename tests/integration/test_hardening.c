@@ -41,8 +41,8 @@ Test(hardening, sql_injection_strings_are_stored_and_matched_literally)
     cr_expect_eq(r->status, 200);
     cr_expect_null(strstr(r->body, "syntax"), "no SQL error text ever reaches a client");
     tc_free(r);
-    cr_expect_eq(tc_sql_long("SELECT count(*) FROM advisers WHERE email = 'bobby@sqli.example'"),
-                 1, "the table is still there");
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM advisers WHERE email = 'bobby@sqli.example'"), 1,
+                 "the table is still there");
     free(admin);
     free(manager);
 }
@@ -83,12 +83,13 @@ Test(hardening, another_advisers_care_leaver_is_indistinguishable_from_a_missing
                         "('4b4b4b4b-0000-4000-8000-00000000000b', 'Timing B', 'tb@t.example') "
                         "ON CONFLICT DO NOTHING"),
                  0);
-    id = tc_sql_long("WITH c AS (INSERT INTO care_leavers (id, la_child_id, given_name, family_name, "
-                     "date_of_birth, sex, ethnicity, category, district, adviser_id) VALUES "
-                     "('4c4c4c4c-0000-4000-8000-00000000000c', 'TIMING01', 'Tia', 'Timing', "
-                     "'2006-03-03', 'F', 'WBRI', 'former_relevant', 'Timingshire', "
-                     "'4b4b4b4b-0000-4000-8000-00000000000b') ON CONFLICT DO NOTHING RETURNING 1) "
-                     "SELECT count(*) FROM c");
+    id = tc_sql_long(
+        "WITH c AS (INSERT INTO care_leavers (id, la_child_id, given_name, family_name, "
+        "date_of_birth, sex, ethnicity, category, district, adviser_id) VALUES "
+        "('4c4c4c4c-0000-4000-8000-00000000000c', 'TIMING01', 'Tia', 'Timing', "
+        "'2006-03-03', 'F', 'WBRI', 'former_relevant', 'Timingshire', "
+        "'4b4b4b4b-0000-4000-8000-00000000000b') ON CONFLICT DO NOTHING RETURNING 1) "
+        "SELECT count(*) FROM c");
     cr_assert_geq(id, 0);
     (void)theirs;
     snprintf(path_a, sizeof path_a, "/v1/care-leavers/4c4c4c4c-0000-4000-8000-00000000000c");
@@ -134,8 +135,8 @@ Test(outage, an_edited_migration_is_refused_and_readiness_drops)
     PQclear(res);
     PQclear(PQexec(c, "UPDATE schema_migrations SET checksum = 'edited' "
                       "WHERE version = '0004_advisers.sql'"));
-    snprintf(cmd, sizeof cmd, "'%s/api' --migrate-only 2>'%s/migrate.err'",
-             getenv("CL_TEST_BUILD"), getenv("CL_TEST_TMP"));
+    snprintf(cmd, sizeof cmd, "'%s/api' --migrate-only 2>'%s/migrate.err'", getenv("CL_TEST_BUILD"),
+             getenv("CL_TEST_TMP"));
     st = system(cmd);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "api --migrate-only refuses");
     snprintf(cmd, sizeof cmd, "grep -q 'was edited after it was applied' '%s/migrate.err'",

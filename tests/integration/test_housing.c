@@ -54,8 +54,8 @@ token_as(const char *role, const char *sub)
     char claims[256];
     long now = (long)time(NULL);
 
-    snprintf(claims, sizeof claims, "{\"sub\":\"%s\",\"role\":\"%s\",\"exp\":%ld,\"iat\":%ld}",
-             sub, role, now + 3600, now);
+    snprintf(claims, sizeof claims, "{\"sub\":\"%s\",\"role\":\"%s\",\"exp\":%ld,\"iat\":%ld}", sub,
+             role, now + 3600, now);
     return tc_token_claims(claims);
 }
 
@@ -79,8 +79,10 @@ mk_partner(const char *admin, const char *name, const char *kind)
     struct tc_resp *r;
     char *id;
 
-    snprintf(body, sizeof body, "{\"name\":\"%s\",\"kind\":\"%s\",\"districts\":[\"Redditch\"],"
-             "\"contact_email\":\"lead@partner.example\"}", name, kind);
+    snprintf(body, sizeof body,
+             "{\"name\":\"%s\",\"kind\":\"%s\",\"districts\":[\"Redditch\"],"
+             "\"contact_email\":\"lead@partner.example\"}",
+             name, kind);
     r = tc_post("/v1/partners", admin, body);
     cr_assert_eq(r->status, 201, "%s", r->body);
     id = strdup(tc_str(r, "id"));
@@ -347,8 +349,7 @@ Test(housing, lifecycle_and_signature_rules)
         const char *who = cJSON_GetObjectItem(party, "partner_id")->valuestring;
 
         cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(party, "signed")));
-        cr_expect_str_eq(cJSON_GetObjectItem(party, "signatory_name")->valuestring,
-                         "A. Signatory");
+        cr_expect_str_eq(cJSON_GetObjectItem(party, "signatory_name")->valuestring, "A. Signatory");
         cr_expect(cJSON_IsString(cJSON_GetObjectItem(party, "signed_at")));
         cr_expect_str_eq(cJSON_GetObjectItem(party, "recorded_by_role")->valuestring,
                          strcmp(who, a) == 0 ? "partner" : "admin");
@@ -523,8 +524,8 @@ Test(housing, partner_sees_and_answers_only_its_own_referrals)
     /* Staff see more. */
     r = tc_get(path, tok_pa);
     cr_expect_eq(r->status, 200);
-    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "care_leaver"),
-                                         "la_child_id")->valuestring,
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "care_leaver"), "la_child_id")
+                         ->valuestring,
                      "HTISO1");
     tc_free(r);
 
@@ -631,8 +632,9 @@ Test(housing, protocol_bad_input_writes_nothing)
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "errors")), 5,
                  "title, response_days, max_bnb_nights, clauses, status: %s", r->body);
     tc_free(r);
-    r = tc_post("/v1/housing-protocols", admin,
-                "{\"title\":\"HT bad parties\",\"parties\":[\"not-a-uuid-but-thirty-six-charactrs\"]}");
+    r = tc_post(
+        "/v1/housing-protocols", admin,
+        "{\"title\":\"HT bad parties\",\"parties\":[\"not-a-uuid-but-thirty-six-charactrs\"]}");
     cr_expect_eq(r->status, 422, "%s", r->body);
     tc_free(r);
     r = tc_post("/v1/housing-protocols", admin,
@@ -732,8 +734,8 @@ Test(housing, compliance_figures_match_a_hand_count)
     r = tc_post(path, mgr, sql);
     cr_expect_eq(r->status, 201, "%s", r->body);
     tc_free(r);
-    snprintf(sql, sizeof sql,
-             "{\"kind\":\"other\",\"partner_id\":\"%s\",\"occurred_on\":\"%s\"}", b, d[8]);
+    snprintf(sql, sizeof sql, "{\"kind\":\"other\",\"partner_id\":\"%s\",\"occurred_on\":\"%s\"}",
+             b, d[8]);
     r = tc_post(path, mgr, sql);
     cr_expect_eq(r->status, 201, "%s", r->body);
     tc_free(r);
@@ -810,8 +812,8 @@ Test(housing, compliance_figures_match_a_hand_count)
         cr_expect_eq(r->status, 200);
         rows = cJSON_GetObjectItem(r->json, "partners");
         cr_expect_eq(cJSON_GetArraySize(rows), 1);
-        cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "partner_id")->valuestring,
-                         a);
+        cr_expect_str_eq(
+            cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "partner_id")->valuestring, a);
         cr_expect_eq(num(cJSON_GetObjectItem(r->json, "total"), "referrals_made"), 5);
         cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "breaches")), 3);
         cr_expect(strstr(r->body, adult) == NULL && strstr(r->body, b) == NULL);
@@ -857,8 +859,8 @@ Test(housing, roles)
         {"GET", "/v1/housing-referrals/" NO_SUCH_ID, NULL, "pamds"},
         {"PATCH", "/v1/housing-referrals/" NO_SUCH_ID, "{}", "pamd"},
     };
-    static const char *const roles[] = {"board", "partner", "adviser", "manager", "admin",
-                                        "service"};
+    static const char *const roles[] = {"board",   "partner", "adviser",
+                                        "manager", "admin",   "service"};
     static const char letters[] = "bpamds";
 
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
@@ -884,8 +886,7 @@ Test(housing, roles)
                           "%s %s as %s: %d %s", ops[i].method, ops[i].path, roles[k], r->status,
                           r->body);
             else
-                cr_expect_eq(r->status, 403, "%s %s as %s", ops[i].method, ops[i].path,
-                             roles[k]);
+                cr_expect_eq(r->status, 403, "%s %s as %s", ops[i].method, ops[i].path, roles[k]);
             tc_free(r);
             free(tok);
         }

@@ -13,8 +13,7 @@ TestSuite(partners, .init = cl_mem_init);
 #define ADMIN_SUB_ID "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d7e"
 
 static char *
-create(const char *token, const char *name, const char *kind, const char *districts,
-       int *status)
+create(const char *token, const char *name, const char *kind, const char *districts, int *status)
 {
     char body[512];
     struct tc_resp *r;
@@ -114,8 +113,7 @@ Test(partners, bad_input_lists_every_field_and_writes_nothing)
     char *admin;
     struct tc_resp *r;
 
-    snprintf(claims, sizeof claims,
-             "{\"sub\":\"pt-bad-input\",\"role\":\"admin\",\"exp\":%ld}",
+    snprintf(claims, sizeof claims, "{\"sub\":\"pt-bad-input\",\"role\":\"admin\",\"exp\":%ld}",
              (long)time(NULL) + 3600);
     admin = tc_token_claims(claims);
     r = tc_post("/v1/partners", admin,
@@ -137,8 +135,8 @@ Test(partners, bad_input_lists_every_field_and_writes_nothing)
     r = tc_get("/v1/partners?limit=0", admin);
     cr_expect_eq(r->status, 400, "bad limit");
     tc_free(r);
-    cr_expect_eq(tc_sql_long("SELECT count(*) FROM audit_log WHERE actor_sub = 'pt-bad-input'"),
-                 0, "nothing written (every write is audited)");
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM audit_log WHERE actor_sub = 'pt-bad-input'"), 0,
+                 "nothing written (every write is audited)");
     free(admin);
 }
 
@@ -236,8 +234,8 @@ Test(partners, roles)
         {"GET", "/v1/partners/7d0b1a2c-0000-4000-8000-000000000001", NULL, "pamds"},
         {"PATCH", "/v1/partners/7d0b1a2c-0000-4000-8000-000000000001", "{}", "d"},
     };
-    static const char *const roles[] = {"board", "partner", "adviser", "manager", "admin",
-                                        "service"};
+    static const char *const roles[] = {"board",   "partner", "adviser",
+                                        "manager", "admin",   "service"};
     static const char letters[] = "bpamds";
 
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
@@ -251,11 +249,10 @@ Test(partners, roles)
 
             r = tc_req(ops[i].method, ops[i].path, tok, ops[i].body, NULL);
             if (allowed)
-                cr_expect(r->status != 403 && r->status != 401, "%s %s as %s: %d",
-                          ops[i].method, ops[i].path, roles[k], r->status);
+                cr_expect(r->status != 403 && r->status != 401, "%s %s as %s: %d", ops[i].method,
+                          ops[i].path, roles[k], r->status);
             else
-                cr_expect_eq(r->status, 403, "%s %s as %s", ops[i].method, ops[i].path,
-                             roles[k]);
+                cr_expect_eq(r->status, 403, "%s %s as %s", ops[i].method, ops[i].path, roles[k]);
             tc_free(r);
             free(tok);
         }

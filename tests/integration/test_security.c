@@ -15,8 +15,8 @@
 
 TestSuite(security, .init = cl_mem_init, .timeout = 120);
 
-static const char *const role_names[] = {"board", "partner", "adviser",
-                                         "manager", "admin", "service"};
+static const char *const role_names[] = {"board",   "partner", "adviser",
+                                         "manager", "admin",   "service"};
 
 /* The route's template with every {param} replaced by a syntactically valid id. */
 static void
@@ -49,8 +49,8 @@ Test(security, role_matrix_over_every_route)
         concrete_path(r->path, path, sizeof path);
         resp = tc_req(r->method, path, NULL, body, NULL);
         if (r->roles == CL_ROLE_NONE)
-            cr_expect(resp->status != 401 && resp->status != 403, "%s %s public, got %d",
-                      r->method, r->path, resp->status);
+            cr_expect(resp->status != 401 && resp->status != 403, "%s %s public, got %d", r->method,
+                      r->path, resp->status);
         else
             cr_expect_eq(resp->status, 401, "%s %s without a token: %d", r->method, r->path,
                          resp->status);
@@ -64,8 +64,8 @@ Test(security, role_matrix_over_every_route)
             resp = tc_req(r->method, path, tok, body, NULL);
             if (allowed)
                 cr_expect(resp->status != 401 && resp->status != 403 && resp->status < 500,
-                          "%s %s as %s (allowed) got %d: %s", r->method, r->path,
-                          role_names[k], resp->status, resp->body);
+                          "%s %s as %s (allowed) got %d: %s", r->method, r->path, role_names[k],
+                          resp->status, resp->body);
             else
                 cr_expect_eq(resp->status, 403, "%s %s as %s (not allowed) got %d", r->method,
                              r->path, role_names[k], resp->status);
@@ -223,8 +223,8 @@ Test(security, writes_leave_audit_rows_and_admins_can_read_them)
     cr_assert_eq(r->status, 201, "%s", r->body);
     id = tc_str(r, "id");
     snprintf(path, sizeof path, "/v1/audit-events?resource_id=%s", id);
-    tc_free(tc_req("PATCH", strstr(tc_header(r, "Location"), "/v1/"), admin, "{\"team\":\"X\"}",
-                   NULL));
+    tc_free(
+        tc_req("PATCH", strstr(tc_header(r, "Location"), "/v1/"), admin, "{\"team\":\"X\"}", NULL));
     {
         struct tc_resp *a = tc_get(path, admin);
         const cJSON *items = cJSON_GetObjectItem(a->json, "items");
