@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cl_csv.h"
+#include "cl_markup.h"
 #include "cl_mem.h"
 
 int
@@ -379,30 +380,7 @@ board_esc(struct board_out *o, const char *s)
 int
 board_html_esc(struct cl_buf *b, const char *s)
 {
-    int err = CL_OK;
-
-    for (const char *p = s; *p && err == CL_OK; p++) {
-        switch (*p) {
-        case '&':
-            err = cl_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            err = cl_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            err = cl_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            err = cl_buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            err = cl_buf_adds(b, "&#39;");
-            break;
-        default:
-            err = cl_buf_add(b, p, 1);
-        }
-    }
-    return err;
+    return cl_markup_text(b, s, 0);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cl_csv.h"
+#include "cl_markup.h"
 
 /* ---- CSV --------------------------------------------------------------------------------- */
 
@@ -52,48 +53,6 @@ s903_oc3_csv(struct cl_buf *b, const struct s903_oc3 *o, int n)
 
 /* ---- XML --------------------------------------------------------------------------------- */
 
-static int
-xml_text(struct cl_buf *b, const char *s)
-{
-    int err = CL_OK;
-    size_t plain = strcspn(s, "&<>\"'");
-
-    /* The common case (codes, ids, dates): nothing to escape. */
-    if (s[plain] == '\0' && plain == strlen(s)) {
-        for (size_t i = 0; i < plain; i++)
-            if ((unsigned char)s[i] < 0x20)
-                goto slow;
-        return cl_buf_add(b, s, plain);
-    }
-slow:
-    for (const char *p = s; *p && err == CL_OK; p++) {
-        unsigned char c = (unsigned char)*p;
-
-        switch (c) {
-        case '&':
-            err = cl_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            err = cl_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            err = cl_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            err = cl_buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            err = cl_buf_adds(b, "&apos;");
-            break;
-        default:
-            /* Control characters other than tab and line ends are not allowed in XML 1.0. */
-            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-                err = cl_buf_add(b, p, 1);
-        }
-    }
-    return err;
-}
-
 /* <NAME>value</NAME> at the given indent, left out when the value is empty. */
 static int
 xml_leaf(struct cl_buf *b, int indent, const char *name, const char *value)
@@ -112,7 +71,7 @@ xml_leaf(struct cl_buf *b, int indent, const char *name, const char *value)
     if (err == CL_OK)
         err = cl_buf_adds(b, ">");
     if (err == CL_OK)
-        err = xml_text(b, value);
+        err = cl_markup_text(b, value, CL_MARKUP_XML);
     if (err == CL_OK)
         err = cl_buf_adds(b, "</");
     if (err == CL_OK)
