@@ -1,10 +1,12 @@
 /* Job kind "board_report": the Corporate Parenting Board report. Reads every figure from the
- * SQL function board_report (schema/migrations/0050-0059) in one statement, marks small
- * numbers for suppression, and renders the formats asked for (JSON, CSV, HTML, PDF) as the
- * job's artifacts. Parameters were validated when the job was
- * requested (common/cl_jobspec_board.c); defaults are applied here. */
+ * SQL function board_report_part (schema/migrations/0050-0059, 0090) in two statements run
+ * side by side on two connections sharing one snapshot, marks small numbers for suppression,
+ * and renders the formats asked for (JSON, CSV, HTML, PDF) as the job's artifacts. Parameters
+ * were validated when the job was requested (common/cl_jobspec_board.c); defaults are applied
+ * here. */
 #include "board_report.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,15 +25,19 @@ static struct cl_stmt dates_stmt = {
     "  cl_ts(now()) "
     "FROM (SELECT coalesce($2::date, ($1::date - interval '1 year')::date) AS c) d"};
 
-static struct cl_stmt report_stmt = {
+/* $7: true for the national indicators, the statutory visits and the trend, false for every
+ * other figure (0090); each part is in the report's order. */
+static struct cl_stmt part_stmt = {
     "SELECT code, section, label, definition, kind, category, district, sort, in_breakdown, "
     "  suppress, num, den, value, prev_num, prev_den, prev_value, change, "
     "  england_value, england_year, england_source, short_label, "
     "  to_char(month_end, 'YYYY-MM-DD'), chart, chart_title, series "
-    "FROM board_report($1::date, $2::date, "
+    "FROM board_report_part($1::date, $2::date, "
     "  CASE WHEN $3::jsonb IS NULL THEN NULL "
     "       ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END, "
-    "  $4::int, $5::int, $6::int)"};
+    "  $4::int, $5::int, $6::int, $7::boolean)"};
+
+static struct cl_stmt snapshot_stmt = {"SELECT pg_export_snapshot()"};
 
 /* For this transaction only: the worker's identity for any function that asks, enough memory
  * for the report's sorts and hashes, plans made for the actual dates (the functions inline
@@ -131,49 +137,147 @@ read_row(struct board_row *w, const PGresult *res, int i)
     w->short_label = col_dup(res, i, 20);
 }
 
-/* Figure rows (no month_end) and trend points, in the order SQL gave them. */
 static void
-read_report(struct board_report *r, const PGresult *res)
+read_at(struct board_report *r, const PGresult *res, int i)
 {
-    int n = PQntuples(res);
+    if (PQgetisnull(res, i, 21))
+        read_row(&r->rows[r->nrows++], res, i);
+    else
+        read_point(&r->trend[r->ntrend++], res, i);
+}
 
-    r->rows = cl_calloc((size_t)(n ? n : 1), sizeof *r->rows);
-    r->trend = cl_calloc((size_t)(n ? n : 1), sizeof *r->trend);
-    for (int i = 0; i < n; i++) {
-        if (PQgetisnull(res, i, 21))
-            read_row(&r->rows[r->nrows++], res, i);
+/* Where row i stands in the report's order: figure rows (no month_end) before trend points,
+ * then by the indicator's sort. No indicator has rows in both parts. */
+static long long
+order_key(const PGresult *res, int i)
+{
+    return (PQgetisnull(res, i, 21) ? 0 : 1LL << 40) + col_ll(res, i, 7);
+}
+
+/* Figure rows and trend points of the two parts, merged into the report's order. */
+static void
+read_report(struct board_report *r, const PGresult *a, const PGresult *b)
+{
+    int na = PQntuples(a), nb = PQntuples(b), i = 0, j = 0;
+    size_t n = (size_t)na + (size_t)nb;
+
+    r->rows = cl_calloc(n ? n : 1, sizeof *r->rows);
+    r->trend = cl_calloc(n ? n : 1, sizeof *r->trend);
+    while (i < na || j < nb) {
+        if (j >= nb || (i < na && order_key(a, i) <= order_key(b, j)))
+            read_at(r, a, i++);
         else
-            read_point(&r->trend[r->ntrend++], res, i);
+            read_at(r, b, j++);
     }
 }
 
-/* Reads the report in one statement (one snapshot) inside a read-only transaction that
- * carries the settings above. No progress is recorded inside: the job row is written on this
- * connection. */
+/* One part of the report on one connection; run on its own thread for the second. */
+struct part {
+    struct cl_conn *db;
+    const char *params[7];
+    PGresult *res;
+    int err;
+};
+
+static void *
+run_part(void *arg)
+{
+    struct part *p = arg;
+
+    p->err = cl_db_exec(p->db, &part_stmt, 7, p->params, &p->res);
+    return NULL;
+}
+
+/* A snapshot name as pg_export_snapshot gives it (hex digits and dashes). */
+static int
+snapshot_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n >= 1 && n < 64 && strspn(s, "0123456789ABCDEFabcdef-") == n;
+}
+
+/* A second connection in a transaction on the snapshot of job->db's (which is open, repeatable
+ * read, with the settings), for the other part; NULL when there is none to be had, and then
+ * both parts run on job->db, one after the other. SET TRANSACTION SNAPSHOT takes no
+ * parameters, so the name the server gave is checked and put in the statement. */
+static struct cl_conn *
+open_second(struct cl_job *job)
+{
+    PGresult *res = NULL;
+    struct cl_conn *db;
+    char snapshot[64], sql[128];
+
+    if (cl_db_one(job->db, &snapshot_stmt, 0, NULL, &res) != CL_OK)
+        return NULL;
+    snprintf(snapshot, sizeof snapshot, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!snapshot_ok(snapshot))
+        return NULL;
+    db = cl_conn_open(job->cfg->database_url, "cl-worker-board", job->cfg->db_timeout_ms);
+    if (db == NULL)
+        return NULL;
+    snprintf(sql, sizeof sql, "SET TRANSACTION SNAPSHOT '%s'", snapshot);
+    if (cl_db_simple(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != CL_OK ||
+        cl_db_simple(db, sql) != CL_OK || cl_db_exec(db, &settings_stmt, 0, NULL, NULL) != CL_OK) {
+        cl_log_warn(MOD, "no second connection; the report's parts run one after the other");
+        cl_conn_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* Reads the report in two parts of about the same size, on this connection and a second one
+ * side by side, both in read-only repeatable read transactions on one snapshot that carry the
+ * settings above, so the figures are those of one moment as when one statement read them. No
+ * progress is recorded inside: the job row is written on this connection. */
 static int
 load(struct cl_job *job, struct board_report *r, const char *districts_json)
 {
-    PGresult *res = NULL;
     char before[16], after[16], recorded[16];
-    const char *p[6] = {r->as_at, r->compare_to, districts_json, before, after, recorded};
-    int err;
+    struct part national = {
+        job->db,
+        {r->as_at, r->compare_to, districts_json, before, after, recorded, "true"},
+        NULL,
+        CL_OK};
+    struct part rest = {NULL,
+                        {r->as_at, r->compare_to, districts_json, before, after, recorded, "false"},
+                        NULL,
+                        CL_OK};
+    pthread_t thread;
+    int err, threaded = 0;
 
     /* The national indicators use the SSDA903 return's birthday window. */
     snprintf(before, sizeof before, "%d", job->cfg->ssda903_window_before);
     snprintf(after, sizeof after, "%d", job->cfg->ssda903_window_after);
     snprintf(recorded, sizeof recorded, "%d", job->cfg->visit_recorded_days);
-    err = cl_db_simple(job->db, "BEGIN READ ONLY");
+    err = cl_db_simple(job->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (err == CL_OK)
         err = cl_db_exec(job->db, &settings_stmt, 0, NULL, NULL);
-    if (err == CL_OK)
-        err = cl_db_exec(job->db, &report_stmt, 6, p, &res);
     if (err == CL_OK) {
-        read_report(r, res);
-        PQclear(res);
+        rest.db = open_second(job);
+        threaded = rest.db && pthread_create(&thread, NULL, run_part, &rest) == 0;
+        run_part(&national);
+        if (threaded) {
+            pthread_join(thread, NULL);
+        } else {
+            if (rest.db == NULL)
+                rest.db = job->db;
+            if (national.err == CL_OK)
+                run_part(&rest);
+        }
+        err = national.err != CL_OK ? national.err : rest.err;
+    }
+    if (err == CL_OK) {
+        read_report(r, national.res, rest.res);
         err = cl_db_simple(job->db, "COMMIT");
     } else {
         cl_db_rollback(job->db);
     }
+    PQclear(national.res);
+    PQclear(rest.res);
+    if (rest.db && rest.db != job->db)
+        cl_conn_close(rest.db);
     return err;
 }
 
