@@ -43,7 +43,6 @@ struct board_row {
     char *category; /* NULL, or a breakdown (a B&B reason, a partner, a status) */
     char *district; /* NULL: every district in the report */
     enum board_kind kind;
-    int sort;
     int in_breakdown; /* a column of the district breakdown table */
     int suppress;     /* small counts are suppressed (counts of young people or events) */
     struct board_fig now, prev;
@@ -96,6 +95,13 @@ void board_report_free(struct board_report *r);
 int board_small(long long n, int below);
 void board_suppress_fig(enum board_kind kind, struct board_fig *f, int below);
 void board_suppress(struct board_report *r);
+
+/* The kind's name in the JSON and CSV files: "percentage", "count", "mean", "maximum",
+ * "money_pence". */
+const char *board_kind_name(enum board_kind k);
+/* 1 when the row's change can be shown as a number: both figures present and neither
+ * suppressed. */
+int board_change_shown(const struct board_row *row);
 
 /* Text of figures (board_fmt.c), written into out (always NUL-terminated). */
 #define BOARD_SUPPRESSED "[c]"
@@ -163,9 +169,19 @@ struct board_chart {
 };
 /* Collects up to max charts from r->trend (in order of first appearance). */
 int board_charts(const struct board_report *r, struct board_chart *out, int max);
+/* The values the chart of key plots (shown figures and England averages), at most max;
+ * returns how many. */
+int board_chart_values(const struct board_report *r, const char *key, double *out, int max);
 /* The trend point of chart/series/month, or NULL. */
 const struct board_point *board_point_at(const struct board_report *r, const char *chart,
                                          const char *series, const char *month);
+
+/* The district names of the rows in the order they first appear, at most max (board_chart.c). */
+int board_districts(const struct board_report *r, const char **out, int max);
+/* The row of indicator code with no category, for district (NULL: the report total), or
+ * NULL. */
+const struct board_row *board_find_row(const struct board_report *r, const char *code,
+                                       const char *district);
 
 /* Renderers (board_json.c, board_csv.c, board_html.c, board_pdf.c). */
 int board_render_json(const struct board_report *r, struct cl_buf *out) CL_WARN_UNUSED;

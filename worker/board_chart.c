@@ -1,5 +1,6 @@
 /* Chart geometry and the grouping of trend points into charts, shared by the SVG (HTML) and
- * the cairo (PDF) charts so both draw the same picture. */
+ * the cairo (PDF) charts so both draw the same picture; and the lookups of the district
+ * breakdown that both lay out. */
 #include "board.h"
 
 #include <math.h>
@@ -89,6 +90,25 @@ board_charts(const struct board_report *r, struct board_chart *out, int max)
     return n;
 }
 
+int
+board_chart_values(const struct board_report *r, const char *key, double *out, int max)
+{
+    int n = 0;
+
+    /* Each point gives up to two values. */
+    for (int i = 0; i < r->ntrend && n + 1 < max; i++) {
+        const struct board_point *p = &r->trend[i];
+
+        if (strcmp(p->chart, key) != 0)
+            continue;
+        if (p->fig.present && !p->fig.sup_value)
+            out[n++] = p->fig.value;
+        if (p->has_england)
+            out[n++] = p->england;
+    }
+    return n;
+}
+
 const struct board_point *
 board_point_at(const struct board_report *r, const char *chart, const char *series,
                const char *month)
@@ -114,4 +134,37 @@ board_chart_month_label(const char *iso, int i, char mon[4], char year[5])
         snprintf(year, 5, "%.4s", iso);
     else
         year[0] = '\0';
+}
+
+int
+board_districts(const struct board_report *r, const char **out, int max)
+{
+    int n = 0;
+
+    for (int i = 0; i < r->nrows; i++) {
+        const char *d = r->rows[i].district;
+        int seen = 0;
+
+        if (d == NULL)
+            continue;
+        for (int k = 0; k < n && !seen; k++)
+            seen = strcmp(out[k], d) == 0;
+        if (!seen && n < max)
+            out[n++] = d;
+    }
+    return n;
+}
+
+const struct board_row *
+board_find_row(const struct board_report *r, const char *code, const char *district)
+{
+    for (int i = 0; i < r->nrows; i++) {
+        const struct board_row *w = &r->rows[i];
+
+        if (w->category == NULL && strcmp(w->code, code) == 0 &&
+            ((district == NULL && w->district == NULL) ||
+             (district && w->district && strcmp(district, w->district) == 0)))
+            return w;
+    }
+    return NULL;
 }

@@ -13,24 +13,6 @@ static const char header[] =
     "display,compare_to,previous_value,previous_numerator,previous_denominator,"
     "previous_display,change,england_average,england_year_ending_march\r\n";
 
-static const char *
-kind_name(enum board_kind k)
-{
-    switch (k) {
-    case BK_PCT:
-        return "percentage";
-    case BK_COUNT:
-        return "count";
-    case BK_MEAN:
-        return "mean";
-    case BK_MAX:
-        return "maximum";
-    case BK_MONEY:
-        return "money_pence";
-    }
-    return "count";
-}
-
 /* A number as CSV: integers without a decimal point, means with one decimal place. */
 static int
 num(struct cl_buf *b, double v, int decimals)
@@ -89,8 +71,7 @@ fig(struct cl_buf *b, enum board_kind k, const struct board_fig *f, int below)
 static int
 row_csv(struct cl_buf *b, const struct board_report *r, const struct board_row *w)
 {
-    int err, ok_change = w->has_change && w->now.present && w->prev.present && !w->now.sup_value &&
-                         !w->prev.sup_value;
+    int err;
 
     err = board_csv_text(b, w->section);
     if (err == CL_OK)
@@ -110,7 +91,7 @@ row_csv(struct cl_buf *b, const struct board_report *r, const struct board_row *
     if (err == CL_OK)
         err = board_csv_text(b, w->district ? w->district : "Total");
     if (err == CL_OK)
-        err = cl_buf_printf(b, ",%s,%s,", kind_name(w->kind), r->as_at);
+        err = cl_buf_printf(b, ",%s,%s,", board_kind_name(w->kind), r->as_at);
     if (err == CL_OK)
         err = fig(b, w->kind, &w->now, r->suppress_below);
     if (err == CL_OK)
@@ -120,8 +101,8 @@ row_csv(struct cl_buf *b, const struct board_report *r, const struct board_row *
     if (err == CL_OK)
         err = cl_buf_adds(b, ",");
     if (err == CL_OK && w->has_change && w->now.present && w->prev.present)
-        err = ok_change ? num(b, w->change, w->kind == BK_MEAN ? 1 : 0)
-                        : cl_buf_adds(b, BOARD_SUPPRESSED);
+        err = board_change_shown(w) ? num(b, w->change, w->kind == BK_MEAN ? 1 : 0)
+                                    : cl_buf_adds(b, BOARD_SUPPRESSED);
     if (err == CL_OK)
         err = cl_buf_adds(b, ",");
     if (err == CL_OK && w->has_england)

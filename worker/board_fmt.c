@@ -123,6 +123,26 @@ secondary_all(struct board_report *r, int first, int last, int (*member)(const s
     }
 }
 
+/* Secondary suppression over each run of rows that same() holds together, among the rows
+ * that member() picks, for the indicators that suppress small counts. */
+static void
+secondary_groups(struct board_report *r,
+                 int (*same)(const struct board_row *, const struct board_row *),
+                 int (*member)(const struct board_row *))
+{
+    for (int first = 0; first < r->nrows;) {
+        int last = first + 1;
+        enum board_kind k = r->rows[first].kind;
+        int applies = r->rows[first].suppress && (k == BK_COUNT || k == BK_PCT || k == BK_MONEY);
+
+        while (last < r->nrows && same(&r->rows[first], &r->rows[last]))
+            last++;
+        if (applies)
+            secondary_all(r, first, last, member, k);
+        first = last;
+    }
+}
+
 void
 board_suppress(struct board_report *r)
 {
@@ -138,28 +158,8 @@ board_suppress(struct board_report *r)
         board_suppress_fig(BK_PCT, &r->trend[i].fig, below);
     /* Rows arrive grouped by code, then by category (the total first), each with its
      * districts after it. */
-    for (int first = 0; first < r->nrows;) {
-        int last = first + 1;
-        enum board_kind k = r->rows[first].kind;
-        int applies = r->rows[first].suppress && (k == BK_COUNT || k == BK_PCT || k == BK_MONEY);
-
-        while (last < r->nrows && same_group(&r->rows[first], &r->rows[last]))
-            last++;
-        if (applies)
-            secondary_all(r, first, last, is_district, k);
-        first = last;
-    }
-    for (int first = 0; first < r->nrows;) {
-        int last = first + 1;
-        enum board_kind k = r->rows[first].kind;
-        int applies = r->rows[first].suppress && (k == BK_COUNT || k == BK_PCT || k == BK_MONEY);
-
-        while (last < r->nrows && same_code(&r->rows[first], &r->rows[last]))
-            last++;
-        if (applies)
-            secondary_all(r, first, last, is_category_total, k);
-        first = last;
-    }
+    secondary_groups(r, same_group, is_district);
+    secondary_groups(r, same_code, is_category_total);
 }
 
 /* Digits with thousands separators; n may be negative. */
@@ -261,6 +261,31 @@ board_fmt_basis(char *out, size_t outlen, enum board_kind kind, const struct boa
     }
 }
 
+const char *
+board_kind_name(enum board_kind k)
+{
+    switch (k) {
+    case BK_PCT:
+        return "percentage";
+    case BK_COUNT:
+        return "count";
+    case BK_MEAN:
+        return "mean";
+    case BK_MAX:
+        return "maximum";
+    case BK_MONEY:
+        return "money_pence";
+    }
+    return "count";
+}
+
+int
+board_change_shown(const struct board_row *row)
+{
+    return row->has_change && row->now.present && row->prev.present && !row->now.sup_value &&
+           !row->prev.sup_value;
+}
+
 void
 board_fmt_change(char *out, size_t outlen, const struct board_row *row)
 {
@@ -300,16 +325,24 @@ static const char *const month_names[] = {"January",   "February", "March",    "
                                           "May",       "June",     "July",     "August",
                                           "September", "October",  "November", "December"};
 
+/* y, m, d of "YYYY-MM-DD"; 0 when iso is not such a date (out then holds iso as it is). */
+static int
+ymd(char *out, size_t outlen, const char *iso, int *y, int *m, int *d)
+{
+    if (sscanf(iso, "%4d-%2d-%2d", y, m, d) != 3 || *m < 1 || *m > 12) {
+        snprintf(out, outlen, "%s", iso);
+        return 0;
+    }
+    return 1;
+}
+
 void
 board_fmt_date(char *out, size_t outlen, const char *iso)
 {
     int y, m, d;
 
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
-        snprintf(out, outlen, "%s", iso);
-        return;
-    }
-    snprintf(out, outlen, "%d %s %d", d, month_names[m - 1], y);
+    if (ymd(out, outlen, iso, &y, &m, &d))
+        snprintf(out, outlen, "%d %s %d", d, month_names[m - 1], y);
 }
 
 void
@@ -317,11 +350,8 @@ board_fmt_date_short(char *out, size_t outlen, const char *iso)
 {
     int y, m, d;
 
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
-        snprintf(out, outlen, "%s", iso);
-        return;
-    }
-    snprintf(out, outlen, "%d %.3s %d", d, month_names[m - 1], y);
+    if (ymd(out, outlen, iso, &y, &m, &d))
+        snprintf(out, outlen, "%d %.3s %d", d, month_names[m - 1], y);
 }
 
 void
@@ -329,11 +359,8 @@ board_fmt_month(char *out, size_t outlen, const char *iso)
 {
     int y, m, d;
 
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
-        snprintf(out, outlen, "%s", iso);
-        return;
-    }
-    snprintf(out, outlen, "%.3s %d", month_names[m - 1], y);
+    if (ymd(out, outlen, iso, &y, &m, &d))
+        snprintf(out, outlen, "%.3s %d", month_names[m - 1], y);
 }
 
 void

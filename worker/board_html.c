@@ -202,45 +202,11 @@ scorecards(struct board_out *o, const struct board_report *r, int *section_no)
         board_puts(o, "</tbody>\n</table>\n");
 }
 
-/* The district names in the order they first appear. */
-static int
-district_list(const struct board_report *r, const char **out, int max)
-{
-    int n = 0;
-
-    for (int i = 0; i < r->nrows; i++) {
-        const char *d = r->rows[i].district;
-        int seen = 0;
-
-        if (d == NULL)
-            continue;
-        for (int k = 0; k < n && !seen; k++)
-            seen = strcmp(out[k], d) == 0;
-        if (!seen && n < max)
-            out[n++] = d;
-    }
-    return n;
-}
-
-static const struct board_row *
-find_row(const struct board_report *r, const char *code, const char *district)
-{
-    for (int i = 0; i < r->nrows; i++) {
-        const struct board_row *w = &r->rows[i];
-
-        if (w->category == NULL && strcmp(w->code, code) == 0 &&
-            ((district == NULL && w->district == NULL) ||
-             (district && w->district && strcmp(district, w->district) == 0)))
-            return w;
-    }
-    return NULL;
-}
-
 static void
 breakdown(struct board_out *o, const struct board_report *r, int *section_no)
 {
     const char *districts[256];
-    int nd = district_list(r, districts, 256);
+    int nd = board_districts(r, districts, 256);
     char d1[40];
 
     board_fmt_date(d1, sizeof d1, r->as_at);
@@ -272,7 +238,7 @@ breakdown(struct board_out *o, const struct board_report *r, int *section_no)
 
             if (!h->in_breakdown || h->district != NULL || h->category != NULL)
                 continue;
-            w = find_row(r, h->code, d < 0 ? NULL : districts[d]);
+            w = board_find_row(r, h->code, d < 0 ? NULL : districts[d]);
             if (w)
                 board_fmt_value(v, sizeof v, w->kind, &w->now, r->suppress_below);
             else
@@ -341,20 +307,10 @@ static void
 svg_chart(struct board_out *o, const struct board_report *r, const struct board_chart *c, int idx)
 {
     const double W = 700, H = 290;
-    double vals[128];
-    int nv = 0;
+    double vals[121];
+    int nv = board_chart_values(r, c->key, vals, 121);
     struct board_chart_geom g;
 
-    for (int i = 0; i < r->ntrend && nv < 120; i++) {
-        const struct board_point *p = &r->trend[i];
-
-        if (strcmp(p->chart, c->key) != 0)
-            continue;
-        if (p->fig.present && !p->fig.sup_value)
-            vals[nv++] = p->fig.value;
-        if (p->has_england)
-            vals[nv++] = p->england;
-    }
     board_chart_geom(&g, W, H, 48, 190, 14, 40, vals, nv);
     board_printf(o,
                  "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" "

@@ -8,24 +8,6 @@
 
 #include <cjson/cJSON.h>
 
-static const char *
-kind_name(enum board_kind k)
-{
-    switch (k) {
-    case BK_PCT:
-        return "percentage";
-    case BK_COUNT:
-        return "count";
-    case BK_MEAN:
-        return "mean";
-    case BK_MAX:
-        return "maximum";
-    case BK_MONEY:
-        return "money_pence";
-    }
-    return "count";
-}
-
 static void
 add_num_or_null(cJSON *o, const char *name, int present, double v)
 {
@@ -54,12 +36,10 @@ fig_json(enum board_kind kind, const struct board_fig *f, int below)
 static void
 add_change(cJSON *o, const struct board_row *w)
 {
-    int ok = w->has_change && w->now.present && w->prev.present && !w->now.sup_value &&
-             !w->prev.sup_value;
     char text[64];
 
     board_fmt_change(text, sizeof text, w);
-    add_num_or_null(o, "change", ok, w->change);
+    add_num_or_null(o, "change", board_change_shown(w), w->change);
     cJSON_AddStringToObject(o, "change_display", text);
 }
 
@@ -81,7 +61,7 @@ indicator_json(const struct board_report *r, int first, int last)
     cJSON_AddStringToObject(o, "section", h->section);
     cJSON_AddStringToObject(o, "label", h->label);
     cJSON_AddStringToObject(o, "definition", h->definition);
-    cJSON_AddStringToObject(o, "kind", kind_name(h->kind));
+    cJSON_AddStringToObject(o, "kind", board_kind_name(h->kind));
     if (h->has_england) {
         cJSON *e = cJSON_AddObjectToObject(o, "england_average");
 

@@ -514,42 +514,18 @@ scorecards(struct pdf *p, int *section_no)
     }
 }
 
-static const struct board_row *
-find_row(const struct board_report *r, const char *code, const char *district)
-{
-    for (int i = 0; i < r->nrows; i++) {
-        const struct board_row *w = &r->rows[i];
-
-        if (w->category == NULL && strcmp(w->code, code) == 0 &&
-            ((district == NULL && w->district == NULL) ||
-             (district && w->district && strcmp(district, w->district) == 0)))
-            return w;
-    }
-    return NULL;
-}
-
 static void
 breakdown(struct pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
     const char *districts[256];
-    int nd = 0, cols[15], ncols = 0;
+    int nd = board_districts(r, districts, 256), cols[15], ncols = 0;
     struct table t = {.font_pt = 7.5};
     char title[64], d1[40], caption[128];
 
-    for (int i = 0; i < r->nrows; i++) {
-        const char *d = r->rows[i].district;
-        int seen = 0;
-
-        if (r->rows[i].in_breakdown && d == NULL && r->rows[i].category == NULL && ncols < 15)
+    for (int i = 0; i < r->nrows && ncols < 15; i++)
+        if (r->rows[i].in_breakdown && r->rows[i].district == NULL && r->rows[i].category == NULL)
             cols[ncols++] = i;
-        if (d == NULL)
-            continue;
-        for (int k = 0; k < nd && !seen; k++)
-            seen = strcmp(districts[k], d) == 0;
-        if (!seen && nd < 256)
-            districts[nd++] = d;
-    }
     new_page(p, 1);
     snprintf(title, sizeof title, "%d. District breakdown", ++*section_no);
     heading(p, title, 1);
@@ -573,7 +549,7 @@ breakdown(struct pdf *p, int *section_no)
         set_cell(&cells[0], d < 0 ? "All" : districts[d], NULL);
         for (int c = 0; c < ncols; c++) {
             const struct board_row *w =
-                find_row(r, r->rows[cols[c]].code, d < 0 ? NULL : districts[d]);
+                board_find_row(r, r->rows[cols[c]].code, d < 0 ? NULL : districts[d]);
             char v[64] = "–";
 
             if (w)
@@ -607,21 +583,11 @@ chart(struct pdf *p, const struct board_chart *c)
 {
     const struct board_report *r = p->r;
     const double W = content_w(p), H = 200;
-    double vals[128];
-    int nv = 0;
+    double vals[121];
+    int nv = board_chart_values(r, c->key, vals, 121);
     struct board_chart_geom g;
     double ox = MARGIN, oy;
 
-    for (int i = 0; i < r->ntrend && nv < 120; i++) {
-        const struct board_point *pt = &r->trend[i];
-
-        if (strcmp(pt->chart, c->key) != 0)
-            continue;
-        if (pt->fig.present && !pt->fig.sup_value)
-            vals[nv++] = pt->fig.value;
-        if (pt->has_england)
-            vals[nv++] = pt->england;
-    }
     need(p, H + 20 + 70);
     p->y += draw_text(p, MARGIN, p->y, W, c->title, "Bold 10", PANGO_ALIGN_LEFT, 0x0b0c0c) + 4;
     oy = p->y;

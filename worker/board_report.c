@@ -123,7 +123,6 @@ read_row(struct board_row *w, const PGresult *res, int i)
     w->kind = parse_kind(PQgetvalue(res, i, 4));
     w->category = col_dup(res, i, 5);
     w->district = col_dup(res, i, 6);
-    w->sort = (int)col_ll(res, i, 7);
     w->in_breakdown = strcmp(PQgetvalue(res, i, 8), "t") == 0;
     w->suppress = strcmp(PQgetvalue(res, i, 9), "t") == 0;
     read_fig(res, i, 10, &w->now);

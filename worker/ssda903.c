@@ -146,7 +146,7 @@ stage(struct cl_job *job, struct cl_buf *b, const char *name, const char *media_
 static void
 stage_json(struct cl_job *job, const cJSON *json, const char *name)
 {
-    char *text = cJSON_PrintUnformatted(json);
+    char *text = cl_json_print(json);
     size_t n = strlen(text);
 
     text = cl_realloc(text, n + 2);
@@ -216,8 +216,8 @@ result_json(int year, const char *format, int before, int after, const struct ro
     return res;
 }
 
-static int
-run(struct cl_job *job)
+int
+cl_ssda903_run(struct cl_job *job)
 {
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(job->params, "format");
     const char *format = cJSON_IsString(fmt) ? fmt->valuestring : "both";
@@ -315,10 +315,4 @@ done:
     PQclear(res);
     PQclear(old);
     return err;
-}
-
-int
-cl_ssda903_run(struct cl_job *job)
-{
-    return run(job);
 }

@@ -177,13 +177,19 @@ add(struct s903_issues *out, const char *rule, int warning, const char *file, co
 }
 
 static int
+upn_unknown_code(const char *s)
+{
+    return strlen(s) == 3 && (s[0] == 'U' || s[0] == 'u') && (s[1] == 'N' || s[1] == 'n') &&
+           s[2] >= '1' && s[2] <= '5';
+}
+
+static int
 upn_well_formed(const char *s)
 {
     size_t n = strlen(s), i;
     char first = (char)toupper((unsigned char)s[0]);
 
-    if (n == 3 && (s[0] == 'U' || s[0] == 'u') && (s[1] == 'N' || s[1] == 'n') && s[2] >= '1' &&
-        s[2] <= '5')
+    if (upn_unknown_code(s))
         return 1;
     if (n != 13 || first < 'A' || first > 'Z' || first == 'I' || first == 'O' || first == 'S')
         return 0;
@@ -191,13 +197,6 @@ upn_well_formed(const char *s)
         if (!isdigit((unsigned char)s[i]))
             return 0;
     return isdigit((unsigned char)s[12]) || isalpha((unsigned char)s[12]);
-}
-
-static int
-upn_unknown_code(const char *s)
-{
-    return strlen(s) == 3 && (s[0] == 'U' || s[0] == 'u') && (s[1] == 'N' || s[1] == 'n') &&
-           s[2] >= '1' && s[2] <= '5';
 }
 
 /* Sorted, case-insensitive indexes over a column of strings. */
@@ -276,6 +275,7 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
     const char *male = new_sex ? "M" : "1", *female = new_sex ? "F" : "2";
     long *hdob = cl_calloc(hn + 1, sizeof *hdob);
     long *odob = cl_calloc(on + 1, sizeof *odob);
+    int *ohead = cl_calloc(on + 1, sizeof *ohead); /* the Header row of each OC3 row, or -1 */
     const char **hchild = cl_calloc(hn + 1, sizeof *hchild);
     const char **ochild = cl_calloc(on + 1, sizeof *ochild);
     const char **upns = cl_calloc(hn + 1, sizeof *upns);
@@ -300,6 +300,8 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
     col_sort(&hc);
     col_sort(&oc);
     col_sort(&uc);
+    for (i = 0; i < no; i++)
+        ohead[i] = col_find(&hc, ochild[i]);
 
     for (i = 0; i < nh; i++)
         if (!(new_sex ? in_list(h[i].sex, (const char *const[]){"M", "F", "U", NULL})
@@ -408,7 +410,7 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
                 "The mother's child's date of birth is not after her own.");
     }
     for (i = 0; i < no; i++) {
-        int hi = col_find(&hc, ochild[i]);
+        int hi = ohead[i];
         long d17 = hi >= 0 && hdob[hi] >= 0 ? s903_add_years(hdob[hi], 17) : -1;
 
         if ((is(o[i].accom, "Z1") || is(o[i].accom, "Z2")) && d17 >= start && d17 <= end)
@@ -421,10 +423,10 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
             add(out, "EPI", 1, H, h[i].child, "CHILD",
                 "Header row with neither episodes nor care leaver (OC3) information.");
     for (i = 0; i < no; i++)
-        if (col_find(&hc, ochild[i]) < 0)
+        if (ohead[i] < 0)
             add(out, "INT06", 0, O, o[i].child, "CHILD", "Care leaver is not in the Header.");
     for (i = 0; i < no; i++) {
-        int hi = col_find(&hc, ochild[i]);
+        int hi = ohead[i];
 
         if (hi >= 0 && (odob[i] >= 0 && hdob[hi] >= 0
                             ? odob[i] != hdob[hi]
@@ -448,6 +450,7 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
     free(uc.idx);
     free(hdob);
     free(odob);
+    free(ohead);
     free(hchild);
     free(ochild);
     free(upns);
