@@ -7,6 +7,6 @@ cl_api_conflict_detail(const struct cl_req *req, struct cl_resp *resp, int err, 
 {
     if (err != CL_ECONFLICT || resp->detail[0] != '\0' || req->db == NULL)
         return;
-    if (strncmp(cl_db_last_sqlstate(req->db), "CL", 2) != 0)
+    if (strncmp(cl_db_last_sqlstate(req->db), "23", 2) == 0)
         cl_resp_detail(resp, "%s", detail);
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "conflict.h"
 #include "resource.h"
 
 static const char *const statuses[] = {"draft",      "consultation", "approved",
@@ -89,6 +90,8 @@ static struct cl_stmt breach_list = {
     "SELECT * FROM housing_breach_list($1::uuid, $2::uuid, $3::text, $4::date, $5::date, "
     "$6::date, $7::uuid, $8::int)"};
 
+#define DUPLICATE_EDITION "a housing protocol with this edition already exists"
+
 static const struct cl_api_query filters[] = {{"status", 's', statuses, 16}, {NULL}};
 static const struct cl_api_query breach_filters[] = {
     {"partner_id", 'u', NULL, 40},
@@ -138,8 +141,7 @@ cl_h_housing_protocols_create(struct cl_req *req, struct cl_resp *resp)
     if (err == CL_OK)
         err = cl_api_row(req, resp, &create, 1, (const char *[]){req->body_raw}, 201,
                          "/v1/housing-protocols");
-    if (err == CL_ECONFLICT && resp->detail[0] == '\0')
-        cl_resp_detail(resp, "a housing protocol with this edition already exists");
+    cl_api_conflict_detail(req, resp, err, DUPLICATE_EDITION);
     return err;
 }
 
@@ -161,8 +163,7 @@ cl_h_housing_protocols_patch(struct cl_req *req, struct cl_resp *resp)
     if (err == CL_OK)
         err = cl_api_row(req, resp, &patch, 3,
                          (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
-    if (err == CL_ECONFLICT && resp->detail[0] == '\0')
-        cl_resp_detail(resp, "a housing protocol with this edition already exists");
+    cl_api_conflict_detail(req, resp, err, DUPLICATE_EDITION);
     return err;
 }
 
@@ -178,8 +179,7 @@ cl_h_housing_protocols_transition(struct cl_req *req, struct cl_resp *resp)
     if (err == CL_OK)
         err = cl_api_row(req, resp, &transition, 3,
                          (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
-    if (err == CL_ECONFLICT && resp->detail[0] == '\0')
-        cl_resp_detail(resp, "another protocol was signed off at the same time");
+    cl_api_conflict_detail(req, resp, err, "another protocol was signed off at the same time");
     return err;
 }
 
