@@ -111,9 +111,13 @@ check_audience(const cJSON *claims, const char *want)
 
     if (cJSON_IsString(aud))
         return strcmp(aud->valuestring, want) == 0 ? NULL : "wrong audience";
-    if (cJSON_IsArray(aud))
-        cJSON_ArrayForEach(e, aud) if (cJSON_IsString(e) &&
-                                       strcmp(e->valuestring, want) == 0) return NULL;
+    if (cJSON_IsArray(aud)) {
+        cJSON_ArrayForEach(e, aud)
+        {
+            if (cJSON_IsString(e) && strcmp(e->valuestring, want) == 0)
+                return NULL;
+        }
+    }
     return "wrong or missing audience";
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "casework.h"
+#include "conflict.h"
 #include "resource.h"
 
 #define DUPLICATE "a care leaver with this la_child_id already exists"
@@ -68,21 +69,6 @@ static struct cl_stmt list = {
     "$8::boolean, $9::boolean, $10, $11, $12, $13::uuid, $14::int, $15::int)"};
 static struct cl_stmt caseload = {"SELECT * FROM adviser_caseload($1::uuid, $2::int)"};
 
-static int
-flagged(const struct cl_resp *resp, const char *field)
-{
-    const cJSON *e;
-
-    cJSON_ArrayForEach(e, resp->errors)
-    {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
-
-        if (cJSON_IsString(f) && strcmp(f->valuestring, field) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* The DfE Unique Pupil Number (SSDA903 rule 168), either case: a letter other than I, O or S,
  * 11 digits, then a digit or a letter; or UN1 to UN5 when it is not known. */
 static int
@@ -112,16 +98,16 @@ validate(struct cl_req *req, struct cl_resp *resp, enum cl_vmode mode)
     const cJSON *v;
 
     v = cJSON_GetObjectItemCaseSensitive(req->body, "la_child_id");
-    if (cJSON_IsString(v) && !flagged(resp, "la_child_id") &&
+    if (cJSON_IsString(v) && !cl_validate_has(resp->errors, "la_child_id") &&
         !cl_casework_child_id_ok(v->valuestring))
         cl_resp_field_error(resp, "la_child_id", "must be 1 to 10 letters and digits");
     v = cJSON_GetObjectItemCaseSensitive(req->body, "upn");
-    if (cJSON_IsString(v) && !flagged(resp, "upn") && !upn_ok(v->valuestring))
+    if (cJSON_IsString(v) && !cl_validate_has(resp->errors, "upn") && !upn_ok(v->valuestring))
         cl_resp_field_error(resp, "upn",
                             "must be a UPN (a letter other than I, O or S, 11 digits, then a "
                             "digit or a letter) or UN1 to UN5");
     v = cJSON_GetObjectItemCaseSensitive(req->body, "date_of_birth");
-    if (cJSON_IsString(v) && !flagged(resp, "date_of_birth"))
+    if (cJSON_IsString(v) && !cl_validate_has(resp->errors, "date_of_birth"))
         cl_casework_check_age(resp, "date_of_birth", v->valuestring, 15, 25, AGE_MESSAGE);
     if (err == CL_OK && cJSON_GetArraySize(resp->errors) > 0) {
         cl_resp_detail(resp, "the request has invalid fields");
@@ -139,7 +125,8 @@ cl_h_care_leavers_create(struct cl_req *req, struct cl_resp *resp)
     if (err == CL_OK)
         err = cl_api_row(req, resp, &create, 2, (const char *[]){req->body_raw, days.in_touch}, 201,
                          "/v1/care-leavers");
-    return cl_casework_sql_error(req, resp, err, DUPLICATE);
+    cl_api_conflict_detail(req, resp, err, DUPLICATE);
+    return cl_casework_sql_error(req, resp, err);
 }
 
 int
@@ -165,7 +152,8 @@ cl_h_care_leavers_patch(struct cl_req *req, struct cl_resp *resp)
         err = cl_api_row(req, resp, &patch, 4,
                          (const char *[]){req->params[0], req->body_raw, version, days.in_touch},
                          200, NULL);
-    return cl_casework_sql_error(req, resp, err, DUPLICATE);
+    cl_api_conflict_detail(req, resp, err, DUPLICATE);
+    return cl_casework_sql_error(req, resp, err);
 }
 
 int

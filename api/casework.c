@@ -41,19 +41,11 @@ field_list_ok(const char *msg)
 }
 
 int
-cl_casework_sql_error(struct cl_req *req, struct cl_resp *resp, int err,
-                      const char *conflict_detail)
+cl_casework_sql_error(struct cl_req *req, struct cl_resp *resp, int err)
 {
-    const char *state, *msg, *p;
+    const char *msg, *p;
 
-    if (req->db == NULL)
-        return err;
-    state = cl_db_last_sqlstate(req->db);
-    if (err == CL_ECONFLICT && conflict_detail && strcmp(state, "23505") == 0) {
-        cl_resp_detail(resp, "%s", conflict_detail);
-        return err;
-    }
-    if (err != CL_EINVAL || strcmp(state, "CL422") != 0)
+    if (err != CL_EINVAL || req->db == NULL || strcmp(cl_db_last_sqlstate(req->db), "CL422") != 0)
         return err;
     msg = cl_db_last_message(req->db);
     if (*msg == '\0' || !field_list_ok(msg))

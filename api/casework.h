@@ -15,10 +15,8 @@ struct cl_casework_days cl_casework_days(const struct cl_req *req);
 
 /* After a statement failed with err: a CL422 from our SQL, whose message is
  * "field: message; field: message", becomes one errors entry per field (detail "the request
- * has invalid fields"). A 23505 unique violation gets conflict_detail when it is not NULL.
- * Returns err unchanged. */
-int cl_casework_sql_error(struct cl_req *req, struct cl_resp *resp, int err,
-                          const char *conflict_detail);
+ * has invalid fields"). Returns err unchanged. (A constraint conflict's detail: conflict.h.) */
+int cl_casework_sql_error(struct cl_req *req, struct cl_resp *resp, int err);
 
 /* Checks that s is 1 to 10 ASCII letters and digits (the SSDA903 CHILD id). */
 int cl_casework_child_id_ok(const char *s);

@@ -45,7 +45,7 @@ cl_h_pathway_plans_create(struct cl_req *req, struct cl_resp *resp)
 {
     int err = cl_api_create(req, resp, fields, &create, 1, "/v1/care-leavers/%s/pathway-plans");
 
-    return cl_casework_sql_error(req, resp, err, NULL);
+    return cl_casework_sql_error(req, resp, err);
 }
 
 int
@@ -59,7 +59,7 @@ cl_h_pathway_plans_patch(struct cl_req *req, struct cl_resp *resp)
 {
     int err = cl_api_patch(req, resp, fields, &patch, 2);
 
-    return cl_casework_sql_error(req, resp, err, NULL);
+    return cl_casework_sql_error(req, resp, err);
 }
 
 int

@@ -28,22 +28,6 @@ is_format(const char *s)
     return 0;
 }
 
-/* 1 when errors already holds a problem for field. */
-static int
-has_error(const cJSON *errors, const char *field)
-{
-    const cJSON *e;
-
-    cJSON_ArrayForEach(e, errors)
-    {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
-
-        if (cJSON_IsString(f) && strcmp(f->valuestring, field) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* The checks cl_validate cannot express: array contents and the order of the two dates. Each
  * runs only when cl_validate found nothing wrong with the fields it looks at, so a field is
  * reported once. */
@@ -55,7 +39,7 @@ check_arrays_and_dates(const cJSON *params, cJSON *errors)
     const cJSON *districts = cJSON_GetObjectItemCaseSensitive(params, "districts");
     const cJSON *formats = cJSON_GetObjectItemCaseSensitive(params, "formats");
 
-    if (cJSON_IsArray(districts) && !has_error(errors, "districts")) {
+    if (cJSON_IsArray(districts) && !cl_validate_has(errors, "districts")) {
         int n = cJSON_GetArraySize(districts);
 
         if (n == 0)
@@ -66,7 +50,7 @@ check_arrays_and_dates(const cJSON *params, cJSON *errors)
         else if (has_repeats(districts))
             cl_validate_add(errors, "districts", "must not name a district twice");
     }
-    if (cJSON_IsArray(formats) && !has_error(errors, "formats")) {
+    if (cJSON_IsArray(formats) && !cl_validate_has(errors, "formats")) {
         int bad = 0;
 
         for (const cJSON *f = formats->child; f; f = f->next)
@@ -78,8 +62,9 @@ check_arrays_and_dates(const cJSON *params, cJSON *errors)
         else if (has_repeats(formats))
             cl_validate_add(errors, "formats", "must not name a format twice");
     }
-    if (!has_error(errors, "as_at") && !has_error(errors, "compare_to") && cJSON_IsString(as_at) &&
-        cJSON_IsString(cmp) && strcmp(cmp->valuestring, as_at->valuestring) >= 0)
+    if (!cl_validate_has(errors, "as_at") && !cl_validate_has(errors, "compare_to") &&
+        cJSON_IsString(as_at) && cJSON_IsString(cmp) &&
+        strcmp(cmp->valuestring, as_at->valuestring) >= 0)
         cl_validate_add(errors, "compare_to", "must be before as_at");
 }
 

@@ -27,18 +27,16 @@ cl_jobspec_ssda903_validate(const cJSON *params, cJSON *errors)
         {"window_months_after", CL_F_INT, 0, 0, 12},
         {NULL},
     };
-    int before = cJSON_GetArraySize(errors);
+    int before = cJSON_GetArraySize(errors), current = cl_ssda903_current_year();
     const cJSON *year;
 
     cl_validate(params, fields, CL_V_CREATE, errors);
     year = cJSON_GetObjectItemCaseSensitive(params, "collection_year");
     /* Only when the field itself was fine: one problem per field. */
-    if (cJSON_GetArraySize(errors) == before && cJSON_IsNumber(year) &&
-        year->valueint > cl_ssda903_current_year()) {
+    if (cJSON_GetArraySize(errors) == before && cJSON_IsNumber(year) && year->valueint > current) {
         char msg[96];
 
-        snprintf(msg, sizeof msg, "must not be after the current collection year (%d)",
-                 cl_ssda903_current_year());
+        snprintf(msg, sizeof msg, "must not be after the current collection year (%d)", current);
         cl_validate_add(errors, "collection_year", msg);
     }
 }

@@ -21,6 +21,21 @@ cl_validate_add(cJSON *errors, const char *field, const char *message)
 }
 
 int
+cl_validate_has(const cJSON *errors, const char *field)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, errors)
+    {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
+
+        if (cJSON_IsString(f) && strcmp(f->valuestring, field) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int
 cl_date_valid(const char *s)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

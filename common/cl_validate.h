@@ -47,6 +47,9 @@ int cl_validate(const cJSON *body, const struct cl_field *fields, enum cl_vmode 
 
 /* Appends {"field": field, "message": message} to errors. */
 void cl_validate_add(cJSON *errors, const char *field, const char *message);
+/* 1 when errors (NULL: none) already holds an entry for field, for the checks a resource adds
+ * after cl_validate so that a field is reported once. */
+int cl_validate_has(const cJSON *errors, const char *field);
 
 /* 1 when s is a real YYYY-MM-DD date. */
 int cl_date_valid(const char *s);
