@@ -22,7 +22,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libjwt 2>/dev/null)
 CFLAGS_ALL = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS_ALL = $(if $(SAN),-fsanitize=$(SAN))
 COMMON_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
-API_LIBS = -lcivetweb $(shell pkg-config --libs libjwt 2>/dev/null) $(COMMON_LIBS)
+API_LIBS = -lcivetweb $(shell pkg-config --libs libjwt libcrypto 2>/dev/null) $(COMMON_LIBS)
 # The Board report's PDF renderer (worker only): cairo + pango.
 PDF_CFLAGS = $(shell pkg-config --cflags pangocairo cairo fontconfig 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs pangocairo cairo fontconfig 2>/dev/null)

@@ -4,16 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cl_b64.h"
 #include "cl_json.h"
+#include "cursor.h"
+#include "routes.h"
+
+/* The list a cursor belongs to: its route template. */
+static const char *
+page_scope(const struct cl_req *req)
+{
+    return req->route ? req->route->path : req->path;
+}
 
 int
-cl_page_decode_cursor(const char *text, int nkeys, struct cl_page *out)
+cl_page_decode_keys(const char *json, size_t len, int nkeys, struct cl_page *out)
 {
-    size_t len;
-    char *raw = cl_b64url_decode(text, strlen(text), &len);
     const char *why;
-    cJSON *arr = raw ? cl_json_parse(raw, len, &why) : NULL;
+    cJSON *arr = cl_json_parse(json, len, &why);
     int ok = nkeys <= CL_PAGE_MAX_KEYS && cJSON_IsArray(arr) && cJSON_GetArraySize(arr) == nkeys;
     int i = 0;
     const cJSON *e;
@@ -27,15 +33,16 @@ cl_page_decode_cursor(const char *text, int nkeys, struct cl_page *out)
         memcpy(out->keys[i++], e->valuestring, strlen(e->valuestring) + 1);
     }
     cJSON_Delete(arr);
-    free(raw);
     return ok ? 0 : -1;
 }
 
 int
 cl_page_parse(const struct cl_req *req, struct cl_resp *resp, int nkeys, struct cl_page *out)
 {
-    char v[1024];
-    int st;
+    const struct cl_cursor_key *key;
+    char v[2048], *plain;
+    size_t len = 0;
+    int st, err;
 
     memset(out, 0, sizeof *out);
     out->limit = 50;
@@ -56,7 +63,13 @@ cl_page_parse(const struct cl_req *req, struct cl_resp *resp, int nkeys, struct 
     if (st < 0)
         goto bad_cursor;
     if (st > 0) {
-        if (cl_page_decode_cursor(v, nkeys, out) != 0)
+        err = cl_cursor_key(req->app->pool, &key);
+        if (err != CL_OK)
+            return err;
+        plain = cl_cursor_open(key, page_scope(req), v, &len);
+        st = plain ? cl_page_decode_keys(plain, len, nkeys, out) : -1;
+        free(plain);
+        if (st != 0)
             goto bad_cursor;
         out->has_cursor = 1;
     }
@@ -106,13 +119,18 @@ cl_page_render(const struct cl_req *req, struct cl_resp *resp, const struct cl_p
     int err;
 
     if (rows > page->limit) {
-        cJSON *keys = cJSON_CreateArray();
+        const struct cl_cursor_key *key;
+        cJSON *keys;
         char *json;
 
+        err = cl_cursor_key(req->app->pool, &key);
+        if (err != CL_OK)
+            return err;
+        keys = cJSON_CreateArray();
         for (int k = 0; k < page->nkeys; k++)
             cJSON_AddItemToArray(keys, cJSON_CreateString(PQgetvalue(res, shown - 1, k + 1)));
         json = cl_json_print(keys);
-        cursor = cl_b64url_encode(json, strlen(json));
+        cursor = cl_cursor_seal(key, page_scope(req), json, strlen(json));
         free(json);
         cJSON_Delete(keys);
     }
