@@ -122,17 +122,25 @@ cl_req_begin(struct cl_req *req)
     return cl_db_begin(req->db, &req->who);
 }
 
+/* An Idempotency-Key keeps the request's hash, the status and the Location (ids only), never
+ * the response body: a replay re-reads the resource as the caller may see it now. Keys last
+ * 24 h; the worker deletes older rows (cl_purge_expired). */
 static struct cl_stmt idem_store = {
-    "INSERT INTO idempotency_keys (actor_sub, key, request_hash, status, body, location, etag) "
-    "VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4::int, $5, $6, $7) "
+    "INSERT INTO idempotency_keys (actor_sub, key, request_hash, status, location) "
+    "VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'), $4::int, $5) "
     "ON CONFLICT (actor_sub, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, "
-    "status = EXCLUDED.status, body = EXCLUDED.body, location = EXCLUDED.location, "
-    "etag = EXCLUDED.etag, created_at = now() "
+    "status = EXCLUDED.status, location = EXCLUDED.location, created_at = now() "
     "WHERE idempotency_keys.created_at < now() - interval '24 hours'"};
 static struct cl_stmt idem_find = {
-    "SELECT request_hash = encode(sha256(convert_to($3, 'UTF8')), 'hex'), status, body, "
-    "location, etag FROM idempotency_keys "
+    "SELECT request_hash = encode(sha256(convert_to($3, 'UTF8')), 'hex'), status, location "
+    "FROM idempotency_keys "
     "WHERE actor_sub = $1 AND key = $2 AND created_at >= now() - interval '24 hours'"};
+
+/* What a replay answers with: the first answer's status and Location. */
+struct idem_replay {
+    int status;
+    char location[160];
+};
 
 /* What the key covers: the method, the path and the body. */
 static char *
@@ -154,17 +162,12 @@ cl_req_commit(struct cl_req *req, const struct cl_resp *resp)
 
     if (req->idempotency_key && resp->status >= 200 && resp->status < 300) {
         char status[8], *material = idem_material(req);
-        const char *p[7] = {req->sub,
-                            req->idempotency_key,
-                            material,
-                            status,
-                            resp->body.data ? resp->body.data : "",
-                            resp->location[0] ? resp->location : NULL,
-                            resp->etag[0] ? resp->etag : NULL};
+        const char *p[5] = {req->sub, req->idempotency_key, material, status,
+                            resp->location[0] ? resp->location : NULL};
         PGresult *res = NULL;
 
         snprintf(status, sizeof status, "%d", resp->status);
-        err = cl_db_exec(req->db, &idem_store, 7, p, &res);
+        err = cl_db_exec(req->db, &idem_store, 5, p, &res);
         if (err == CL_OK && strcmp(PQcmdTuples(res), "1") != 0)
             err = CL_ECONFLICT;
         PQclear(res);
@@ -177,10 +180,11 @@ cl_req_commit(struct cl_req *req, const struct cl_resp *resp)
     return cl_db_commit(req->db);
 }
 
-/* For a POST carrying an Idempotency-Key: replays a stored response (1), refuses a reused
- * key with another body (-1, resp filled), or lets the request run (0). */
+/* For a POST carrying an Idempotency-Key: finds a key this caller used before (1, *replay
+ * filled), refuses a reused key with another body (-1, resp filled), or lets the request run
+ * (0). */
 static int
-idempotency_check(struct cl_req *req, struct cl_resp *resp)
+idempotency_check(struct cl_req *req, struct cl_resp *resp, struct idem_replay *replay)
 {
     const char *key = mg_get_header((const struct mg_connection *)req->conn, "Idempotency-Key");
     struct cl_conn *db = NULL;
@@ -214,10 +218,8 @@ idempotency_check(struct cl_req *req, struct cl_resp *resp)
         cl_resp_problem(resp, req, 422, "this Idempotency-Key was used with a different request");
         rc = -1;
     } else if (PQntuples(res) == 1) {
-        cl_resp_row(resp, (int)strtol(PQgetvalue(res, 0, 1), NULL, 10), PQgetvalue(res, 0, 2),
-                    PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4),
-                    PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3));
-        cl_resp_header(resp, "Idempotent-Replayed", "true");
+        replay->status = (int)strtol(PQgetvalue(res, 0, 1), NULL, 10);
+        snprintf(replay->location, sizeof replay->location, "%s", PQgetvalue(res, 0, 2));
         rc = 1;
     } else {
         req->idempotency_key = key;
@@ -226,6 +228,36 @@ idempotency_check(struct cl_req *req, struct cl_resp *resp)
     free(material);
     cl_pool_put(req->app->pool, db);
     return rc;
+}
+
+/* Answers a replayed POST with the first answer's status and the resource as the caller may
+ * see it now, read by that resource's GET operation (scoped and audited like any read): the
+ * Location the first answer gave, or, for a POST that created nothing (a transition, a
+ * cancel), the resource it acted on, i.e. the path without its last segment. Out of scope now
+ * means 404, as for the GET. */
+static int
+idempotency_replay(struct cl_req *req, struct cl_resp *resp, const struct idem_replay *replay)
+{
+    char target[2049], allow[128]; /* paths over 2048 bytes never reach a handler */
+    const struct cl_route *get;
+    int st, err;
+
+    snprintf(target, sizeof target, "%s", replay->location[0] ? replay->location : req->path);
+    if (replay->location[0] == '\0' && strrchr(target, '/'))
+        *strrchr(target, '/') = '\0';
+    get = cl_route_match("GET", target, req, allow, sizeof allow, &st);
+    if (get == NULL || !(get->roles & (unsigned)req->role)) {
+        cl_resp_detail(resp, "no such resource");
+        return CL_ENOTFOUND;
+    }
+    req->query = NULL;
+    err = get->fn(req, resp);
+    if (err != CL_OK)
+        return err;
+    resp->status = replay->status;
+    snprintf(resp->location, sizeof resp->location, "%s", replay->location);
+    cl_resp_header(resp, "Idempotent-Replayed", "true");
+    return CL_OK;
 }
 
 int
@@ -619,7 +651,8 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
     char allow[128];
     const char *why;
     struct cl_claims claims;
-    int status, err;
+    struct idem_replay replay;
+    int status, err, idem;
 
     if (head_size(ri) > CL_MAX_HEAD_BYTES) {
         cl_resp_problem(resp, req, 431, "the request headers are larger than 16 KiB");
@@ -703,9 +736,10 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
         cl_resp_header(resp, "Connection", "close");
         return;
     }
-    if (idempotency_check(req, resp) != 0)
+    idem = idempotency_check(req, resp, &replay);
+    if (idem < 0)
         return;
-    err = req->route->fn(req, resp);
+    err = idem ? idempotency_replay(req, resp, &replay) : req->route->fn(req, resp);
     if (err != CL_OK) {
         int st = cl_http_status_for(err);
 

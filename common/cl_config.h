@@ -36,7 +36,8 @@ struct cl_config {
     char *board_lead_member;
     char *board_director;
     char *la_name;
-    int board_suppress_below; /* Board reports: counts 1..this-1 are shown as "<this" */
+    int board_suppress_below;    /* Board reports: counts 1..this-1 are shown as "<this" */
+    int artifact_retention_days; /* worker: artifacts older than this many days are deleted */
 };
 
 enum cl_config_who { CL_CONFIG_API = 1, CL_CONFIG_WORKER = 2, CL_CONFIG_TOOL = 4 };

@@ -1,6 +1,7 @@
 /* The worker process: connects (waiting while the database is down), listens for job_queued,
  * claims and runs jobs of its queue (WORKER_QUEUE) one at a time, polls every WORKER_POLL_MS as
- * a fallback for lost notifications, enqueues the nightly jobs, and on SIGTERM or SIGINT
+ * a fallback for lost notifications, enqueues the nightly jobs, purges what has outlived its
+ * retention (idempotency keys, artifacts), and on SIGTERM or SIGINT
  * finishes the current job (or puts it back, if the job stops at a safe point) and exits 0. */
 #include <errno.h>
 #include <signal.h>
@@ -125,7 +126,8 @@ main(int argc, char **argv)
     while (!stopping && q.db) {
         int ran;
 
-        if (!once && cl_queue_schedule_nightly(&q) == CL_EDB_DOWN)
+        if (!once && (cl_queue_schedule_nightly(&q) == CL_EDB_DOWN ||
+                      cl_queue_purge_expired(&q) == CL_EDB_DOWN))
             ran = -CL_EDB_DOWN;
         else
             ran = cl_queue_run_one(&q);

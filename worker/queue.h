@@ -25,4 +25,7 @@ int cl_queue_run_one(struct cl_queue *q);
  * day makes this exactly once however many workers call it. */
 int cl_queue_schedule_nightly(struct cl_queue *q) CL_WARN_UNUSED;
 
+/* Deletes what has outlived its retention (retention.c): at start and then once an hour. */
+int cl_queue_purge_expired(struct cl_queue *q) CL_WARN_UNUSED;
+
 #endif
