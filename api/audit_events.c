@@ -8,7 +8,8 @@
 static struct cl_stmt list_events = {
     "SELECT json_build_object('id', id, 'at', cl_ts(at), 'actor_sub', actor_sub, "
     "'role', role, 'action', action, 'resource_type', resource_type, "
-    "'resource_id', resource_id, 'request_id', request_id)::text, id::text "
+    "'resource_id', resource_id, 'request_id', request_id, "
+    "'client_request_id', client_request_id)::text, id::text "
     "FROM audit_log "
     "WHERE ($1::uuid IS NULL OR resource_id = $1::uuid) "
     "AND ($2::text IS NULL OR actor_sub = $2) "

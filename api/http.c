@@ -488,25 +488,22 @@ head_size(const struct mg_request_info *ri)
     return n;
 }
 
+/* The server's own id for the request (a new UUID, the one in the audit log and the log
+ * lines) and the client's X-Request-Id when it is sane (else empty): the client's is echoed
+ * back and kept in its own audit column, never taken as the server's. */
 static void
-request_id(struct mg_connection *conn, char out[65])
+request_ids(struct mg_connection *conn, char server[65], char client[65])
 {
     const char *h = mg_get_header(conn, "X-Request-Id");
     uuid_t u;
 
-    if (h && *h && strlen(h) <= 64) {
-        const char *p;
-
-        for (p = h; *p; p++)
-            if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
-                break;
-        if (*p == '\0') {
-            memcpy(out, h, strlen(h) + 1);
-            return;
-        }
-    }
     uuid_generate_random(u);
-    uuid_unparse_lower(u, out);
+    uuid_unparse_lower(u, server);
+    client[0] = '\0';
+    if (h && *h && strlen(h) <= 64 &&
+        strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789-_.") == strlen(h))
+        memcpy(client, h, strlen(h) + 1);
 }
 
 /* Reads the body up to max bytes; 0 ok, 413 too large, 400 broken. */
@@ -588,7 +585,8 @@ send_response(struct mg_connection *conn, const struct cl_req *req, struct cl_re
                            "X-Request-Id: %s\r\n"
                            "Cache-Control: no-store\r\n"
                            "X-Content-Type-Options: nosniff\r\n",
-                           req->request_id) == CL_OK;
+                           req->client_request_id[0] ? req->client_request_id : req->request_id) ==
+             CL_OK;
     if (ok && resp->etag[0])
         ok = cl_buf_printf(&out, "ETag: \"%s\"\r\n", resp->etag) == CL_OK;
     if (ok && resp->location[0])
@@ -624,6 +622,9 @@ log_request(const struct cl_req *req, const char *route, int status, double seco
     cl_buf_init(&b, sizeof extra);
     if (cl_buf_adds(&b, "\"req\":\"") == CL_OK &&
         cl_buf_add_json_str(&b, req->request_id) == CL_OK &&
+        (req->client_request_id[0] == '\0' ||
+         (cl_buf_adds(&b, "\",\"client_req\":\"") == CL_OK &&
+          cl_buf_add_json_str(&b, req->client_request_id) == CL_OK)) &&
         cl_buf_printf(&b, "\",\"method\":\"%s\",\"route\":\"", req->method) == CL_OK &&
         cl_buf_add_json_str(&b, route) == CL_OK &&
         cl_buf_printf(&b, "\",\"status\":%d,\"duration_ms\":%.3f,\"role\":\"%s\"", status,
@@ -783,7 +784,8 @@ dispatch(struct mg_connection *conn, void *cbdata)
     req.who.adviser_id = req.adviser_id;
     req.who.org_id = req.org_id;
     req.who.request_id = req.request_id;
-    request_id(conn, req.request_id);
+    req.who.client_request_id = req.client_request_id;
+    request_ids(conn, req.request_id, req.client_request_id);
     cl_buf_init(&resp.body, (size_t)1 << 30);
     cl_buf_init(&resp.headers, 8192);
     cl_buf_init(&body, (size_t)req.app->cfg->max_body_bytes);

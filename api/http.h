@@ -50,7 +50,9 @@ struct cl_req {
     size_t body_len;
     int role;                /* one enum cl_role bit, 0 when anonymous */
     struct cl_principal who; /* strings point into the buffers below */
-    char sub[128], role_name[16], adviser_id[40], org_id[40], request_id[65];
+    char sub[128], role_name[16], adviser_id[40], org_id[40];
+    char request_id[65];         /* the server's own, a UUID */
+    char client_request_id[65];  /* the client's X-Request-Id when sane, else empty */
     struct cl_conn *db;          /* set by cl_req_begin; returned to the pool by the glue */
     const char *idempotency_key; /* POST with an Idempotency-Key not seen before */
     void *conn;                  /* the Civetweb connection, for header lookups only */

@@ -39,10 +39,11 @@ struct cl_pool {
 
 static int next_stmt_id; /* ids handed out to statements, 1-based */
 
+#define CL_PRINCIPAL_PARAMS 6 /* the members of struct cl_principal */
 static struct cl_stmt set_principal = {
     "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
     "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
-    "set_config('app.request_id', $5, true)"};
+    "set_config('app.request_id', $5, true), set_config('app.client_request_id', $6, true)"};
 
 static long
 ms_since(const struct timespec *t)
@@ -467,25 +468,26 @@ cl_db_simple(struct cl_conn *c, const char *sql)
 }
 
 static void
-principal_params(const struct cl_principal *w, const char *p[5])
+principal_params(const struct cl_principal *w, const char *p[CL_PRINCIPAL_PARAMS])
 {
     p[0] = w && w->sub ? w->sub : "";
     p[1] = w && w->role ? w->role : "";
     p[2] = w && w->adviser_id ? w->adviser_id : "";
     p[3] = w && w->org_id ? w->org_id : "";
     p[4] = w && w->request_id ? w->request_id : "";
+    p[5] = w && w->client_request_id ? w->client_request_id : "";
 }
 
 static int
 begin_once(struct cl_conn *c, const struct cl_principal *w)
 {
-    const char *p[5];
+    const char *p[CL_PRINCIPAL_PARAMS];
     int err = cl_db_simple(c, "BEGIN");
 
     if (err != CL_OK || w == NULL)
         return err;
     principal_params(w, p);
-    err = cl_db_exec(c, &set_principal, 5, p, NULL);
+    err = cl_db_exec(c, &set_principal, CL_PRINCIPAL_PARAMS, p, NULL);
     if (err != CL_OK)
         cl_db_rollback(c);
     return err;
@@ -528,11 +530,11 @@ txn_one(struct cl_conn *c, const struct cl_principal *w, struct cl_stmt *stmt, i
         const char *const *params, PGresult **out, int *retryable)
 {
     char pname[16], sname[16];
-    const char *pp[5];
+    const char *pp[CL_PRINCIPAL_PARAMS];
     PGresult *res;
     int err;
 
-    err = ensure_prepared(c, &set_principal, 5, pname);
+    err = ensure_prepared(c, &set_principal, CL_PRINCIPAL_PARAMS, pname);
     if (err == CL_OK)
         err = ensure_prepared(c, stmt, nparams, sname);
     if (err != CL_OK)
@@ -541,7 +543,7 @@ txn_one(struct cl_conn *c, const struct cl_principal *w, struct cl_stmt *stmt, i
     if (!PQenterPipelineMode(c->pg))
         return CL_EDB;
     if (!PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) ||
-        !PQsendQueryPrepared(c->pg, pname, 5, pp, NULL, NULL, 0) ||
+        !PQsendQueryPrepared(c->pg, pname, CL_PRINCIPAL_PARAMS, pp, NULL, NULL, 0) ||
         !PQsendQueryPrepared(c->pg, sname, nparams, params, NULL, NULL, 0) ||
         !PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ||
         !PQpipelineSync(c->pg)) {

@@ -23,7 +23,8 @@ struct cl_principal {
     const char *role;
     const char *adviser_id;
     const char *org_id;
-    const char *request_id;
+    const char *request_id;        /* the server's own id for the request */
+    const char *client_request_id; /* the client's X-Request-Id, kept apart (may be empty) */
 };
 
 struct cl_conn;
@@ -74,7 +75,8 @@ int cl_db_one(struct cl_conn *conn, struct cl_stmt *stmt, int nparams, const cha
 /* Runs a constant SQL text with no parameters (DDL, BEGIN, LISTEN). */
 int cl_db_simple(struct cl_conn *conn, const char *sql) CL_WARN_UNUSED;
 
-/* BEGIN and set the principal (app.sub, app.role, app.adviser_id, app.org_id, app.request_id)
+/* BEGIN and set the principal (app.sub, app.role, app.adviser_id, app.org_id, app.request_id,
+ * app.client_request_id)
  * for this transaction only. Retries once on a fresh connection if the old one had died. */
 int cl_db_begin(struct cl_conn *conn, const struct cl_principal *who) CL_WARN_UNUSED;
 int cl_db_commit(struct cl_conn *conn) CL_WARN_UNUSED;
