@@ -709,6 +709,12 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
             return;
         }
     }
+    /* An update must say which version it changes, or it could silently undo another. */
+    if (strcmp(req->method, "PATCH") == 0 && mg_get_header(conn, "If-Match") == NULL) {
+        cl_resp_problem(resp, req, 428,
+                        "PATCH needs If-Match with the ETag of the version you read, e.g. \"3\"");
+        return;
+    }
     if (req->route->flags & CL_RT_BODY) {
         cJSON *json;
 

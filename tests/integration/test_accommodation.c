@@ -357,7 +357,7 @@ Test(accommodation, scope_and_roles)
         char *svc = tc_token("service", NULL, NULL), *mgr = tc_token("manager", NULL, NULL);
 
         cr_expect_eq(post_status(a.path, svc, body), 403, "service reads only");
-        r = tc_req("PATCH", item, mgr, "{\"district\":\"Wyre Forest\"}", NULL);
+        r = tc_patch(item, mgr, "{\"district\":\"Wyre Forest\"}");
         cr_expect_eq(r->status, 200, "a manager writes: %s", r->body);
         tc_free(r);
         free(svc);

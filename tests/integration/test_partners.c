@@ -169,7 +169,7 @@ Test(partners, filters_and_pages)
     tc_free(r);
 
     snprintf(path, sizeof path, "/v1/partners/%s", c);
-    r = tc_req("PATCH", path, admin, "{\"active\":false}", NULL);
+    r = tc_patch(path, admin, "{\"active\":false}");
     cr_expect_eq(r->status, 200);
     tc_free(r);
     r = tc_get("/v1/partners?district=PT-Wychavon&active=false", admin);

@@ -223,8 +223,7 @@ Test(security, writes_leave_audit_rows_and_admins_can_read_them)
     cr_assert_eq(r->status, 201, "%s", r->body);
     id = tc_str(r, "id");
     snprintf(path, sizeof path, "/v1/audit-events?resource_id=%s", id);
-    tc_free(
-        tc_req("PATCH", strstr(tc_header(r, "Location"), "/v1/"), admin, "{\"team\":\"X\"}", NULL));
+    tc_free(tc_patch(strstr(tc_header(r, "Location"), "/v1/"), admin, "{\"team\":\"X\"}"));
     {
         struct tc_resp *a = tc_get(path, admin);
         const cJSON *items = cJSON_GetObjectItem(a->json, "items");

@@ -22,7 +22,9 @@ struct tc_resp *tc_req(const char *method, const char *path, const char *token, 
                        const char *extra);
 #define tc_get(path, token) tc_req("GET", (path), (token), NULL, NULL)
 #define tc_post(path, token, body) tc_req("POST", (path), (token), (body), NULL)
-#define tc_patch(path, token, body) tc_req("PATCH", (path), (token), (body), NULL)
+/* A PATCH with If-Match: * (any version), for tests that are not about versions: the api
+ * answers 428 to a PATCH without If-Match. */
+#define tc_patch(path, token, body) tc_req("PATCH", (path), (token), (body), "If-Match: *\r\n")
 /* Sends bytes exactly as given (for framing tests), always straight to the api
  * (CL_TEST_DIRECT_PORT), never through the contract-checking proxy. */
 struct tc_resp *tc_raw(const char *bytes, size_t len);
