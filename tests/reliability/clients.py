@@ -274,8 +274,10 @@ def badinput(port, dburl):
             roles = op.get("x-roles") or ["admin"]
             role = next((r for r in ("admin", "manager", "service") if r in roles), roles[0])
             token = token_for(role)
+            # PATCH needs If-Match (428 without it); "*" lets the body itself be checked
+            extra = {"If-Match": "*"} if method == "patch" else None
             for label, payload in invalid_bodies(schema):
-                st, hdr, data = request(port, method.upper(), concrete, token, payload)
+                st, hdr, data = request(port, method.upper(), concrete, token, payload, extra)
                 sent += 1
                 by_status[st] = by_status.get(st, 0) + 1
                 ctype = hdr.get("Content-Type", "")
