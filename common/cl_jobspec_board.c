@@ -80,7 +80,8 @@ cl_board_quarter_end(const char *ymd)
 void
 cl_board_year_from(const char *ymd, char out[11])
 {
-    unsigned year = (unsigned)atoi(ymd) % 10000u, month = (unsigned)atoi(ymd + 5) % 12u + 1u;
+    unsigned year = (unsigned)strtol(ymd, NULL, 10) % 10000u;
+    unsigned month = (unsigned)strtol(ymd + 5, NULL, 10) % 12u + 1u;
 
     /* the day after the quarter end a year earlier: the first of the next month */
     snprintf(out, 11, "%04u-%02u-01", month == 1 ? year : (year + 9999u) % 10000u, month);
