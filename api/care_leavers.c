@@ -11,6 +11,10 @@
 #include "resource.h"
 
 #define DUPLICATE "a care leaver with this la_child_id already exists"
+/* An adviser sees only its caseload: a clash with a record it cannot see is not confirmed in
+ * words, and nothing of that record is echoed (the write failing is all it learns, as a unique
+ * key makes unavoidable; its own records it finds with ?q=). */
+#define DUPLICATE_ADVISER "la_child_id cannot be used for this record; a manager can check it"
 #define AGE_MESSAGE "age must be 15 to 25, the service window"
 
 static const char *const sexes[] = {"M", "F", "U", NULL};
@@ -116,6 +120,12 @@ validate(struct cl_req *req, struct cl_resp *resp, enum cl_vmode mode)
     return err;
 }
 
+static const char *
+duplicate(const struct cl_req *req)
+{
+    return req->role == CL_ROLE_ADVISER ? DUPLICATE_ADVISER : DUPLICATE;
+}
+
 int
 cl_h_care_leavers_create(struct cl_req *req, struct cl_resp *resp)
 {
@@ -125,7 +135,7 @@ cl_h_care_leavers_create(struct cl_req *req, struct cl_resp *resp)
     if (err == CL_OK)
         err = cl_api_row(req, resp, &create, 2, (const char *[]){req->body_raw, days.in_touch}, 201,
                          "/v1/care-leavers");
-    cl_api_conflict_detail(req, resp, err, DUPLICATE);
+    cl_api_conflict_detail(req, resp, err, duplicate(req));
     return cl_casework_sql_error(req, resp, err);
 }
 
@@ -152,7 +162,7 @@ cl_h_care_leavers_patch(struct cl_req *req, struct cl_resp *resp)
         err = cl_api_row(req, resp, &patch, 4,
                          (const char *[]){req->params[0], req->body_raw, version, days.in_touch},
                          200, NULL);
-    cl_api_conflict_detail(req, resp, err, DUPLICATE);
+    cl_api_conflict_detail(req, resp, err, duplicate(req));
     return cl_casework_sql_error(req, resp, err);
 }
 

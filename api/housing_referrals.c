@@ -77,9 +77,16 @@ cl_h_housing_referrals_get(struct cl_req *req, struct cl_resp *resp)
     return cl_api_row(req, resp, &get, 1, req->params, 200, NULL);
 }
 
+/* A partner's answer is dated by the server (the day it is given, housing_referral_patch), so
+ * a late answer cannot be backdated into time: responded_on from a partner is a bad field,
+ * listed with any others. Staff may date an answer received another way. */
 int
 cl_h_housing_referrals_patch(struct cl_req *req, struct cl_resp *resp)
 {
+    if (req->role == CL_ROLE_PARTNER && cJSON_IsObject(req->body) &&
+        cJSON_GetObjectItemCaseSensitive(req->body, "responded_on") != NULL)
+        cl_resp_field_error(resp, "responded_on",
+                            "is set by the server when a partner answers; leave it out");
     return cl_api_patch(req, resp, patch_fields, &patch, 1);
 }
 

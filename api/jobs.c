@@ -129,7 +129,7 @@ cl_h_jobs_create(struct cl_req *req, struct cl_resp *resp)
 
         if (params == NULL)
             params = empty = cJSON_CreateObject();
-        spec->validate(params, problems);
+        spec->validate(params, req->role_name, problems);
         add_param_errors(resp, problems);
         cJSON_Delete(problems);
         cJSON_Delete(empty);

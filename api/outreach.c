@@ -3,9 +3,12 @@
  * is fixed once sent. */
 #include "outreach.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "casework.h"
+#include "cl_jobspec_board.h"
 #include "resource.h"
 
 static const char *const channels[] = {"letter", "text", "email", "phone", NULL};
@@ -48,7 +51,8 @@ static struct cl_stmt patch = {"SELECT * FROM outreach_contact_patch($1::uuid, $
 static struct cl_stmt list = {
     "SELECT * FROM outreach_contact_list($1::uuid, $2, $3, $4::date, $5::date, $6::date, "
     "$7::uuid, $8::int)"};
-static struct cl_stmt summary = {"SELECT * FROM outreach_contact_summary($1::date, $2::date)"};
+static struct cl_stmt summary = {
+    "SELECT * FROM outreach_contact_summary($1::date, $2::date, $3::int)"};
 
 static const struct cl_api_query filters[] = {
     {"care_leaver_id", 'u', NULL, 40},
@@ -87,20 +91,52 @@ cl_h_outreach_list(struct cl_req *req, struct cl_resp *resp)
     return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }
 
+/* The board role reads the Board report's periods only, the year to a quarter end that has
+ * come (cl_jobspec_board.h): from, when given, must be the first day of that year, and is
+ * filled in when not. Then no two periods it can ask for differ by a few days' letters. */
+static void
+board_period(struct cl_resp *resp, const char **p, char from[11])
+{
+    char today[11], want[11];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    if (p[1] == NULL || !cl_board_quarter_end(p[1]) || strcmp(p[1], today) > 0) {
+        cl_resp_field_error(resp, "to",
+                            "the board role must name a quarter end that has come (31 March, "
+                            "30 June, 30 September or 31 December)");
+        return;
+    }
+    cl_board_year_from(p[1], want);
+    if (p[0] && strcmp(p[0], want) != 0) {
+        cl_resp_field_error(resp, "from",
+                            "the board role reads the year to the quarter end: leave it out or "
+                            "give the day after the same date a year earlier");
+        return;
+    }
+    snprintf(from, 11, "%s", want);
+    p[0] = from;
+}
+
 int
 cl_h_outreach_summary(struct cl_req *req, struct cl_resp *resp)
 {
-    char from[11], to[11];
-    const char *p[2];
+    char from[11], to[11], below[16];
+    const char *p[3];
 
     p[0] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
     p[1] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
-    if (resp->errors)
-        return CL_EBADREQ;
-    if (p[0] && p[1] && strcmp(p[0], p[1]) > 0) {
+    if (resp->errors == NULL && p[0] && p[1] && strcmp(p[0], p[1]) > 0)
         cl_resp_field_error(resp, "to", "must not be before from");
+    if (resp->errors == NULL && req->role == CL_ROLE_BOARD)
+        board_period(resp, p, from);
+    if (resp->errors) {
         cl_resp_detail(resp, "invalid query parameter");
         return CL_EBADREQ;
     }
-    return cl_api_row(req, resp, &summary, 2, p, 200, NULL);
+    snprintf(below, sizeof below, "%d", req->app->cfg->board_suppress_below);
+    p[2] = below;
+    return cl_api_row(req, resp, &summary, 3, p, 200, NULL);
 }

@@ -60,7 +60,7 @@ static const struct setting settings[] = {
     {"BOARD_DIRECTOR", K_STR, OFF(board_director), "Director of Children's Services", 0, 200,
      CL_CONFIG_WORKER},
     {"LA_NAME", K_STR, OFF(la_name), "Demo County Council", 0, 200, CL_CONFIG_WORKER},
-    {"BOARD_SUPPRESS_BELOW", K_INT, OFF(board_suppress_below), "6", 1, 100, CL_CONFIG_WORKER},
+    {"BOARD_SUPPRESS_BELOW", K_INT, OFF(board_suppress_below), "6", 1, 100, AW},
     {"ARTIFACT_RETENTION_DAYS", K_INT, OFF(artifact_retention_days), "90", 1, 3660,
      CL_CONFIG_WORKER},
 };

@@ -9,7 +9,7 @@ cl_csv_field(struct cl_buf *b, const char *s, unsigned flags)
 
     if (s == NULL)
         s = "";
-    guard = (flags & CL_CSV_FORMULA_GUARD) && s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
+    guard = (flags & CL_CSV_FORMULA_GUARD) && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
     if (!guard && strpbrk(s, ",\"\r\n") == NULL)
         return cl_buf_adds(b, s);
     err = cl_buf_adds(b, guard ? "\"'" : "\"");

@@ -4,8 +4,9 @@
 
 #include "cl_buf.h"
 
-/* Flag for cl_csv_field: text a spreadsheet would run as a formula (=, +, -, @ first) is
- * quoted with a leading apostrophe, "'=...". */
+/* Flag for cl_csv_field: text a spreadsheet would run as a formula (=, +, -, @ first, or a TAB
+ * or CR, which spreadsheets strip before looking) is quoted with a leading apostrophe,
+ * "'=...". */
 #define CL_CSV_FORMULA_GUARD 0x1
 
 /* Appends s (NULL is taken as "") as one CSV field, with no separator: quoted when it holds a

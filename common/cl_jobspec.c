@@ -8,8 +8,9 @@
 
 /* "noop": exercises the queue itself (tests, smoke checks). */
 static void
-validate_noop(const cJSON *params, cJSON *errors)
+validate_noop(const cJSON *params, const char *role, cJSON *errors)
 {
+    (void)role;
     static const struct cl_field fields[] = {
         {"fail", CL_F_BOOL},
         {"sleep_ms", CL_F_INT, 0, 0, 600000},

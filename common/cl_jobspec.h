@@ -9,8 +9,9 @@
 struct cl_jobspec {
     const char *kind;
     const char *roles; /* comma-separated role names that may request and download it */
-    /* Appends {"field","message"} problems to errors; params is a JSON object. */
-    void (*validate)(const cJSON *params, cJSON *errors);
+    /* Appends {"field","message"} problems to errors; params is a JSON object, role the name of
+     * the requester's role (a kind may allow a role less than others). */
+    void (*validate)(const cJSON *params, const char *role, cJSON *errors);
 };
 
 extern const struct cl_jobspec cl_jobspecs[];

@@ -1,6 +1,8 @@
 /* Request-time validation of board_report parameters (see cl_jobspec_board.h). */
 #include "cl_jobspec_board.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cl_validate.h"
@@ -68,8 +70,47 @@ check_arrays_and_dates(const cJSON *params, cJSON *errors)
         cl_validate_add(errors, "compare_to", "must be before as_at");
 }
 
+int
+cl_board_quarter_end(const char *ymd)
+{
+    return strlen(ymd) == 10 && (strcmp(ymd + 4, "-03-31") == 0 || strcmp(ymd + 4, "-06-30") == 0 ||
+                                 strcmp(ymd + 4, "-09-30") == 0 || strcmp(ymd + 4, "-12-31") == 0);
+}
+
 void
-cl_jobspec_board_validate(const cJSON *params, cJSON *errors)
+cl_board_year_from(const char *ymd, char out[11])
+{
+    unsigned year = (unsigned)strtol(ymd, NULL, 10) % 10000u;
+    unsigned month = (unsigned)strtol(ymd + 5, NULL, 10) % 12u + 1u;
+
+    /* the day after the quarter end a year earlier: the first of the next month */
+    snprintf(out, 11, "%04u-%02u-01", month == 1 ? year : (year + 9999u) % 10000u, month);
+}
+
+/* The board role's fixed form (see cl_jobspec_board.h); each field reported once. */
+static void
+check_board_form(const cJSON *params, cJSON *errors)
+{
+    const cJSON *as_at = cJSON_GetObjectItemCaseSensitive(params, "as_at");
+
+    if (cJSON_IsString(as_at) && !cl_validate_has(errors, "as_at") &&
+        !cl_board_quarter_end(as_at->valuestring))
+        cl_validate_add(errors, "as_at",
+                        "must be a quarter end (31 March, 30 June, 30 September or 31 December) "
+                        "for the board role");
+    if (cJSON_GetObjectItemCaseSensitive(params, "compare_to") &&
+        !cl_validate_has(errors, "compare_to"))
+        cl_validate_add(errors, "compare_to",
+                        "is not for the board role: its reports compare with a year earlier");
+    if (cJSON_GetObjectItemCaseSensitive(params, "districts") &&
+        !cl_validate_has(errors, "districts"))
+        cl_validate_add(errors, "districts",
+                        "is not for the board role: its reports cover every district, each in "
+                        "the breakdown");
+}
+
+void
+cl_jobspec_board_validate(const cJSON *params, const char *role, cJSON *errors)
 {
     static const struct cl_field fields[] = {
         {"as_at", CL_F_DATE, CL_F_REQUIRED | CL_F_NOFUTURE},
@@ -83,4 +124,6 @@ cl_jobspec_board_validate(const cJSON *params, cJSON *errors)
     cl_validate(params, fields, CL_V_CREATE, errors);
     if (cJSON_IsObject(params))
         check_arrays_and_dates(params, errors);
+    if (cJSON_IsObject(params) && strcmp(role, "board") == 0)
+        check_board_form(params, errors);
 }

@@ -6,7 +6,13 @@
  *   compare_to  date, default as_at minus one year: the comparison date (before as_at)
  *   board_date  date, default as_at: the meeting date printed in the header
  *   districts   array of district names (optional; default every district), no repeats
- *   formats     array of "json", "csv", "html", "pdf" (default all four), no repeats */
+ *   formats     array of "json", "csv", "html", "pdf" (default all four), no repeats
+ *
+ * Requested by the board role, the report has a fixed form, so that no two reports a board
+ * member can obtain differ by a small count that suppression hid (a subset of districts
+ * against every district, or two dates a day apart): as_at must be a quarter end, compare_to
+ * and districts are not accepted (the comparison is a year earlier, the breakdown every
+ * district). The outreach summary (api/outreach.c) holds the board to the same periods. */
 #ifndef CL_JOBSPEC_BOARD_H
 #define CL_JOBSPEC_BOARD_H
 
@@ -14,7 +20,15 @@
 
 #define CL_BOARD_MAX_DISTRICTS 50
 
-/* Appends one {"field","message"} entry to errors per problem in params (a JSON object). */
-void cl_jobspec_board_validate(const cJSON *params, cJSON *errors);
+/* Appends one {"field","message"} entry to errors per problem in params (a JSON object)
+ * requested by role. */
+void cl_jobspec_board_validate(const cJSON *params, const char *role, cJSON *errors);
+
+/* 1 when ymd (YYYY-MM-DD, a valid date) is the last day of a quarter: 31 March, 30 June,
+ * 30 September or 31 December. */
+int cl_board_quarter_end(const char *ymd);
+/* The first day of the year that ends on the quarter end ymd (the day after the same date a
+ * year earlier), as YYYY-MM-DD into out. */
+void cl_board_year_from(const char *ymd, char out[11]);
 
 #endif

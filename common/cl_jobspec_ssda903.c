@@ -17,7 +17,7 @@ cl_ssda903_current_year(void)
 }
 
 void
-cl_jobspec_ssda903_validate(const cJSON *params, cJSON *errors)
+cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors)
 {
     static const char *const formats[] = {"csv", "xml", "both", NULL};
     static const struct cl_field fields[] = {
@@ -30,6 +30,7 @@ cl_jobspec_ssda903_validate(const cJSON *params, cJSON *errors)
     int before = cJSON_GetArraySize(errors), current = cl_ssda903_current_year();
     const cJSON *year;
 
+    (void)role; /* every role that may request it gets the same return */
     cl_validate(params, fields, CL_V_CREATE, errors);
     year = cJSON_GetObjectItemCaseSensitive(params, "collection_year");
     /* Only when the field itself was fine: one problem per field. */

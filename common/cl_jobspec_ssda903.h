@@ -21,7 +21,8 @@
 /* The collection year that contains today (UTC): the year ending the next 31 March. */
 int cl_ssda903_current_year(void);
 
-/* Appends one {"field","message"} entry to errors per problem in params (a JSON object). */
-void cl_jobspec_ssda903_validate(const cJSON *params, cJSON *errors);
+/* Appends one {"field","message"} entry to errors per problem in params (a JSON object); the
+ * same for every role. */
+void cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors);
 
 #endif

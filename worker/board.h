@@ -136,7 +136,8 @@ void board_esc(struct board_out *o, const char *s);
 /* Escaping (board_fmt.c). */
 int board_html_esc(struct cl_buf *b, const char *s) CL_WARN_UNUSED;
 /* One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled).
- * Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote.
+ * Text that a spreadsheet would run as a formula (=, +, -, @, TAB or CR first) gets a leading
+ * quote.
  * (cl_csv_field with CL_CSV_FORMULA_GUARD: the Board CSV is opened in spreadsheets.) */
 int board_csv_text(struct cl_buf *b, const char *s) CL_WARN_UNUSED;
 

@@ -50,9 +50,14 @@ const contact = await manager.POST("/v1/care-leavers/{care_leaver_id}/contacts",
 if (!contact.data) fail("record contact", contact.error);
 console.log(`recorded contact ${contact.data.id}`);
 
-// 3. A Corporate Parenting Board report for the new district, requested by a board member.
+// 3. A Corporate Parenting Board report, requested by a board member. A board member gets the
+//    whole-authority report at a quarter end (here the last one), compared with a year earlier.
+function lastQuarterEnd(d: Date): string {
+  const month = d.getUTCMonth() - (d.getUTCMonth() % 3); // first month of this quarter
+  return new Date(Date.UTC(d.getUTCFullYear(), month, 0)).toISOString().slice(0, 10);
+}
 const job = await board.POST("/v1/jobs", {
-  body: { kind: "board_report", params: { as_at: today, districts: ["Quickstart"], formats: ["json", "html"] } },
+  body: { kind: "board_report", params: { as_at: lastQuarterEnd(new Date()), formats: ["json", "html"] } },
 });
 if (!job.data) fail("request board report", job.error);
 console.log(`requested job ${job.data.id}`);

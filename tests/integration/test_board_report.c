@@ -1,7 +1,8 @@
 /* The Corporate Parenting Board report (job kind board_report), end to end: a small data set
  * built here in two districts no other test uses, every figure of the report worked out by
- * hand below, and the report requested through POST /v1/jobs with a board token, run by the
- * shared worker and downloaded. The JSON and CSV must hold exactly those figures, the HTML and
+ * hand below, and the report requested through POST /v1/jobs with a manager's token (the
+ * board role gets only every district, at quarter ends: tested below), run by the shared
+ * worker and downloaded. The JSON and CSV must hold exactly those figures, the HTML and
  * the PDF's text (pdftotext) must show them; small numbers are suppressed (and not when a
  * worker is configured with BOARD_SUPPRESS_BELOW=1); no personal data appears anywhere; the
  * set-based SQL the report uses agrees with the per-person rules and with the SSDA903 return
@@ -199,20 +200,14 @@ token(const char *role, const char *sub)
     return tc_token_claims(claims);
 }
 
-/* Requests a board report and waits for it; returns the job id (caller frees). */
+/* Waits for the job id to succeed; returns id. */
 static char *
-run_report(const char *tok, const char *params)
+wait_report(const char *tok, char *id)
 {
-    char body[1024], path[96];
+    char path[96];
     struct tc_resp *r;
-    char *id;
     double t0 = tc_now_ms();
 
-    snprintf(body, sizeof body, "{\"kind\":\"board_report\",\"params\":%s}", params);
-    r = tc_post("/v1/jobs", tok, body);
-    cr_assert_eq(r->status, 202, "%s", r->body);
-    id = strdup(tc_str(r, "id"));
-    tc_free(r);
     snprintf(path, sizeof path, "/v1/jobs/%s", id);
     for (;;) {
         const char *st;
@@ -230,6 +225,22 @@ run_report(const char *tok, const char *params)
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
     }
+}
+
+/* Requests a board report and waits for it; returns the job id (caller frees). */
+static char *
+run_report(const char *tok, const char *params)
+{
+    char body[1024];
+    struct tc_resp *r;
+    char *id;
+
+    snprintf(body, sizeof body, "{\"kind\":\"board_report\",\"params\":%s}", params);
+    r = tc_post("/v1/jobs", tok, body);
+    cr_assert_eq(r->status, 202, "%s", r->body);
+    id = strdup(tc_str(r, "id"));
+    tc_free(r);
+    return wait_report(tok, id);
 }
 
 /* Downloads the job's artifact whose name ends in suffix; returns its response. */
@@ -439,16 +450,16 @@ expect_csv(const char *csv, const char *code, const char *category, const char *
 
 Test(board_report, figures_by_hand_in_every_format)
 {
-    char *board = token("board", "h8-board-figures"), *id;
+    char *mgr = token("manager", "h8-board-figures"), *id;
     struct tc_resp *r;
     const cJSON *ind, *p;
     cJSON *report;
 
     seed();
-    id = run_report(board, PARAMS);
+    id = run_report(mgr, PARAMS);
 
     /* JSON */
-    r = download(board, id, ".json", "application/json");
+    r = download(mgr, id, ".json", "application/json");
     report = cJSON_Parse(r->body);
     cr_assert_not_null(report, "the JSON parses");
     tc_free(r);
@@ -637,7 +648,7 @@ Test(board_report, figures_by_hand_in_every_format)
     cJSON_Delete(report);
 
     /* CSV: the same figures, one row per indicator per district */
-    r = download(board, id, ".csv", "text/csv");
+    r = download(mgr, id, ".csv", "text/csv");
     cr_expect(strncmp(r->body, "section,indicator_code,indicator,category,district,", 51) == 0);
     expect_csv(r->body, "cohort_open", "", "Total", "28", "28", "", "25", "3");
     expect_csv(r->body, "cohort_open", "", N_DISTRICT, "20", "20", "", "17", "3");
@@ -667,7 +678,7 @@ Test(board_report, figures_by_hand_in_every_format)
     tc_free(r);
 
     /* HTML: self-contained, accessible, and showing the same figures */
-    r = download(board, id, ".html", "text/html");
+    r = download(mgr, id, ".html", "text/html");
     cr_expect(strstr(r->body, "<!DOCTYPE html>") == r->body);
     cr_expect(strstr(r->body, "18 of 20") != NULL, "in touch 19-21 basis");
     cr_expect(strstr(r->body, ">90%<") != NULL, "in touch 19-21");
@@ -693,7 +704,7 @@ Test(board_report, figures_by_hand_in_every_format)
     tc_free(r);
 
     /* PDF: a real document whose text carries the figures */
-    r = download(board, id, ".pdf", "application/pdf");
+    r = download(mgr, id, ".pdf", "application/pdf");
     cr_expect(r->body_len > 1000 && memcmp(r->body, "%PDF-", 5) == 0);
     {
         char pdf[512], txt[512], cmd[1200];
@@ -736,7 +747,7 @@ Test(board_report, figures_by_hand_in_every_format)
     }
     tc_free(r);
     free(id);
-    free(board);
+    free(mgr);
 }
 
 /* The same report from a worker configured with BOARD_SUPPRESS_BELOW=1 shows every count. */
@@ -906,6 +917,186 @@ Test(board_report, board_role_reaches_reports_only)
     free(board);
     free(adviser);
     free(partner);
+}
+
+/* ---- differencing (issue 15) -------------------------------------------------------------- */
+
+/* Districts no other test uses: "H15 Bigton" with ten open cases and "H15 Smallton" with two,
+ * all open since 2024, and a third Smallton case opened on 1 July 2025; qualifying young
+ * people, so no SSDA903 cohort changes. Ten 21-25 outreach letters in 2023 to closed former
+ * relevant cases (two sent on 31 December), one declined reply. */
+static const char h15_sql[] =
+    "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+    "  ethnicity, category, district, opened_on) "
+    "SELECT 'H15' || g.grp || lpad(g.i::text, 2, '0'), 'Zebedee', 'Quintrell', '2004-01-01',"
+    "  'F', 'WBRI', 'qualifying', g.district, g.opened "
+    "FROM (SELECT 'B' AS grp, i, 'H15 Bigton' AS district, date '2024-01-01' AS opened "
+    "      FROM generate_series(1, 10) i"
+    "      UNION ALL SELECT 'S', i, 'H15 Smallton', date '2024-01-01' FROM generate_series(1, 2) i"
+    "      UNION ALL SELECT 'S', 3, 'H15 Smallton', date '2025-07-01') g;"
+    "INSERT INTO care_leavers (la_child_id, given_name, family_name, date_of_birth, sex,"
+    "  ethnicity, category, district, opened_on, status, closed_on, closed_reason) "
+    "SELECT 'H15O' || lpad(i::text, 2, '0'), 'Zebedee', 'Quintrell', '2000-05-01', 'F', 'WBRI',"
+    "  'former_relevant', 'H15 Bigton', '2016-05-01', 'closed', '2021-05-01', 'Turned 21' "
+    "FROM generate_series(1, 10) i;"
+    "INSERT INTO outreach_contacts (care_leaver_id, sent_on, channel, response, responded_on) "
+    "SELECT c.id, CASE WHEN c.la_child_id <= 'H15O08' THEN date '2023-06-01' "
+    "  ELSE date '2023-12-31' END, 'letter',"
+    "  CASE WHEN c.la_child_id = 'H15O01' THEN 'declined' ELSE 'none' END,"
+    "  CASE WHEN c.la_child_id = 'H15O01' THEN date '2023-06-20' END "
+    "FROM care_leavers c WHERE c.la_child_id LIKE 'H15O%';";
+
+static void
+seed_h15(void)
+{
+    PGconn *c = tc_db();
+    PGresult *res = PQexec(c, "BEGIN; SELECT pg_advisory_xact_lock(8815);"
+                              "SELECT count(*) FROM care_leavers WHERE la_child_id = 'H15B01'");
+
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    if (strcmp(PQgetvalue(res, 0, 0), "0") == 0) {
+        PQclear(res);
+        res = PQexec(c, h15_sql);
+        cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK, "seed: %s", PQerrorMessage(c));
+    }
+    PQclear(res);
+    res = PQexec(c, "COMMIT");
+    PQclear(res);
+    PQfinish(c);
+}
+
+/* The open cases in the report the board role asks for with params: -1 when the request is
+ * refused, -2 when the figure is suppressed. */
+static long
+open_cases(const char *tok, const char *params)
+{
+    char body[512];
+    struct tc_resp *r;
+    const cJSON *f;
+    cJSON *report;
+    char *id;
+    long n;
+
+    snprintf(body, sizeof body, "{\"kind\":\"board_report\",\"params\":%s}", params);
+    r = tc_post("/v1/jobs", tok, body);
+    if (r->status != 202) {
+        cr_expect_eq(r->status, 422, "%s", r->body);
+        tc_free(r);
+        return -1;
+    }
+    id = wait_report(tok, strdup(tc_str(r, "id")));
+    tc_free(r);
+    r = download(tok, id, ".json", "application/json");
+    report = cJSON_Parse(r->body);
+    cr_assert_not_null(report);
+    f = cJSON_GetObjectItem(indicator(report, "cohort_open"), "as_at");
+    n = cJSON_IsNumber(cJSON_GetObjectItem(f, "numerator"))
+            ? (long)cJSON_GetObjectItem(f, "numerator")->valuedouble
+            : -2;
+    cJSON_Delete(report);
+    tc_free(r);
+    free(id);
+    return n;
+}
+
+/* Two requests whose figures differ by a count suppressed in each: a subset of districts
+ * against a larger set, and two dates a day apart. The board role may make neither pair; a
+ * manager (who reads the records themselves) still may. */
+Test(board_report, a_board_member_cannot_difference_two_reports)
+{
+    char *board = token("board", "h15-board-diff"), *mgr = token("manager", "h15-mgr-diff");
+    long both, bigger, next_day;
+    int refused = 0;
+
+    seed_h15();
+    both = open_cases(board, "{\"as_at\":\"2025-06-30\","
+                             "\"districts\":[\"H15 Bigton\",\"H15 Smallton\"]}");
+    bigger = open_cases(board, "{\"as_at\":\"2025-06-30\",\"districts\":[\"H15 Bigton\"]}");
+    next_day = open_cases(board, "{\"as_at\":\"2025-07-01\","
+                                 "\"districts\":[\"H15 Bigton\",\"H15 Smallton\"]}");
+    refused += both == -1 || bigger == -1;
+    cr_expect(refused || both < 0 || bigger < 0 || both - bigger < 1 || both - bigger > 5,
+              "a district left out gives away its %ld cases", both - bigger);
+    refused = both == -1 || next_day == -1;
+    cr_expect(refused || both < 0 || next_day < 0 || next_day - both < 1 || next_day - both > 5,
+              "a day later gives away %ld cases opened that day", next_day - both);
+    cr_expect(open_cases(board, "{\"as_at\":\"2025-06-29\"}") == -1, "not a quarter end");
+    cr_expect(open_cases(board, "{\"as_at\":\"2025-06-30\",\"compare_to\":\"2025-06-29\"}") == -1,
+              "the comparison is a year earlier");
+
+    /* what the board may ask for: every district at a quarter end, Smallton's 2 suppressed */
+    {
+        char *id = run_report(board, "{\"as_at\":\"2025-06-30\",\"formats\":[\"json\"]}");
+        struct tc_resp *r = download(board, id, ".json", "application/json");
+        cJSON *report = cJSON_Parse(r->body);
+        const cJSON *p;
+
+        cr_assert_not_null(report);
+        p = part(indicator(report, "cohort_open"), "districts", "district", "H15 Smallton");
+        expect_fig(p, "as_at", -1, -2, -1, "<6", "Smallton open");
+        p = part(indicator(report, "cohort_open"), "districts", "district", "H15 Bigton");
+        cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "as_at"), "numerator")),
+                  "Bigton suppressed too, or the total less the others gives Smallton");
+        cJSON_Delete(report);
+        tc_free(r);
+        free(id);
+    }
+    /* a manager is not held to the fixed form */
+    cr_expect_eq(open_cases(mgr, "{\"as_at\":\"2025-07-01\","
+                                 "\"districts\":[\"H15 Bigton\",\"H15 Smallton\"]}"),
+                 13);
+    free(board);
+    free(mgr);
+}
+
+static long
+summary_num(const struct tc_resp *r, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItem(r->json, name);
+
+    cr_assert_not_null(v, "%s in %s", name, r->body);
+    return cJSON_IsNumber(v) ? (long)v->valuedouble : -2;
+}
+
+/* The 21-25 outreach summary: the board reads the year to a quarter end, suppressed as the
+ * report is; two periods a day apart are not to be had. */
+Test(board_report, the_outreach_summary_is_suppressed_for_the_board)
+{
+    char *board = token("board", "h15-board-outreach"), *mgr = token("manager", "h15-mgr-o");
+    struct tc_resp *r, *r2;
+
+    seed_h15();
+    r = tc_get("/v1/outreach-contacts/summary?from=2023-01-01&to=2023-12-31", board);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    r2 = tc_get("/v1/outreach-contacts/summary?from=2023-01-01&to=2023-12-30", board);
+    if (r2->status == 200)
+        cr_expect(summary_num(r, "sent") - summary_num(r2, "sent") > 5 ||
+                      summary_num(r, "sent") - summary_num(r2, "sent") < 1,
+                  "a day less gives away the %ld letters sent on 31 December",
+                  summary_num(r, "sent") - summary_num(r2, "sent"));
+    else
+        cr_expect_eq(r2->status, 400, "%s", r2->body);
+    tc_free(r2);
+    /* one reply, and nine letters unanswered: */
+    cr_expect_eq(summary_num(r, "declined"), -2, "a single reply is suppressed: %s", r->body);
+    cr_expect_eq(summary_num(r, "replies"), -2, "%s", r->body);
+    cr_expect_eq(summary_num(r, "response_rate_pct"), -2, "%s", r->body);
+    cr_expect_eq(summary_num(r, "suppress_below"), 6, "%s", r->body);
+    tc_free(r);
+    r = tc_get("/v1/outreach-contacts/summary?to=2023-12-31", board);
+    cr_expect_eq(r->status, 200, "from is the year to the quarter end: %s", r->body);
+    cr_expect_str_eq(tc_str(r, "from"), "2023-01-01");
+    tc_free(r);
+    r = tc_get("/v1/outreach-contacts/summary", board);
+    cr_expect_eq(r->status, 400, "the board names the period: %s", r->body);
+    tc_free(r);
+    r = tc_get("/v1/outreach-contacts/summary?from=2023-01-01&to=2023-12-31", mgr);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    cr_expect(summary_num(r, "replies") >= 1, "a manager sees the counts: %s", r->body);
+    cr_expect_null(cJSON_GetObjectItem(r->json, "suppress_below"));
+    tc_free(r);
+    free(board);
+    free(mgr);
 }
 
 /* The report's set-based SQL applies the same rules as the per-person functions the api uses:

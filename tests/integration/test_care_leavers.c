@@ -225,6 +225,60 @@ Test(care_leavers, missing_fields_and_duplicate_child_id)
     free(mgr);
 }
 
+/* An adviser sees only its caseload, so a clash of la_child_id with someone else's record must
+ * not be confirmed to it in words (a unique key means the write fails either way): the 409
+ * says only that the CHILD id cannot be used and echoes nothing of the other record. A
+ * manager, who sees every record, is told plainly. */
+Test(care_leavers, an_adviser_is_not_told_that_a_child_id_exists)
+{
+    char *mgr = tc_token("manager", NULL, NULL), *adv_id = tcw_adviser(30), *adv, uid[11], uid2[11],
+         dob[11], body[512], path[128];
+    char *other, *own;
+    int st;
+    struct tc_resp *r;
+
+    adv = tc_token("adviser", adv_id, NULL);
+    tcw_uid(uid, "HID");
+    tcw_uid(uid2, "HID");
+    tcw_date(dob, 20, 0);
+    other = tcw_care_leaver(mgr, uid, dob, "former_relevant", "Castleton", NULL, "", &st);
+    cr_assert_eq(st, 201);
+
+    snprintf(body, sizeof body,
+             "{\"la_child_id\":\"%s\",\"given_name\":\"A\",\"family_name\":\"B\","
+             "\"date_of_birth\":\"%s\",\"sex\":\"F\",\"ethnicity\":\"WBRI\","
+             "\"category\":\"former_relevant\",\"district\":\"Castleton\"}",
+             uid, dob);
+    r = tc_post("/v1/care-leavers", adv, body);
+    cr_expect_eq(r->status, 409, "%s", r->body);
+    cr_expect_null(strstr(r->body, "exists"), "%s", r->body);
+    cr_expect_null(strstr(r->body, uid), "%s", r->body);
+    cr_expect_null(strstr(r->body, other), "%s", r->body);
+    tc_free(r);
+
+    /* the same through a PATCH of the adviser's own care leaver */
+    own = tcw_care_leaver(adv, uid2, dob, "former_relevant", "Castleton", NULL, "", &st);
+    cr_assert_eq(st, 201);
+    snprintf(path, sizeof path, "/v1/care-leavers/%s", own);
+    snprintf(body, sizeof body, "{\"la_child_id\":\"%s\"}", uid);
+    r = tc_req("PATCH", path, adv, body, "If-Match: \"1\"\r\n");
+    cr_expect_eq(r->status, 409, "%s", r->body);
+    cr_expect_null(strstr(r->body, "exists"), "%s", r->body);
+    cr_expect_null(strstr(r->body, uid), "%s", r->body);
+    tc_free(r);
+
+    r = tc_req("PATCH", path, mgr, body, "If-Match: \"1\"\r\n");
+    cr_expect_eq(r->status, 409, "%s", r->body);
+    cr_expect_not_null(strstr(r->body, "already exists"), "a manager is told: %s", r->body);
+    tc_free(r);
+    cr_expect_eq(count_where("SELECT count(*) FROM care_leavers WHERE la_child_id = $1", uid), 1);
+    free(own);
+    free(other);
+    free(adv);
+    free(adv_id);
+    free(mgr);
+}
+
 Test(care_leavers, allocation_respects_the_caseload_limit_unless_overridden)
 {
     char *mgr = tc_token("manager", NULL, NULL), *adv = tcw_adviser(1), *other = tcw_adviser(5);

@@ -11,6 +11,7 @@
 
 #include "cl_mem.h"
 #include "tc.h"
+#include "tc_casework.h"
 
 TestSuite(housing, .init = cl_mem_init, .timeout = 120);
 
@@ -553,6 +554,41 @@ Test(housing, partner_sees_and_answers_only_its_own_referrals)
     r = tc_patch(path, tok_y, "{\"referred_on\":\"2020-01-01\"}");
     cr_expect_eq(r->status, 422, "read-only once made");
     tc_free(r);
+    /* The server dates a partner's answer: a partner answering a referral made 20 days ago
+     * cannot say it answered 15 days ago, in time, nor clear the date. */
+    {
+        char made[16], said[16], extra[64], late_path[128], *late;
+
+        day(-20, made);
+        day(-15, said);
+        snprintf(extra, sizeof extra, "\"referred_on\":\"%s\"", made);
+        late = refer(tok_pa, cl, y, p, extra, 201);
+        cr_assert_not_null(late);
+        snprintf(late_path, sizeof late_path, "/v1/housing-referrals/%s", late);
+        snprintf(sql, sizeof sql, "{\"outcome\":\"offered\",\"responded_on\":\"%s\"}", said);
+        r = tc_patch(late_path, tok_y, sql);
+        cr_expect_eq(r->status, 422, "a partner does not date its answer: %s", r->body);
+        cr_expect(tcw_has_error(r, "responded_on"), "%s", r->body);
+        tc_free(r);
+        r = tc_patch(late_path, tok_y, "{\"responded_on\":null}");
+        cr_expect_eq(r->status, 422, "nor clear it: %s", r->body);
+        tc_free(r);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM housing_referrals WHERE id = '%s' AND version = 1", late);
+        cr_expect_eq(tc_sql_long(sql), 1, "nothing written");
+        r = tc_patch(late_path, tok_y, "{\"outcome\":\"offered\"}");
+        cr_expect_eq(r->status, 200, "%s", r->body);
+        day(0, today);
+        cr_expect_str_eq(tc_str(r, "responded_on"), today, "dated today by the server");
+        tc_free(r);
+        /* staff record an answer received another way, with its date */
+        snprintf(sql, sizeof sql, "{\"responded_on\":\"%s\"}", said);
+        r = tc_patch(late_path, tok_pa, sql);
+        cr_expect_eq(r->status, 200, "%s", r->body);
+        cr_expect_str_eq(tc_str(r, "responded_on"), said);
+        tc_free(r);
+        free(late);
+    }
     r = tc_req("PATCH", path, tok_y, "{\"outcome\":\"offered\"}", "If-Match: \"1\"\r\n");
     cr_expect_eq(r->status, 200, "%s", r->body);
     day(0, today);

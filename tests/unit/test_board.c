@@ -305,7 +305,7 @@ Test(board, chart_scale)
 }
 
 static int
-problems(const char *params, const char *field)
+problems_as(const char *role, const char *params, const char *field)
 {
     const char *why;
     cJSON *p = cl_json_parse(params, strlen(params), &why), *errors = cJSON_CreateArray();
@@ -313,7 +313,7 @@ problems(const char *params, const char *field)
     int n, hit = 0;
 
     cr_assert_not_null(p, "%s", params);
-    cl_jobspec_board_validate(p, errors);
+    cl_jobspec_board_validate(p, role, errors);
     n = cJSON_GetArraySize(errors);
     cJSON_ArrayForEach(e, errors) hit |=
         field && strcmp(cJSON_GetObjectItem(e, "field")->valuestring, field) == 0;
@@ -321,6 +321,12 @@ problems(const char *params, const char *field)
     cJSON_Delete(p);
     cJSON_Delete(errors);
     return n;
+}
+
+static int
+problems(const char *params, const char *field)
+{
+    return problems_as("manager", params, field);
 }
 
 Test(board, params_validation)
@@ -348,6 +354,60 @@ Test(board, params_validation)
                           "\"x\":null}",
                           NULL),
                  5, "every bad field at once");
+}
+
+/* The board role gets fixed periods and every district: nothing it may request differs from
+ * another of its reports by a day or by a district. */
+Test(board, the_board_role_gets_the_fixed_form)
+{
+    static const char *const quarter_ends[] = {"2025-03-31", "2024-06-30", "2023-09-30",
+                                               "2022-12-31"};
+    static const char *const others[] = {"2025-03-30", "2025-04-01", "2024-06-31",
+                                         "2024-02-29", "2023-09-01", "2022-12-30"};
+    char body[128], from[11];
+
+    for (size_t i = 0; i < sizeof quarter_ends / sizeof quarter_ends[0]; i++) {
+        snprintf(body, sizeof body, "{\"as_at\":\"%s\"}", quarter_ends[i]);
+        cr_expect_eq(problems_as("board", body, NULL), 0, "%s", body);
+        cr_expect(cl_board_quarter_end(quarter_ends[i]));
+    }
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        snprintf(body, sizeof body, "{\"as_at\":\"%s\"}", others[i]);
+        cr_expect_eq(problems_as("board", body, "as_at"), 1, "%s", body);
+        cr_expect_eq(problems_as("manager", body, NULL), strcmp(others[i], "2024-06-31") == 0,
+                     "a manager may ask for any real date: %s", body);
+        cr_expect_not(cl_board_quarter_end(others[i]), "%s", others[i]);
+    }
+    cr_expect_eq(problems_as("board", "{\"as_at\":\"2025-03-31\",\"compare_to\":\"2024-03-31\"}",
+                             "compare_to"),
+                 1, "even the default comparison is not asked for");
+    cr_expect_eq(problems_as("board", "{\"as_at\":\"2025-03-31\",\"districts\":[\"Redditch\"]}",
+                             "districts"),
+                 1);
+    cr_expect_eq(problems_as("board",
+                             "{\"as_at\":\"2025-03-31\",\"board_date\":\"2025-04-24\","
+                             "\"formats\":[\"pdf\"]}",
+                             NULL),
+                 0, "the meeting date and the formats are the board's to choose");
+    cr_expect_eq(problems_as("board",
+                             "{\"as_at\":\"2025-03-30\",\"compare_to\":\"x\","
+                             "\"districts\":[]}",
+                             NULL),
+                 3, "each field once");
+    cr_expect_eq(problems_as("manager",
+                             "{\"as_at\":\"2025-03-30\",\"compare_to\":\"2025-01-01\","
+                             "\"districts\":[\"Redditch\"]}",
+                             NULL),
+                 0, "other roles are not held to it");
+
+    cl_board_year_from("2025-03-31", from);
+    cr_expect_str_eq(from, "2024-04-01");
+    cl_board_year_from("2025-06-30", from);
+    cr_expect_str_eq(from, "2024-07-01");
+    cl_board_year_from("2025-09-30", from);
+    cr_expect_str_eq(from, "2024-10-01");
+    cl_board_year_from("2025-12-31", from);
+    cr_expect_str_eq(from, "2025-01-01");
 }
 
 Test(board, renderers_on_a_small_report)

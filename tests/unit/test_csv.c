@@ -47,6 +47,22 @@ Test(csv, formula_guard_quotes_a_leading_operator)
     cl_buf_free(&b);
 }
 
+/* A spreadsheet also runs a formula after a leading TAB or CR (it strips them), so those are
+ * guarded too; a TAB or CR later in the text is only text. */
+Test(csv, formula_guard_covers_a_leading_tab_and_cr)
+{
+    static const char *const in[] = {"\t=1+1", "\r=1+1", "\tplain", "a\tb", "a\rb"};
+    struct cl_buf b;
+
+    cl_buf_init(&b, 4096);
+    fields(&b, CL_CSV_FORMULA_GUARD, in, sizeof in / sizeof in[0]);
+    cr_expect_str_eq(b.data, "\"'\t=1+1\"|\"'\r=1+1\"|\"'\tplain\"|a\tb|\"a\rb\"|");
+    cl_buf_reset(&b);
+    fields(&b, 0, in, sizeof in / sizeof in[0]);
+    cr_expect_str_eq(b.data, "\t=1+1|\"\r=1+1\"|\tplain|a\tb|\"a\rb\"|");
+    cl_buf_free(&b);
+}
+
 Test(csv, fails_at_the_buffer_cap)
 {
     struct cl_buf b;
