@@ -275,3 +275,181 @@ Test(dbroles, the_worker_refuses_the_owner_login)
     tw_stop(pid, SIGTERM, 5000);
     cr_expect(found, "the worker's log names the refused login");
 }
+
+/* ---- partners and deactivated principals (issue 15, items 3 to 5) ---------------------------- */
+
+/* The ids of one partner fixture set (tag 1 to 9, so tests running side by side do not share
+ * what they change): an adviser, its care leaver, a college, its course and a referral. */
+struct pset {
+    char adviser[37], person[37], partner[37], opportunity[37], referral[37];
+};
+
+static struct pset
+pset_of(int tag)
+{
+    struct pset p;
+
+    snprintf(p.adviser, sizeof p.adviser, "d8000000-0000-4000-8000-00000000%d001", tag);
+    snprintf(p.person, sizeof p.person, "d8000000-0000-4000-8000-00000000%d002", tag);
+    snprintf(p.partner, sizeof p.partner, "d8000000-0000-4000-8000-00000000%d003", tag);
+    snprintf(p.opportunity, sizeof p.opportunity, "d8000000-0000-4000-8000-00000000%d004", tag);
+    snprintf(p.referral, sizeof p.referral, "d8000000-0000-4000-8000-00000000%d005", tag);
+    return p;
+}
+
+/* One statement on the api's login as a principal, in a transaction rolled back after; its
+ * SQLSTATE and first value into out. */
+static void
+as_principal(const char *role, const char *adviser, const char *org, const char *sql, char st[6],
+             char *out, size_t outlen)
+{
+    PGconn *c = login("CL_TEST_APP_DATABASE_URL");
+    PGresult *res;
+
+    PQclear(PQexec(c, "BEGIN"));
+    res = PQexecParams(c,
+                       "SELECT set_config('app.sub', 'dbroles-test', true), "
+                       "set_config('app.role', $1, true), set_config('app.adviser_id', $2, true), "
+                       "set_config('app.org_id', $3, true)",
+                       3, NULL, (const char *[]){role, adviser ? adviser : "", org ? org : ""},
+                       NULL, NULL, 0);
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    PQclear(res);
+    res = PQexec(c, sql);
+    out[0] = '\0';
+    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+        snprintf(st, 6, "00000");
+        if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+            snprintf(out, outlen, "%s", PQgetvalue(res, 0, 0));
+    } else {
+        snprintf(st, 6, "%s", PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    }
+    PQclear(res);
+    PQclear(PQexec(c, "ROLLBACK"));
+    PQfinish(c);
+}
+
+/* sql_fmt holds one %s, replaced by id. */
+static void
+expect_as(const char *role, const char *adviser, const char *org, const char *sql_fmt,
+          const char *id, const char *want_state, const char *want, const char *why)
+{
+    char st[6], out[4096], sql[1024];
+
+    snprintf(sql, sizeof sql, sql_fmt, id);
+    as_principal(role, adviser, org, sql, st, out, sizeof out);
+    cr_expect_str_eq(st, want_state, "%s: SQLSTATE of %s", why, sql);
+    if (want)
+        cr_expect_str_eq(out, want, "%s: %s", why, sql);
+}
+
+/* A college with an EET referral (in status) of an adviser's care leaver, with the adviser's
+ * notes and a step note. */
+static struct pset
+partner_fixtures(int tag, const char *status)
+{
+    struct pset p = pset_of(tag);
+    char sql[4096];
+
+    snprintf(sql, sizeof sql,
+             "INSERT INTO advisers (id, name, email) VALUES ('%s', 'Role P%d', "
+             "'role-p%d@test.example') ON CONFLICT DO NOTHING;"
+             "INSERT INTO partners (id, name, kind) VALUES ('%s', 'Role College %d', 'college') "
+             "ON CONFLICT DO NOTHING;"
+             "INSERT INTO care_leavers (id, la_child_id, given_name, family_name, date_of_birth, "
+             "sex, ethnicity, category, district, adviser_id) VALUES ('%s', 'ROLEP%d', 'Cath', "
+             "'Roles', current_date - 7100, '2', 'WBRI', 'relevant', 'Partnerton', '%s') "
+             "ON CONFLICT DO NOTHING;"
+             "INSERT INTO eet_opportunities (id, kind, title, provider_id, places, source) VALUES "
+             "('%s', 'course', 'Role course', '%s', 5, 'college') ON CONFLICT DO NOTHING;"
+             "INSERT INTO eet_referrals (id, opportunity_id, care_leaver_id, status, status_on, "
+             "referred_on, notes, created_by) VALUES ('%s', '%s', '%s', '%s', current_date, "
+             "current_date, 'adviser only: history of self-harm', 'staff-sub') "
+             "ON CONFLICT DO NOTHING;"
+             "INSERT INTO eet_referral_events (referral_id, to_status, on_date, note, actor_sub, "
+             "actor_role) SELECT '%s', 'referred', current_date, 'step note for staff', "
+             "'staff-sub', 'adviser' WHERE NOT EXISTS (SELECT 1 FROM eet_referral_events "
+             "WHERE referral_id = '%s')",
+             p.adviser, tag, tag, p.partner, tag, p.person, tag, p.adviser, p.opportunity,
+             p.partner, p.referral, p.opportunity, p.person, status, p.referral, p.referral);
+    cr_assert_eq(tc_sql(sql), 0);
+    return p;
+}
+
+/* The read functions and tables, called straight as the partner a live referral is addressed
+ * to: no care leaver record and nothing hanging off it; only the referral's minimal view. */
+Test(dbroles, a_partner_reads_no_care_leaver_record)
+{
+    struct pset p = partner_fixtures(1, "referred");
+
+    expect_as("partner", NULL, p.partner, "SELECT count(*) FROM care_leavers WHERE id = '%s'",
+              p.person, "00000", "0", "a partner reads no care_leavers row");
+    expect_as("partner", NULL, p.partner, "SELECT body FROM care_leaver_read('%s', 92)", p.person,
+              "CL404", NULL, "care_leaver_read as the partner");
+    expect_as("partner", NULL, p.partner,
+              "SELECT count(*) FROM eet_activity_list('%s', NULL, NULL, NULL, 50)", p.person,
+              "CL404", NULL, "eet_activity_list as the partner");
+    expect_as("partner", NULL, p.partner,
+              "SELECT count(*) FROM accommodation_list('%s', NULL, NULL, NULL, 50)", p.person,
+              "CL404", NULL, "accommodation_list as the partner");
+    expect_as("partner", NULL, p.partner,
+              "SELECT (SELECT count(*) FROM pathway_plans) + (SELECT count(*) FROM contacts) "
+              "+ (SELECT count(*) FROM accommodation_episodes) "
+              "+ (SELECT count(*) FROM grant_payments) + (SELECT count(*) FROM outreach_contacts) "
+              "+ (SELECT count(*) FROM care_leavers WHERE id <> '%s')",
+              p.person, "00000", "0", "nor any child table");
+    expect_as("partner", NULL, p.partner,
+              "SELECT (body::json->'care_leaver'->>'name') FROM eet_referral_get('%s')", p.referral,
+              "00000", "Cath Roles", "the referral names the young person while open");
+    expect_as("adviser", p.adviser, NULL, "SELECT count(*) FROM care_leavers WHERE id = '%s'",
+              p.person, "00000", "1", "its adviser still sees the care leaver");
+}
+
+/* Once the referral is closed the partner keeps the referral but loses the person. */
+Test(dbroles, a_partner_loses_the_person_when_no_referral_is_live)
+{
+    struct pset p = partner_fixtures(2, "withdrawn");
+
+    expect_as("partner", NULL, p.partner,
+              "SELECT coalesce(body::json->>'care_leaver', 'null') FROM eet_referral_get('%s')",
+              p.referral, "00000", "null", "a withdrawn referral names no one");
+    expect_as("partner", NULL, p.partner, "SELECT count(*) FROM cl_partner_person('%s')", p.person,
+              "00000", "0", "the minimal projection is empty");
+}
+
+/* An employer or college does not get the adviser's notes or staff identities. */
+Test(dbroles, a_partner_gets_no_adviser_notes)
+{
+    struct pset p = partner_fixtures(1, "referred");
+
+    expect_as("partner", NULL, p.partner,
+              "SELECT (body::json->>'notes') || '|' || (body::json->'history'->0->>'note') || '|' "
+              "|| (body::json->'history'->0->>'actor') FROM eet_referral_get('%s')",
+              p.referral, "00000", "||", "notes, step notes and actors are blank for the partner");
+    expect_as("manager", NULL, NULL,
+              "SELECT (body::json->>'notes') || '|' || (body::json->'history'->0->>'actor') "
+              "FROM eet_referral_get('%s')",
+              p.referral, "00000", "adviser only: history of self-harm|staff-sub",
+              "the council sees them");
+}
+
+/* Deactivating an adviser or a partner closes the database to them at once. */
+Test(dbroles, deactivated_principals_lose_access_at_once)
+{
+    struct pset p = partner_fixtures(3, "referred");
+    char sql[512];
+
+    expect_as("adviser", p.adviser, NULL, "SELECT body IS NOT NULL FROM care_leaver_read('%s', 92)",
+              p.person, "00000", "t", "the adviser reads its care leaver while active");
+    snprintf(sql, sizeof sql,
+             "UPDATE advisers SET active = false WHERE id = '%s';"
+             "UPDATE partners SET active = false WHERE id = '%s'",
+             p.adviser, p.partner);
+    cr_assert_eq(tc_sql(sql), 0);
+    expect_as("adviser", p.adviser, NULL, "SELECT count(*) FROM care_leavers WHERE id = '%s'",
+              p.person, "00000", "0", "a deactivated adviser sees no care leaver");
+    expect_as("adviser", p.adviser, NULL, "SELECT body FROM care_leaver_read('%s', 92)", p.person,
+              "CL404", NULL, "care_leaver_read as a deactivated adviser");
+    expect_as("partner", NULL, p.partner, "SELECT body FROM eet_referral_get('%s')", p.referral,
+              "CL404", NULL, "a deactivated partner reaches no referral");
+}
