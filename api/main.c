@@ -33,11 +33,17 @@ on_signal(int sig)
 static int
 migrate(const struct cl_config *cfg)
 {
-    struct cl_conn *c = cl_conn_open(cfg->database_url, "cl-migrate", cfg->db_timeout_ms);
+    struct cl_conn *c;
     int err;
 
+    if (cfg->migration_database_url[0] == '\0') {
+        fprintf(stderr, "api: --migrate needs MIGRATION_DATABASE_URL (the schema owner's login; "
+                        "DATABASE_URL is the api's own, which may not change the schema)\n");
+        return 1;
+    }
+    c = cl_conn_open_owner(cfg->migration_database_url, "cl-migrate", cfg->db_timeout_ms);
     if (c == NULL) {
-        fprintf(stderr, "api: cannot connect to DATABASE_URL to migrate\n");
+        fprintf(stderr, "api: cannot connect to MIGRATION_DATABASE_URL to migrate\n");
         return 1;
     }
     err = cl_migrate_apply(c);
@@ -119,7 +125,6 @@ main(int argc, char **argv)
     }
     po.conninfo = cfg->database_url;
     po.app_name = "cl-api";
-    po.session_role = "cl_app";
     po.size = cfg->db_pool_size;
     po.timeout_ms = cfg->db_timeout_ms;
     po.statement_timeout_ms = 30000;

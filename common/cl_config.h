@@ -7,13 +7,14 @@
 #include <stddef.h>
 
 struct cl_config {
-    char *database_url; /* libpq conninfo or URI */
-    int port;           /* PORT */
-    char *listen_addr;  /* LISTEN_ADDR */
-    int api_threads;    /* API_THREADS: Civetweb worker threads (one per connection) */
-    int db_pool_size;   /* DB_POOL_SIZE: pooled PostgreSQL connections */
-    char *jwt_alg;      /* HS256, RS256 or ES256 */
-    char *jwt_secret;   /* HS256 shared secret (>= 32 bytes) */
+    char *database_url;           /* libpq conninfo or URI */
+    char *migration_database_url; /* api --migrate only: the schema owner's login */
+    int port;                     /* PORT */
+    char *listen_addr;            /* LISTEN_ADDR */
+    int api_threads;              /* API_THREADS: Civetweb worker threads (one per connection) */
+    int db_pool_size;             /* DB_POOL_SIZE: pooled PostgreSQL connections */
+    char *jwt_alg;                /* HS256, RS256 or ES256 */
+    char *jwt_secret;             /* HS256 shared secret (>= 32 bytes) */
     char *jwt_public_key_file;
     char *jwt_public_key; /* PEM read from jwt_public_key_file */
     char *jwt_issuer;     /* empty: not checked */

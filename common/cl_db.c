@@ -17,7 +17,7 @@ struct cl_conn {
     PGconn *pg;
     char *conninfo;
     char *app_name;
-    char *session_role;
+    int may_own; /* the migration's connection: the login may own the schema */
     int timeout_ms;
     int statement_timeout_ms;
     int in_use;
@@ -111,6 +111,35 @@ notice_to_log(void *arg, const char *message)
     cl_log_info(MOD, "server notice: %s", line);
 }
 
+/* The api and the worker must hold a login that cannot undo the walls (SECURITY.md): not a
+ * superuser, no BYPASSRLS, CREATEROLE or CREATEDB, and neither owning nor able to SET ROLE to
+ * the owner of anything in the schema (a table's owner can drop its policies and triggers).
+ * Anything else is refused, loudly, as if the database were down. */
+static int
+login_is_privileged(PGconn *pg)
+{
+    PGresult *res = PQexec(pg, "SELECT r.rolsuper OR r.rolbypassrls OR r.rolcreaterole "
+                               "OR r.rolcreatedb OR EXISTS (SELECT 1 FROM pg_class k "
+                               "WHERE k.relnamespace = 'public'::regnamespace "
+                               "AND pg_has_role(r.oid, k.relowner, 'MEMBER')), r.rolname "
+                               "FROM pg_roles r WHERE r.rolname = session_user");
+    int bad = 1;
+
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+        bad = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
+        if (bad)
+            cl_log_error(MOD,
+                         "refusing the database login %s: it is a superuser, may bypass "
+                         "row-level security or create roles, or owns the schema; give the api "
+                         "cl_app and the worker cl_worker (SECURITY.md)",
+                         PQgetvalue(res, 0, 1));
+    } else {
+        cl_log_error(MOD, "could not check the database login's privileges");
+    }
+    PQclear(res);
+    return bad;
+}
+
 static int
 conn_connect(struct cl_conn *c)
 {
@@ -133,33 +162,22 @@ conn_connect(struct cl_conn *c)
         c->pg = NULL;
         return CL_EDB_DOWN;
     }
-    if (c->session_role) {
-        /* SET ROLE takes an identifier, not a parameter: the value is a constant from code. */
-        char sql[96];
-        PGresult *res;
-
-        snprintf(sql, sizeof sql, "SET ROLE %s", c->session_role);
-        res = PQexec(c->pg, sql);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            cl_log_warn(MOD, "%s failed (migrations not applied?)", sql);
-            PQclear(res);
-            PQfinish(c->pg);
-            c->pg = NULL;
-            return CL_EDB_DOWN;
-        }
-        PQclear(res);
+    if (!c->may_own && login_is_privileged(c->pg)) {
+        PQfinish(c->pg);
+        c->pg = NULL;
+        return CL_EDB_DOWN;
     }
     return CL_OK;
 }
 
 static void
-conn_init(struct cl_conn *c, const char *conninfo, const char *app, const char *role,
-          int timeout_ms, int stmt_timeout_ms)
+conn_init(struct cl_conn *c, const char *conninfo, const char *app, int may_own, int timeout_ms,
+          int stmt_timeout_ms)
 {
     memset(c, 0, sizeof *c);
     c->conninfo = cl_strdup(conninfo);
     c->app_name = cl_strdup(app);
-    c->session_role = cl_strdup(role);
+    c->may_own = may_own;
     c->timeout_ms = timeout_ms;
     c->statement_timeout_ms = stmt_timeout_ms;
 }
@@ -171,20 +189,31 @@ conn_cleanup(struct cl_conn *c)
         PQfinish(c->pg);
     free(c->conninfo);
     free(c->app_name);
-    free(c->session_role);
 }
 
-struct cl_conn *
-cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms)
+static struct cl_conn *
+conn_open(const char *conninfo, const char *app_name, int may_own, int timeout_ms)
 {
     struct cl_conn *c = cl_malloc(sizeof *c);
 
-    conn_init(c, conninfo, app_name, NULL, timeout_ms, 0);
+    conn_init(c, conninfo, app_name, may_own, timeout_ms, 0);
     if (conn_connect(c) != CL_OK) {
         cl_conn_close(c);
         return NULL;
     }
     return c;
+}
+
+struct cl_conn *
+cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms)
+{
+    return conn_open(conninfo, app_name, 0, timeout_ms);
+}
+
+struct cl_conn *
+cl_conn_open_owner(const char *conninfo, const char *app_name, int timeout_ms)
+{
+    return conn_open(conninfo, app_name, 1, timeout_ms);
 }
 
 void
@@ -221,7 +250,7 @@ cl_pool_new(const struct cl_pool_opts *o)
     p->timeout_ms = o->timeout_ms;
     p->conns = cl_calloc((size_t)o->size, sizeof *p->conns);
     for (int i = 0; i < o->size; i++)
-        conn_init(&p->conns[i], o->conninfo, o->app_name, o->session_role, o->timeout_ms,
+        conn_init(&p->conns[i], o->conninfo, o->app_name, 0, o->timeout_ms,
                   o->statement_timeout_ms);
     return p;
 }

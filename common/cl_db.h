@@ -33,7 +33,6 @@ struct cl_pool;
 struct cl_pool_opts {
     const char *conninfo;     /* libpq conninfo or URI (borrowed for the pool's life) */
     const char *app_name;     /* application_name */
-    const char *session_role; /* SET ROLE after connecting; NULL: stay as the login role */
     int size;                 /* connections */
     int timeout_ms;           /* how long a caller may wait for a connection */
     int statement_timeout_ms; /* 0: none */
@@ -52,9 +51,13 @@ void cl_pool_put(struct cl_pool *pool, struct cl_conn *conn);
 int cl_pool_in_use(struct cl_pool *pool);
 int cl_pool_size(struct cl_pool *pool);
 
-/* A single connection outside any pool (worker, migrations, tools). NULL on failure, with the
- * reason logged. Free with cl_conn_close. */
+/* A single connection outside any pool (worker, tools). NULL on failure, with the reason
+ * logged. Free with cl_conn_close. Pooled and single connections alike refuse a login that
+ * could undo row-level security or the audit log's triggers (a superuser, BYPASSRLS,
+ * CREATEROLE, CREATEDB, or the schema's owner); only cl_conn_open_owner, for migrations,
+ * accepts the owner. */
 struct cl_conn *cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms);
+struct cl_conn *cl_conn_open_owner(const char *conninfo, const char *app_name, int timeout_ms);
 void cl_conn_close(struct cl_conn *conn);
 PGconn *cl_conn_pg(struct cl_conn *conn);
 /* Reconnects a broken connection; CL_OK when it is usable again. */

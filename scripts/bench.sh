@@ -40,14 +40,20 @@ pgport=$(scripts/pg.sh free-port $((58400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=leaving_care
-psql -X -q -d postgres -c "CREATE DATABASE leaving_care"
-export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
+# The api as cl_app, the worker as cl_worker, migrations as cl_owner (SECURITY.md); psql below
+# is the cluster's superuser (loading and inspecting the data).
+export CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16)
+export CL_WORKER_PASSWORD=$(openssl rand -hex 16)
+scripts/db-roles.sh "host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
+url() { echo "host=127.0.0.1 port=$pgport dbname=leaving_care user=$1 password=$2"; }
+export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
+export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
 export JWT_ALG=HS256 JWT_SECRET=bench-only-secret-0123456789abcdef-0123 LA_CODE=999
 export LOG_LEVEL=warn API_THREADS=${API_THREADS:-1100} DB_POOL_SIZE=${DB_POOL_SIZE:-16}
 $BUILD/api --migrate-only
 log "generating $N care leavers with their histories"
 t=$SECONDS
-schema/demo/load.sh "$N" 42 "$DATABASE_URL" >&2
+schema/demo/load.sh "$N" 42 "host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres" >&2
 GEN_S=$((SECONDS - t))
 psql -X -q -c "VACUUM ANALYZE"
 psql -X -qAt -c "SELECT id FROM care_leavers ORDER BY random() LIMIT 20000" >"$STATE/ids"
@@ -65,7 +71,7 @@ PORT=$apiport $BUILD/api 2>"$STATE/api.log" &
 API_PID=$!
 PIDS+=($API_PID)
 # The worker logs at info: its lines give each job's query and rendering times.
-LOG_LEVEL=info $BUILD/worker 2>"$STATE/worker.log" &
+DATABASE_URL=$(url cl_worker "$CL_WORKER_PASSWORD") LOG_LEVEL=info $BUILD/worker 2>"$STATE/worker.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 TOKEN=$($BUILD/token manager)
@@ -140,7 +146,7 @@ pgbench_row() {
 # pgbench: the api's own statements for GET by id, pipelined as the api sends them.
 for c in $CONNS 16; do
   log "pgbench GET by id -c $c"
-  out=$(PGOPTIONS="-c role=cl_app" $PGBIN/pgbench -n -M prepared -f tests/bench/pgbench_get.sql \
+  out=$(PGUSER=cl_app $PGBIN/pgbench -n -M prepared -f tests/bench/pgbench_get.sql \
     -D n="$N" -c "$c" -j 2 -T "$DUR" --log --log-prefix="$STATE/pgb" leaving_care 2>&1)
   pgbench_row "pgbench GET by id, same statements -c $c" "$out"
 done

@@ -24,6 +24,19 @@ export JWT_ALG=${JWT_ALG:-HS256}
 export JWT_SECRET=${JWT_SECRET:-dev-only-secret-change-me-0123456789abcdef}
 export PORT=${PORT:-8080}
 export LOG_LEVEL=${LOG_LEVEL:-info}
+# The database logins (SECURITY.md): the owner only migrates, the api is cl_app, the worker
+# cl_worker. Development passwords only; the local cluster trusts connections from 127.0.0.1
+# (scripts/pg.sh), so they are set on the roles (scripts/db-roles.sh) but not yet asked for.
+export CL_OWNER_PASSWORD=${CL_OWNER_PASSWORD:-dev-only-owner-password}
+export CL_APP_PASSWORD=${CL_APP_PASSWORD:-dev-only-app-password}
+export CL_WORKER_PASSWORD=${CL_WORKER_PASSWORD:-dev-only-worker-password}
+# cl_url PORT ROLE PASSWORD: the conninfo of one login on the local cluster.
+cl_url() { echo "host=127.0.0.1 port=$1 dbname=leaving_care user=$2 password=$3"; }
+cl_urls() {
+  export DATABASE_URL=${DATABASE_URL:-$(cl_url "$1" cl_app "$CL_APP_PASSWORD")}
+  export MIGRATION_DATABASE_URL=${MIGRATION_DATABASE_URL:-$(cl_url "$1" cl_owner "$CL_OWNER_PASSWORD")}
+  export WORKER_DATABASE_URL=${WORKER_DATABASE_URL:-$(cl_url "$1" cl_worker "$CL_WORKER_PASSWORD")}
+}
 if [[ -n $CL_PGPORT ]]; then
-  export DATABASE_URL=${DATABASE_URL:-host=127.0.0.1 port=$CL_PGPORT dbname=leaving_care user=postgres}
+  cl_urls "$CL_PGPORT"
 fi

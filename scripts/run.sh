@@ -13,7 +13,6 @@ if [[ ! -f $CL_PGDIR/data/PG_VERSION ]]; then
   scripts/pg.sh init "$CL_PGDIR" "$port"
 fi
 CL_PGPORT=$(cat "$CL_PGDIR/port")
-export DATABASE_URL=${DATABASE_URL:-host=127.0.0.1 port=$CL_PGPORT dbname=leaving_care user=postgres}
 if ! scripts/pg.sh status "$CL_PGDIR"; then
   if (exec 3<>"/dev/tcp/127.0.0.1/$CL_PGPORT") 2>/dev/null; then
     echo "port $CL_PGPORT is taken by another server; moving the cluster to a free port"
@@ -21,7 +20,7 @@ if ! scripts/pg.sh status "$CL_PGDIR"; then
     sed -i "s/^port = .*/port = $port/" "$CL_PGDIR/data/postgresql.conf"
     echo "$port" >"$CL_PGDIR/port"
     CL_PGPORT=$port
-    export DATABASE_URL="host=127.0.0.1 port=$CL_PGPORT dbname=leaving_care user=postgres"
+    unset DATABASE_URL MIGRATION_DATABASE_URL WORKER_DATABASE_URL
   fi
   scripts/pg.sh start "$CL_PGDIR"
 fi
@@ -39,15 +38,22 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$CL_PGPORT" -U postgres "$@"; }
-psql_ -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'leaving_care'" | grep -q 1 ||
-  psql_ -d postgres -c "CREATE DATABASE leaving_care"
+cl_urls "$CL_PGPORT"
+# A database made before the database roles belongs to the superuser: start it afresh (the
+# demo data is reloaded below).
+owner=$(psql_ -d postgres -tAc "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'leaving_care'")
+if [[ -n $owner && $owner != cl_owner ]]; then
+  echo "the local database predates the database roles (SECURITY.md): recreating it"
+  psql_ -d postgres -c "DROP DATABASE leaving_care"
+fi
+scripts/db-roles.sh "host=127.0.0.1 port=$CL_PGPORT user=postgres dbname=postgres"
 
 "$BUILD/api" --migrate-only
 scripts/local-db.sh demo-if-empty
 
 "$BUILD/api" 2>>var/api.log &
 PIDS+=($!)
-"$BUILD/worker" 2>>var/worker.log &
+DATABASE_URL=$WORKER_DATABASE_URL "$BUILD/worker" 2>>var/worker.log &
 PIDS+=($!)
 
 for _ in $(seq 100); do
@@ -61,7 +67,8 @@ cat <<MSG
 Leaving care service is running.
   API        $url/v1      (reference: $url/docs)
   health     $url/healthz   readiness: $url/readyz   metrics: $url/metrics
-  database   $DATABASE_URL   (cluster in $CL_PGDIR)
+  database   port $CL_PGPORT as cl_app (api), cl_worker (worker), cl_owner (migrations)
+             (cluster in $CL_PGDIR)
   logs       var/api.log, var/worker.log (one JSON object per line)
 
 Development tokens (8 hours):

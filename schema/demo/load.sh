@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Loads the deterministic demo data:  load.sh [--if-empty] N SEED CONNINFO
 #
-# Runs every schema/demo/NN_*.sql in name order in ONE transaction, as the database owner
-# (row-level security does not apply), with psql variables n (care leavers wanted) and seed.
+# Runs every schema/demo/NN_*.sql in name order in ONE transaction, as the local cluster's
+# superuser (row-level security, forced for the owner too, does not apply to it), with psql
+# variables n (care leavers wanted) and seed.
 # Without --if-empty it first empties the demo tables (TRUNCATE advisers, partners and
 # care_leavers CASCADE: everything hanging off them goes too), so the same N and SEED always
 # give the same data. With --if-empty it does nothing when care_leavers already has rows.

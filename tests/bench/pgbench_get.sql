@@ -1,7 +1,7 @@
 -- pgbench: the statements the api sends for GET /v1/care-leavers/{id}, pipelined in one round
 -- trip as the api does (BEGIN, the caller's identity, the read with its audit row, COMMIT).
 -- The only addition is the lookup of a random id in bench_ids (made by scripts/bench.sh).
--- Run as the application role: PGOPTIONS="-c role=cl_app" pgbench -M prepared -D n=ROWS ...
+-- Run as the application login: PGUSER=cl_app pgbench -M prepared -D n=ROWS ...
 \set g random(1, :n)
 \startpipeline
 BEGIN;

@@ -28,10 +28,17 @@ trap cleanup EXIT
 pgport=$(scripts/pg.sh free-port $((56400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
-psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE leaving_care"
-
-export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
-export CL_TEST_DATABASE_URL=$DATABASE_URL
+# The three logins (SECURITY.md) with passwords made for this run; the cluster's superuser
+# only creates them and the database, and sets up test fixtures (CL_TEST_DATABASE_URL).
+export CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16)
+export CL_WORKER_PASSWORD=$(openssl rand -hex 16)
+scripts/db-roles.sh "host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
+url() { echo "host=127.0.0.1 port=$pgport dbname=leaving_care user=$1 password=$2"; }
+export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
+export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
+export CL_TEST_WORKER_DATABASE_URL=$(url cl_worker "$CL_WORKER_PASSWORD")
+export CL_TEST_APP_DATABASE_URL=$DATABASE_URL CL_TEST_OWNER_DATABASE_URL=$MIGRATION_DATABASE_URL
+export CL_TEST_DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
 export JWT_ALG=HS256 JWT_SECRET=test-only-secret-0123456789abcdef-0123456789
 export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=64
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
@@ -45,7 +52,7 @@ export PORT=$apiport CL_TEST_API_PORT=$apiport
 "$BUILD/api" 2>"$TMP/api.log" &
 PIDS+=($!)
 API_PID=$!
-"$BUILD/worker" 2>"$TMP/worker.log" &
+DATABASE_URL=$CL_TEST_WORKER_DATABASE_URL "$BUILD/worker" 2>"$TMP/worker.log" &
 PIDS+=($!)
 WORKER_PID=$!
 for _ in $(seq 100); do

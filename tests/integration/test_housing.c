@@ -530,17 +530,24 @@ Test(housing, partner_sees_and_answers_only_its_own_referrals)
                      "HTISO1");
     tc_free(r);
 
-    /* Row-level security lets Y (and not X) reach the care leaver at all. */
+    /* Y (and not X) reaches the young person only through the minimal projection, never the
+     * care_leavers row itself (issue 15: partners are kept out by the database). */
     snprintf(sql, sizeof sql,
              "BEGIN; SET LOCAL ROLE cl_app; SELECT set_config('app.role', 'partner', true); "
              "SELECT set_config('app.org_id', '%s', true); "
-             "SELECT count(*) FROM care_leavers WHERE id = '%s'",
+             "SELECT count(*) FROM cl_partner_person('%s')",
              y, cl);
     cr_expect_eq(tc_sql_long(sql), 1);
     snprintf(sql, sizeof sql,
              "BEGIN; SET LOCAL ROLE cl_app; SELECT set_config('app.role', 'partner', true); "
              "SELECT set_config('app.org_id', '%s', true); "
              "SELECT count(*) FROM care_leavers WHERE id = '%s'",
+             y, cl);
+    cr_expect_eq(tc_sql_long(sql), 0);
+    snprintf(sql, sizeof sql,
+             "BEGIN; SET LOCAL ROLE cl_app; SELECT set_config('app.role', 'partner', true); "
+             "SELECT set_config('app.org_id', '%s', true); "
+             "SELECT count(*) FROM cl_partner_person('%s')",
              "7d0b1a2c-0000-4000-8000-000000000077", cl);
     cr_expect_eq(tc_sql_long(sql), 0);
 

@@ -1,9 +1,12 @@
 /* The caller's scope written into the casework SQL functions themselves, not left to
  * row-level security alone (defence in depth, issue 4's follow-up).
  *
- * Each function is called straight from the database owner's connection, which row-level
- * security does not restrict (the owner bypasses the person tables' policies), with the
- * principal set exactly as the api sets it (set_config of app.role, app.adviser_id, ...).
+ * Each function is called straight from the test cluster's superuser connection
+ * (CL_TEST_DATABASE_URL), which row-level security does not restrict, with the principal set
+ * exactly as the api sets it (set_config of app.role, app.adviser_id, ...). That stands for
+ * every way the policies could be missed: dropped, disabled, or a role with BYPASSRLS (the
+ * owner no longer has a policy of its own, and the api and worker logins cannot do any of
+ * these: test_db_roles.c).
  * So the only thing that can keep adviser A away from adviser B's care leaver here is the
  * function's own predicate. Every call runs in a transaction that is rolled back. Out of scope
  * must answer exactly like a missing id: the same SQLSTATE (CL404) and the same message. */
@@ -28,7 +31,7 @@ struct outcome {
     char first[200];
 };
 
-/* Runs sql (parameters as text) in a transaction on the owner's connection with the principal
+/* Runs sql (parameters as text) in a transaction on the superuser's connection with the principal
  * role / adviser / org set the way common/cl_db.c sets it, then rolls back. */
 static struct outcome
 as_principal(const char *role, const char *adviser, const char *org, const char *sql, int n,

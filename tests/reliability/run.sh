@@ -29,8 +29,16 @@ log() { echo "[reliability] $*" >&2; }
 pgport=$(scripts/pg.sh free-port $((57400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport"
 scripts/pg.sh start "$PGDIR"
-psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE leaving_care"
-export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
+# The api as cl_app, the worker as cl_worker, migrations as cl_owner (SECURITY.md); the
+# superuser (SUPER) only creates them and, below, queues jobs and checks what was written.
+export CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16)
+export CL_WORKER_PASSWORD=$(openssl rand -hex 16)
+scripts/db-roles.sh "host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
+url() { echo "host=127.0.0.1 port=$pgport dbname=leaving_care user=$1 password=$2"; }
+export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
+export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
+WORKER_URL=$(url cl_worker "$CL_WORKER_PASSWORD")
+SUPER="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
 export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CODE=999
 export LOG_LEVEL=info JOB_LEASE_S=3 WORKER_POLL_MS=500
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
@@ -39,22 +47,22 @@ apiport=$(scripts/pg.sh free-port $((19000 + RANDOM % 500)))
 PORT=$apiport "$BUILD/api" 2>"$TMP/api.log" &
 API_PID=$!
 PIDS+=($API_PID)
-"$BUILD/worker" 2>"$TMP/worker.log" &
+DATABASE_URL=$WORKER_URL "$BUILD/worker" 2>"$TMP/worker.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 ADMIN=$("$BUILD/token" admin)
-SQL() { psql -X -qAt "$DATABASE_URL" -c "$1"; }
+SQL() { psql -X -qAt "$SUPER" -c "$1"; }
 fail=0
 
 if ((QUICK)); then dur=8 out=3 nconn=200 probe=4; else dur=30 out=10 nconn=1000 probe=15; fi
 
 log "1. database outage of ${out}s under write load"
-$PY tests/reliability/clients.py outage "$apiport" "$ADMIN" "$PGDIR" "$dur" "$out" "$DATABASE_URL" >>"$FIG" || fail=1
+$PY tests/reliability/clients.py outage "$apiport" "$ADMIN" "$PGDIR" "$dur" "$out" "$SUPER" >>"$FIG" || fail=1
 tail -1 "$FIG" >&2
 
 log "2a. a worker started while the database is down waits and connects"
 scripts/pg.sh stop "$PGDIR"
-"$BUILD/worker" 2>"$TMP/worker2.log" &
+DATABASE_URL=$WORKER_URL "$BUILD/worker" 2>"$TMP/worker2.log" &
 W2=$!
 PIDS+=($W2)
 sleep 2
@@ -83,7 +91,7 @@ echo "{\"scenario\":\"kill -9 of a worker mid-job, two workers\",\"job_status\":
 [[ $st == succeeded && $arts == 1 && $att -ge 2 ]] || fail=1
 tail -1 "$FIG" >&2
 # restart the worker that was killed, whichever it was
-"$BUILD/worker" 2>>"$TMP/worker3.log" &
+DATABASE_URL=$WORKER_URL "$BUILD/worker" 2>>"$TMP/worker3.log" &
 PIDS+=($!)
 
 log "2c. a job that always fails is retried with backoff, then failed"
@@ -100,7 +108,7 @@ $PY tests/reliability/clients.py conns "$apiport" "$nconn" "$probe" >>"$FIG" || 
 tail -1 "$FIG" >&2
 
 log "4. generated invalid bodies for every write operation"
-$PY tests/reliability/clients.py badinput "$apiport" "$DATABASE_URL" >>"$FIG" || fail=1
+$PY tests/reliability/clients.py badinput "$apiport" "$SUPER" >>"$FIG" || fail=1
 tail -1 "$FIG" >&2
 
 log "5. logs: JSON lines only, no tokens, no personal data"

@@ -48,6 +48,8 @@ tw_start(const char *queue, const char *const *env)
             dup2(fd, 1);
             close(fd);
         }
+        if (getenv("CL_TEST_WORKER_DATABASE_URL"))
+            setenv("DATABASE_URL", getenv("CL_TEST_WORKER_DATABASE_URL"), 1);
         setenv("WORKER_QUEUE", queue, 1);
         setenv("NIGHTLY_AT", "off", 1);
         for (const char *const *e = env; e && *e; e++) {
