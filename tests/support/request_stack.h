@@ -6,6 +6,7 @@
 #define REQUEST_STACK_H
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "http_server.h"
@@ -41,5 +42,11 @@ run_on_request_stack(void (*fn)(void *), void *arg)
     pthread_attr_destroy(&attr);
     pthread_join(t, NULL);
 }
+
+/* A fuzz target's input, passed to the function run_on_request_stack calls. */
+struct request_input {
+    const uint8_t *data;
+    size_t size;
+};
 
 #endif
