@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: the local cluster (created on first use, reused after), migrations, demo data,
-# then the api and the worker in the foreground. Ctrl-C stops all three.
+# then the api (restarted if it dies, scripts/supervise.sh) and the worker in the foreground.
+# Ctrl-C stops all three.
 set -euo pipefail
 BUILD=$1
 source "$(dirname "$0")/env.sh"
@@ -45,7 +46,9 @@ psql_ -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'leaving_care'
 "$BUILD/api" --migrate-only
 scripts/local-db.sh demo-if-empty
 
-"$BUILD/api" 2>>var/api.log &
+# The api runs under a supervisor: should it ever die, the terminal and var/api.log say how,
+# and it is started again (with a back-off while it keeps dying).
+scripts/supervise.sh api var/api.log "$BUILD/api" &
 PIDS+=($!)
 "$BUILD/worker" 2>>var/worker.log &
 PIDS+=($!)
