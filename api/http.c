@@ -806,8 +806,10 @@ http_error(struct mg_connection *conn, int status, const char *msg)
         status = 431; /* HTTP's name for an over-long request head */
         detail = "the request line and headers are larger than 64 KiB";
     } else if (status < 500) {
-        status = 400;
-        detail = "the request line or headers are malformed, or larger than 64 KiB";
+        status = 400; /* with nothing parsed, Civetweb cannot say which of the two it was */
+        detail = ri && ri->request_method ? "the request line or headers are not valid HTTP"
+                                          : "the request line or headers are malformed, or "
+                                            "larger than 64 KiB";
     } else {
         status = 500;
         detail = "an internal error occurred";

@@ -220,9 +220,13 @@ Test(edge, a_malformed_request_line_or_version_is_a_problem_with_a_request_id)
 {
     const char garbage[] = "GARBAGE\r\n\r\n";
     const char version[] = "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n";
+    const char method[] = "FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
     struct tc_resp *r = tc_raw(garbage, sizeof garbage - 1);
 
     expect_problem(r, 400, "bad-request", NULL);
+    tc_free(r);
+    r = tc_raw(method, sizeof method - 1);
+    expect_problem(r, 400, "bad-request", "not valid HTTP");
     tc_free(r);
     r = tc_raw(version, sizeof version - 1);
     expect_problem(r, 505, "http-version-not-supported", NULL);
