@@ -185,7 +185,7 @@ fuzz-build:
 	  BUILD=build/fuzz build/fuzz/libcl_api.a build/fuzz/libcl_worker.a build/fuzz/libcl_common.a
 	@for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_CC) $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -Wno-missing-prototypes \
-	    $(PKG_CFLAGS) -Icommon -Iapi -Iworker tests/fuzz/$$t.c build/fuzz/libcl_api.a \
+	    $(PKG_CFLAGS) -Icommon -Iapi -Iworker -Itests/support tests/fuzz/$$t.c build/fuzz/libcl_api.a \
 	    build/fuzz/libcl_worker.a build/fuzz/libcl_common.a $(API_LIBS) -o build/fuzz/$$t || exit 1; \
 	done
 # Each target for FUZZ_SECONDS on a scratch copy of its committed corpus; a crash stops the

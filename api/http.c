@@ -70,6 +70,8 @@ reason(int status)
         return "Request Header Fields Too Large";
     case 503:
         return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
     default:
         return status >= 500 ? "Internal Server Error" : "Error";
     }
@@ -416,6 +418,8 @@ problem_slug(int status)
         return "header-fields-too-large";
     case 503:
         return "service-unavailable";
+    case 505:
+        return "http-version-not-supported";
     default:
         return "internal-error";
     }
@@ -822,31 +826,54 @@ dispatch(struct mg_connection *conn, void *cbdata)
     return resp.status;
 }
 
-/* Civetweb's own error pages are text/plain; turn the ones it sends before any handler (an
- * over-long header, a malformed request line) into problem+json. */
+/* Civetweb answers some requests itself, before any handler: a request line or head it cannot
+ * read (malformed, or over max_request_size), a Content-Length that is not a number (its 411),
+ * an HTTP version it does not speak. Each is answered like every other request: problem+json
+ * of the right type, with a request id, one log line and a count. */
 static int
 http_error(struct mg_connection *conn, int status, const char *msg)
 {
-    char body[320];
-    int n;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct cl_req req;
+    struct cl_resp resp;
+    const char *detail;
 
-    /* Civetweb reports an over-long request head as 400 or 413 "... too large"; HTTP names
-     * that 431. */
-    if ((status == 400 || status == 413) && msg && strcasestr(msg, "too large")) {
-        const struct mg_request_info *ri = mg_get_request_info(conn);
-
-        if (ri == NULL || ri->content_length <= 0)
-            status = 431;
+    if (status == 411) {
+        status = 400;
+        detail = "Content-Length is not a number";
+    } else if (status == 505) {
+        detail = "only HTTP/1.0 and HTTP/1.1 are understood";
+    } else if ((status == 400 || status == 413) && msg && strcasestr(msg, "too large") &&
+               (ri == NULL || ri->content_length <= 0)) {
+        status = 431; /* HTTP's name for an over-long request head */
+        detail = "the request line and headers are larger than 64 KiB";
+    } else if (status < 500) {
+        status = 400; /* with nothing parsed, Civetweb cannot say which of the two it was */
+        detail = ri && ri->request_method ? "the request line or headers are not valid HTTP"
+                                          : "the request line or headers are malformed, or "
+                                            "larger than 64 KiB";
+    } else {
+        status = 500;
+        detail = "an internal error occurred";
     }
-    cl_log_info(MOD, "request refused before routing: %d", status);
-    n = snprintf(body, sizeof body,
-                 "{\"type\":\"https://leaving-care.example/problems/%s\",\"title\":\"%s\","
-                 "\"status\":%d,\"detail\":\"%s\"}",
-                 problem_slug(status), reason(status), status, reason(status));
-    mg_printf(conn,
-              "HTTP/1.1 %d %s\r\nContent-Type: application/problem+json\r\n"
-              "Content-Length: %d\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n%s",
-              status, reason(status), n, body);
+    memset(&req, 0, sizeof req);
+    memset(&resp, 0, sizeof resp);
+    /* what Civetweb could not parse may hold any bytes: log a method only if it is one */
+    req.method = ri && ri->request_method && *ri->request_method &&
+                         strspn(ri->request_method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+                             strlen(ri->request_method)
+                     ? ri->request_method
+                     : "";
+    request_id(conn, req.request_id);
+    cl_buf_init(&resp.body, (size_t)1 << 20);
+    cl_buf_init(&resp.headers, 8192);
+    cl_resp_problem(&resp, &req, status, detail);
+    cl_resp_header(&resp, "Connection", "close");
+    send_response(conn, &req, &resp, NULL);
+    cl_metrics_observe(-1, status, 0);
+    log_request(&req, "unmatched", status, 0);
+    cl_buf_free(&resp.body);
+    cl_buf_free(&resp.headers);
     return 0;
 }
 

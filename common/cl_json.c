@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_mem.h"
+
 #define MAX_SAFE_INT 9007199254740991.0 /* 2^53 - 1 */
 
 int
@@ -49,52 +51,102 @@ cl_json_utf8_check(const char *s, size_t len)
     return 0;
 }
 
-/* Finds "\u0000" escapes inside strings, which cJSON would decode into a silent truncation. */
-static int
-has_nul_escape(const char *s, size_t len)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* One pass over the raw bytes, without recursion, before cJSON sees them: refuses "\u0000"
+ * (which cJSON would decode into a silent truncation), raw control characters in strings, and
+ * documents beyond the limits in cl_json.h. Brackets count only outside strings, with the
+ * same escape rule as cJSON's; on a well-formed prefix that is exactly the nesting cJSON
+ * reaches, and cJSON stops at the first byte that is not well-formed. Values are counted from
+ * above: the root, one per comma and one per opening bracket. */
+static const char *
+prescan(const char *s, size_t len)
 {
+    unsigned members[CL_JSON_MAX_DEPTH];
+    unsigned char is_object[CL_JSON_MAX_DEPTH];
+    size_t depth = 0, nodes = 1;
     int in_str = 0;
 
     for (size_t i = 0; i < len; i++) {
-        if (!in_str) {
-            if (s[i] == '"')
-                in_str = 1;
+        if (in_str) {
+            if (s[i] == '"') {
+                in_str = 0;
+            } else if (s[i] == '\\' && i + 1 < len) {
+                if (s[i + 1] == 'u' && i + 5 < len && strncmp(s + i + 2, "0000", 4) == 0)
+                    return "strings may not contain NUL or control characters";
+                i++;
+            } else if ((unsigned char)s[i] < 0x20) {
+                return "strings may not contain NUL or control characters";
+            }
             continue;
         }
-        if (s[i] == '"') {
-            in_str = 0;
-        } else if (s[i] == '\\' && i + 1 < len) {
-            if (s[i + 1] == 'u' && i + 5 < len && strncmp(s + i + 2, "0000", 4) == 0)
-                return 1;
-            i++;
-        } else if ((unsigned char)s[i] < 0x20) {
-            return 1; /* raw control characters are not JSON either */
+        switch (s[i]) {
+        case '"':
+            in_str = 1;
+            break;
+        case '[':
+        case '{':
+            if (depth == CL_JSON_MAX_DEPTH)
+                return "JSON nested deeper than " STR(CL_JSON_MAX_DEPTH) " arrays or objects";
+            is_object[depth] = s[i] == '{';
+            members[depth++] = 1;
+            if (++nodes > CL_JSON_MAX_NODES)
+                return "JSON has more than " STR(CL_JSON_MAX_NODES) " values";
+            break;
+        case ']':
+        case '}':
+            if (depth > 0)
+                depth--;
+            break;
+        case ',':
+            if (depth > 0 && is_object[depth - 1] && ++members[depth - 1] > CL_JSON_MAX_KEYS)
+                return "a JSON object has more than " STR(CL_JSON_MAX_KEYS) " members";
+            if (++nodes > CL_JSON_MAX_NODES)
+                return "JSON has more than " STR(CL_JSON_MAX_NODES) " values";
+            break;
+        default:
+            break;
         }
     }
-    return 0;
+    return NULL;
 }
 
-static const char *
-check_tree(const cJSON *item, int depth)
+static int
+key_cmp(const void *a, const void *b)
 {
-    const cJSON *a, *b;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Numbers in range and no key twice in an object. Each object's keys are sorted into keys
+ * (room for CL_JSON_MAX_KEYS) and neighbours compared, so the cost grows as n log n, not n^2.
+ * The recursion is as deep as the tree, which prescan bounded. */
+static const char *
+check_tree(const cJSON *item, const char **keys)
+{
+    const cJSON *a;
     const char *why;
 
-    if (depth > CL_JSON_MAX_DEPTH)
-        return "JSON nested too deeply";
     if (cJSON_IsNumber(item)) {
         if (!isfinite(item->valuedouble) || fabs(item->valuedouble) > MAX_SAFE_INT)
             return "number out of range";
         return NULL;
     }
-    if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
-        return NULL;
+    if (cJSON_IsObject(item)) {
+        size_t n = 0;
+
+        for (a = item->child; a; a = a->next) {
+            if (n == CL_JSON_MAX_KEYS)
+                return "a JSON object has more than " STR(CL_JSON_MAX_KEYS) " members";
+            keys[n++] = a->string;
+        }
+        qsort(keys, n, sizeof *keys, key_cmp);
+        for (size_t i = 1; i < n; i++)
+            if (strcmp(keys[i - 1], keys[i]) == 0)
+                return "duplicate key in JSON object";
+    }
     for (a = item->child; a; a = a->next) {
-        if (cJSON_IsObject(item))
-            for (b = a->next; b; b = b->next)
-                if (strcmp(a->string, b->string) == 0)
-                    return "duplicate key in JSON object";
-        why = check_tree(a, depth + 1);
+        why = check_tree(a, keys);
         if (why)
             return why;
     }
@@ -104,7 +156,7 @@ check_tree(const cJSON *item, int depth)
 cJSON *
 cl_json_parse(const char *buf, size_t len, const char **why)
 {
-    const char *end = NULL;
+    const char *end = NULL, **keys;
     cJSON *root;
 
     *why = NULL;
@@ -112,16 +164,17 @@ cl_json_parse(const char *buf, size_t len, const char **why)
         *why = "body is not valid UTF-8 or contains a NUL byte";
         return NULL;
     }
-    if (has_nul_escape(buf, len)) {
-        *why = "strings may not contain NUL or control characters";
+    *why = prescan(buf, len);
+    if (*why)
         return NULL;
-    }
     root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
     if (root == NULL) {
         *why = "body is not well-formed JSON";
         return NULL;
     }
-    *why = check_tree(root, 0);
+    keys = cl_malloc(CL_JSON_MAX_KEYS * sizeof *keys);
+    *why = check_tree(root, keys);
+    free(keys);
     if (*why) {
         cJSON_Delete(root);
         return NULL;

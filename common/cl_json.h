@@ -9,7 +9,13 @@
 
 #include <cjson/cJSON.h>
 
-#define CL_JSON_MAX_DEPTH 32
+/* The shape any decoded document may have. They are checked on the raw bytes, without
+ * recursion, before cJSON (which recurses once per level) sees them, so nothing recursive ever
+ * runs deeper than CL_JSON_MAX_DEPTH on a Civetweb thread's small stack, and checking a
+ * document costs time linear in its size. */
+#define CL_JSON_MAX_DEPTH 32     /* arrays and objects nested inside one another */
+#define CL_JSON_MAX_KEYS 1000    /* members of one object */
+#define CL_JSON_MAX_NODES 100000 /* values in the whole document */
 
 /* Parses len bytes at buf (buf[len] must be '\0'). On success returns the tree (caller frees
  * with cJSON_Delete); on failure NULL, with a client-safe reason in why. */

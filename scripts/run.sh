@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: the local cluster (created on first use, reused after), migrations, demo data,
-# then the api and the worker in the foreground. Ctrl-C stops all three.
+# then the api (restarted if it dies, scripts/supervise.sh) and the worker in the foreground.
+# Ctrl-C stops all three.
 set -euo pipefail
 BUILD=$1
 source "$(dirname "$0")/env.sh"
@@ -51,7 +52,9 @@ scripts/db-roles.sh "host=127.0.0.1 port=$CL_PGPORT user=postgres dbname=postgre
 "$BUILD/api" --migrate-only
 scripts/local-db.sh demo-if-empty
 
-"$BUILD/api" 2>>var/api.log &
+# The api runs under a supervisor: should it ever die, the terminal and var/api.log say how,
+# and it is started again (with a back-off while it keeps dying).
+scripts/supervise.sh api var/api.log "$BUILD/api" &
 PIDS+=($!)
 DATABASE_URL=$WORKER_DATABASE_URL "$BUILD/worker" 2>>var/worker.log &
 PIDS+=($!)

@@ -7,6 +7,7 @@
 
 #include "cl_json.h"
 #include "cl_mem.h"
+#include "request_stack.h"
 #include "cl_validate.h"
 
 static const char *const kinds[] = {"eligible", "relevant", "former_relevant", "qualifying", NULL};
@@ -30,9 +31,11 @@ static const struct cl_field fields[] = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+one_input(void *p)
 {
+    const uint8_t *data = ((const struct request_input *)p)->data;
+    size_t size = ((const struct request_input *)p)->size;
     char *buf = malloc(size + 1);
     const char *why;
     cJSON *body, *errors;
@@ -49,5 +52,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cJSON_Delete(body);
     }
     free(buf);
+}
+
+/* Each input runs the way a request does, on a thread with a request thread's stack. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct request_input in = {data, size};
+
+    run_on_request_stack(one_input, &in);
     return 0;
 }

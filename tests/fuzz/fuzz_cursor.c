@@ -8,13 +8,16 @@
 #include "cl_mem.h"
 #include "cursor.h"
 #include "page.h"
+#include "request_stack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+one_input(void *p)
 {
     static const unsigned char secret[32] = "fuzzing-only-cursor-secret-0123";
+    const uint8_t *data = ((const struct request_input *)p)->data;
+    size_t size = ((const struct request_input *)p)->size;
     struct cl_cursor_key key;
     char *text = malloc(size + 1), *plain;
     struct cl_page page;
@@ -31,5 +34,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cl_page_decode_keys(text, size, nkeys, &page);
     }
     free(text);
+}
+
+/* Each input runs the way a request does, on a thread with a request thread's stack. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct request_input in = {data, size};
+
+    run_on_request_stack(one_input, &in);
     return 0;
 }

@@ -7,12 +7,15 @@
 
 #include "auth.h"
 #include "cl_mem.h"
+#include "request_stack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+one_input(void *p)
 {
+    const uint8_t *data = ((const struct request_input *)p)->data;
+    size_t size = ((const struct request_input *)p)->size;
     static struct cl_config cfg;
     static struct cl_auth *auth;
     struct cl_claims claims;
@@ -35,5 +38,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* a forged token was accepted */
     cl_auth_verify(auth, h + 7, &claims, &why);
     free(h);
+}
+
+/* Each input runs the way a request does, on a thread with a request thread's stack. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct request_input in = {data, size};
+
+    run_on_request_stack(one_input, &in);
     return 0;
 }

@@ -4,6 +4,8 @@
   clients.py outage  API_PORT TOKEN PGDIR SECONDS OUTAGE_S   write load across a database outage
   clients.py conns   API_PORT N SECONDS                      N idle keep-alive clients + slowloris
   clients.py badinput API_PORT DBURL                         generated invalid bodies per write op
+  clients.py hostile API_PORT SECONDS                        stack- and CPU-exhausting bodies and
+                                                             tokens beside ordinary load
 Each prints one JSON object of figures on stdout and exits non-zero when a promise is broken.
 """
 import base64
@@ -55,6 +57,23 @@ def token_for(role):
     body = b64(json.dumps(claims).encode())
     sig = hmac.new(os.environ["JWT_SECRET"].encode(), f"{head}.{body}".encode(), hashlib.sha256)
     return f"{head}.{body}.{b64(sig.digest())}"
+
+
+def probe_health(port, seconds):
+    """Fresh GET /healthz requests every 0.2 s for seconds: (probes, answered, worst seconds)."""
+    worst, answered, probes = 0.0, 0, 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        probes += 1
+        t0 = time.monotonic()
+        try:
+            st, _, _ = request(port, "GET", "/healthz", timeout=15)
+            answered += st == 200
+        except OSError:
+            pass
+        worst = max(worst, time.monotonic() - t0)
+        time.sleep(0.2)
+    return probes, answered, worst
 
 
 def psql(dburl, sql):
@@ -177,19 +196,7 @@ def conns(port, n, seconds):
 
     t = threading.Thread(target=drip)
     t.start()
-    worst, answered, probes = 0.0, 0, 0
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        probes += 1
-        t0 = time.monotonic()
-        try:
-            st, _, _ = request(port, "GET", "/healthz", timeout=15)
-            if st == 200:
-                answered += 1
-        except OSError:
-            pass
-        worst = max(worst, time.monotonic() - t0)
-        time.sleep(0.2)
+    probes, answered, worst = probe_health(port, seconds)
     stop.set()
     t.join()
     for s in held:
@@ -210,6 +217,8 @@ def invalid_bodies(schema):
     yield "unknown field", json.dumps({"no_such_field_xyz": 1})
     yield "duplicate keys", '{"a": 1, "a": 2}'
     yield "deep nesting", "[" * 200 + "]" * 200
+    yield "nesting one past the limit", "[" * 33 + "]" * 33
+    yield "nesting that overflowed a request thread", "[" * 900 + "]" * 900
     yield "huge number", '{"n": 1e400}'
     yield "beyond 2^53", '{"n": 9007199254740993}'
     yield "NUL escape", '{"s": "a\\u0000b"}'
@@ -291,6 +300,95 @@ def badinput(port, dburl):
     return 0 if not bad and before == after else 1
 
 
+# ---- 4b. hostile bodies and tokens beside ordinary load ---------------------------------------
+def hostile_requests():
+    """(label, method, path, token, body, wanted status): each built to exhaust a request
+    thread's stack or CPU before the limits in common/cl_json.h existed."""
+    def b64(b):
+        return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    manager = token_for("manager")
+    keys = "{" + ",".join('"%05d":0' % k for k in range(100000)) + "}"
+    deep_claims = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(b"[" * 3000) + ".c2ln"
+    deep_header = b64(b"[" * 3000) + "." + b64(b'{"sub":"x"}') + ".c2ln"
+    yield "depth 33", "POST", "/v1/care-leavers", manager, "[" * 33 + "]" * 33, 400
+    yield "depth 900", "POST", "/v1/care-leavers", manager, "[" * 900 + "]" * 900, 400
+    yield "depth 20000", "POST", "/v1/care-leavers", manager, "[" * 20000 + "]" * 20000, 400
+    yield "1 MiB of [", "POST", "/v1/care-leavers", manager, "[" * (1 << 20), 400
+    yield "depth 900 in a field", "POST", "/v1/care-leavers", manager, \
+        '{"given_name":' + "[" * 900 + "]" * 900 + "}", 400
+    yield "100000 keys", "POST", "/v1/care-leavers", manager, keys, 400
+    yield "token claims 3000 deep", "GET", "/v1/me", deep_claims, None, 401
+    yield "token header 3000 deep", "GET", "/v1/me", deep_header, None, 401
+
+
+def hostile(port, seconds):
+    port, seconds = int(port), float(seconds)
+    cases = list(hostile_requests())
+    manager = token_for("manager")
+    stop = threading.Event()
+    lock = threading.Lock()
+    sent, wrong, slowest = {}, [], {}
+    load = {"ok": 0, "failed": {}}
+
+    def attacker(n):
+        i = n
+        while not stop.is_set():
+            label, method, path, token, body, want = cases[i % len(cases)]
+            i += 1
+            t0 = time.monotonic()
+            try:
+                st, hdr, _ = request(port, method, path, token, body, timeout=15)
+            except OSError as e:
+                st, hdr = str(e), {}
+            ms = (time.monotonic() - t0) * 1000
+            with lock:
+                sent[label] = sent.get(label, 0) + 1
+                slowest[label] = max(slowest.get(label, 0), round(ms, 1))
+                if st != want or hdr.get("Content-Type") != "application/problem+json":
+                    wrong.append(f"{label} -> {st} {hdr.get('Content-Type')}")
+
+    def ordinary():
+        while not stop.is_set():
+            try:
+                st, _, _ = request(port, "GET", "/v1/care-leavers?limit=5", manager)
+            except OSError as e:
+                st = type(e).__name__
+            with lock:
+                if st == 200:
+                    load["ok"] += 1
+                else:
+                    load["failed"][str(st)] = load["failed"].get(str(st), 0) + 1
+
+    # Pooled connections left over from the outage in scenario 1 are replaced on first use,
+    # each with one 503: use them all up before measuring.
+    warmup, streak, until = {}, 0, time.monotonic() + 10
+    while streak < 16 and time.monotonic() < until:
+        st = request(port, "GET", "/v1/care-leavers?limit=5", manager)[0]
+        warmup[str(st)] = warmup.get(str(st), 0) + 1
+        streak = streak + 1 if st == 200 else 0
+    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(2)]
+    threads += [threading.Thread(target=ordinary) for _ in range(4)]
+    for t in threads:
+        t.start()
+    probes, answered, worst = probe_health(port, seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    try:
+        alive = request(port, "GET", "/healthz")[0] == 200
+    except OSError:
+        alive = False
+    figures = {"scenario": "stack- and CPU-exhausting bodies and tokens beside ordinary load",
+               "warmup_statuses": warmup, "hostile_sent": sum(sent.values()), "slowest_ms_by_kind": slowest,
+               "not_the_wanted_problem": wrong[:10], "ordinary_ok": load["ok"],
+               "ordinary_failed": load["failed"], "probes": probes, "probes_answered": answered,
+               "worst_probe_ms": round(worst * 1000, 1), "api_alive_after": alive}
+    print(json.dumps(figures))
+    complete = len(sent) == len(cases)
+    return 0 if (complete and not wrong and not load["failed"] and answered == probes
+                 and worst < 3.0 and alive) else 1
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "outage":
@@ -299,4 +397,6 @@ if __name__ == "__main__":
         sys.exit(conns(*args))
     if cmd == "badinput":
         sys.exit(badinput(*args))
+    if cmd == "hostile":
+        sys.exit(hostile(*args))
     sys.exit(__doc__)

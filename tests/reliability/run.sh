@@ -111,6 +111,10 @@ log "4. generated invalid bodies for every write operation"
 $PY tests/reliability/clients.py badinput "$apiport" "$SUPER" >>"$FIG" || fail=1
 tail -1 "$FIG" >&2
 
+log "4b. bodies and tokens built to exhaust a request thread's stack or CPU, beside ordinary load"
+$PY tests/reliability/clients.py hostile "$apiport" "$dur" >>"$FIG" || fail=1
+tail -1 "$FIG" >&2
+
 log "5. logs: JSON lines only, no tokens, no personal data"
 nonjson=$(cat "$TMP"/api.log "$TMP"/worker*.log | grep -cv '^{' || true)
 tokens=$(cat "$TMP"/api.log "$TMP"/worker*.log | grep -c 'eyJ' || true)
@@ -122,6 +126,27 @@ tail -1 "$FIG" >&2
 kill -TERM $API_PID; st=0; wait $API_PID || st=$?
 PIDS=("${PIDS[@]/$API_PID}")
 [[ $st == 0 ]] || { echo "api exited with $st (sanitizer report?)" >&2; fail=1; }
+
+log "6. make run's supervisor restarts an api that dies, and says so"
+port2=$(scripts/pg.sh free-port $((apiport + 1)))
+PORT=$port2 scripts/supervise.sh api "$TMP/api-supervised.log" "$BUILD/api" 2>"$TMP/supervise.err" &
+SUP=$!
+PIDS+=($SUP)
+up() { curl -fsS "http://127.0.0.1:$port2/healthz" >/dev/null 2>&1; }
+for _ in $(seq 100); do up && break; sleep 0.1; done
+first=$(pgrep -P "$SUP" || true)
+kill -KILL "$first"
+t0=$(date +%s.%N)
+for _ in $(seq 100); do sleep 0.1; second=$(pgrep -P "$SUP" || true); [[ -n $second && $second != "$first" ]] && up && break; done
+secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}')
+said=$(grep -c 'api exited with signal KILL' "$TMP/supervise.err" "$TMP/api-supervised.log" | awk -F: '{s+=$2} END{print s}')
+up && restarted=1 || restarted=0
+kill -TERM "$SUP"; wait "$SUP" 2>/dev/null || true
+PIDS=("${PIDS[@]/$SUP}")
+kill -0 "$second" 2>/dev/null && left=1 || left=0
+echo "{\"scenario\":\"api killed under make run's supervisor\",\"restarted\":$restarted,\"seconds_to_answer_again\":$secs,\"exit_reported\":$said,\"api_left_running_after_stop\":$left}" >>"$FIG"
+[[ $restarted == 1 && $said == 2 && $left == 0 ]] || fail=1
+tail -1 "$FIG" >&2
 
 if ((RECORD)); then
   $PY - "$FIG" <<'PYEOF'
