@@ -31,7 +31,9 @@ scripts/pg.sh init "$PGDIR" "$pgport"
 scripts/pg.sh start "$PGDIR"
 psql -X -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -c "CREATE DATABASE leaving_care"
 export DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
-export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CODE=999
+export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CODE=999 CL_DEV_MODE=1
+export RATE_LIMIT_ADDR_PER_S=1000000 RATE_LIMIT_ADDR_BURST=1000000
+export RATE_LIMIT_SUB_PER_S=1000000 RATE_LIMIT_SUB_BURST=1000000
 export LOG_LEVEL=info JOB_LEASE_S=3 WORKER_POLL_MS=500
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
 "$BUILD/api" --migrate-only 2>/dev/null
