@@ -60,7 +60,7 @@ cat <<MSG
 
 Leaving care service is running.
   API        $url/v1      (reference: $url/docs)
-  health     $url/healthz   readiness: $url/readyz   metrics: $url/metrics
+  health     $url/healthz   readiness: $url/readyz   metrics: $url/metrics (service token)
   database   $DATABASE_URL   (cluster in $CL_PGDIR)
   logs       var/api.log, var/worker.log (one JSON object per line)
 

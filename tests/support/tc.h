@@ -23,6 +23,10 @@ struct tc_resp *tc_req(const char *method, const char *path, const char *token, 
 #define tc_get(path, token) tc_req("GET", (path), (token), NULL, NULL)
 #define tc_post(path, token, body) tc_req("POST", (path), (token), (body), NULL)
 #define tc_patch(path, token, body) tc_req("PATCH", (path), (token), (body), NULL)
+/* A bodiless request to the api listening on port (one a test started: tc_api.h), straight,
+ * not through the contract-checking proxy. */
+struct tc_resp *tc_req_at(int port, const char *method, const char *path, const char *token,
+                          const char *extra);
 /* Sends bytes exactly as given (for framing tests), always straight to the api
  * (CL_TEST_DIRECT_PORT), never through the contract-checking proxy. */
 struct tc_resp *tc_raw(const char *bytes, size_t len);
@@ -44,6 +48,10 @@ PGconn *tc_db(void);
 long tc_sql_long(const char *sql);
 /* Runs sql (no result wanted); returns 0 on success. */
 int tc_sql(const char *sql);
+
+/* GETs path (no token) until it answers status or ms have passed; the last status. For state
+ * the api refreshes in the background, such as /readyz. */
+int tc_wait_status(const char *path, int status, double ms);
 
 /* Milliseconds since an arbitrary point. */
 double tc_now_ms(void);
