@@ -102,22 +102,24 @@ Test(security, bad_tokens_get_401_with_www_authenticate)
 
     expect_401("Basic dXNlcjpwYXNz", "another scheme");
     expect_401("Bearer not.a.token", "malformed");
-    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld}", now + 600);
+    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now + 600, now);
     h = cl_b64url_encode("{\"alg\":\"none\",\"typ\":\"JWT\"}", 27);
     p = cl_b64url_encode(claims, strlen(claims));
     snprintf(buf, sizeof buf, "Bearer %s.%s.", h, p);
     expect_401(buf, "alg none");
     free(h);
     free(p);
-    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld}", now - 3600);
+    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now - 3600, now - 7200);
     tok = tc_token_claims(claims);
     snprintf(buf, sizeof buf, "Bearer %s", tok);
     expect_401(buf, "expired");
     buf[strlen(buf) - 2] ^= 1;
     expect_401(buf, "bad signature");
     free(tok);
-    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"superuser\",\"exp\":%ld}",
-             now + 600);
+    snprintf(claims, sizeof claims,
+             "{\"sub\":\"x\",\"role\":\"superuser\",\"exp\":%ld,\"iat\":%ld}", now + 600, now);
     tok = tc_token_claims(claims);
     snprintf(buf, sizeof buf, "Bearer %s", tok);
     expect_401(buf, "unknown role");
