@@ -21,6 +21,7 @@ struct cl_auth {
     int keylen;
     const char *issuer;
     const char *audience;
+    double max_lifetime;         /* longest exp - iat accepted (JWT_MAX_LIFETIME_S) */
     struct cl_auth_cache *cache; /* tokens that passed every check (auth_cache.h) */
 };
 
@@ -44,7 +45,12 @@ cl_auth_new(const struct cl_config *cfg)
         free(a);
         return NULL;
     }
+    if (cfg->jwt_max_lifetime_s <= 0) {
+        free(a);
+        return NULL;
+    }
     a->keylen = (int)strlen((const char *)a->key);
+    a->max_lifetime = cfg->jwt_max_lifetime_s;
     a->issuer = cfg->jwt_issuer;
     a->audience = cfg->jwt_audience;
     a->cache = cl_auth_cache_new();
@@ -144,10 +150,14 @@ check_claims(const struct cl_auth *a, const cJSON *c, double now, struct cl_clai
         return "not yet valid";
     if (st > 0)
         *from = nbf - CL_AUTH_LEEWAY_S;
+    /* iat is required (as RFC 9068 requires it of access tokens): without it a token's
+     * lifetime cannot be bounded. */
     st = numeric_date(c, "iat", &iat);
-    if (st < 0 || (st > 0 && iat > now + CL_AUTH_LEEWAY_S))
-        return "iat invalid or in the future";
-    if (st > 0 && iat - CL_AUTH_LEEWAY_S > *from)
+    if (st <= 0 || iat > now + CL_AUTH_LEEWAY_S)
+        return "iat missing, invalid or in the future";
+    if (exp - iat > a->max_lifetime)
+        return "lifetime (exp - iat) longer than JWT_MAX_LIFETIME_S";
+    if (iat - CL_AUTH_LEEWAY_S > *from)
         *from = iat - CL_AUTH_LEEWAY_S;
     if (a->issuer[0]) {
         const cJSON *iss = cJSON_GetObjectItemCaseSensitive(c, "iss");

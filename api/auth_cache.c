@@ -4,9 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
+#include "cl_hash.h"
 #include "cl_mem.h"
 
 #define SLOTS 64 /* a power of two */
@@ -25,20 +24,6 @@ struct cl_auth_cache {
     struct slot slots[SLOTS];
 };
 
-/* FNV-1a from a per-process random start: only where a token lives, never whether it is
- * trusted (that takes the whole token being equal). */
-static uint64_t
-hash(uint64_t key, const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL ^ key;
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* Equal without an early exit, so the time taken says nothing about a remembered token. */
 static int
 same(const char *a, const char *b, size_t n)
@@ -55,12 +40,7 @@ cl_auth_cache_new(void)
 {
     struct cl_auth_cache *c = cl_calloc(1, sizeof *c);
 
-    if (getrandom(&c->key, sizeof c->key, 0) != (ssize_t)sizeof c->key) {
-        struct timespec t;
-
-        clock_gettime(CLOCK_REALTIME, &t);
-        c->key = (uint64_t)t.tv_nsec * 6364136223846793005ULL ^ (uint64_t)t.tv_sec;
-    }
+    c->key = cl_hash_key();
     for (int i = 0; i < SLOTS; i++)
         pthread_mutex_init(&c->slots[i].mu, NULL);
     return c;
@@ -88,7 +68,7 @@ cl_auth_cache_get(struct cl_auth_cache *c, const char *tok, size_t len, double n
 
     if (c == NULL || len == 0)
         return 0;
-    h = hash(c->key, tok, len);
+    h = cl_hash64(c->key, tok, len);
     s = &c->slots[h & (SLOTS - 1)];
     pthread_mutex_lock(&s->mu);
     hit = s->len == len && s->hash == h && same(s->tok, tok, len) && now >= s->from &&
@@ -109,7 +89,7 @@ cl_auth_cache_put(struct cl_auth_cache *c, const char *tok, size_t len, double f
 
     if (c == NULL || len == 0)
         return;
-    h = hash(c->key, tok, len);
+    h = cl_hash64(c->key, tok, len);
     s = &c->slots[h & (SLOTS - 1)];
     copy = cl_malloc(len);
     memcpy(copy, tok, len);

@@ -5,7 +5,9 @@
  * A token is remembered only after it passed every check, with the claims those checks gave
  * and the time window in which they hold (exp, nbf and iat with the leeway). A lookup compares
  * the whole token in constant time and checks the window, so it answers exactly what verifying
- * again would. Slots are picked by a hash keyed per process; each slot has its own lock. */
+ * again would. Slots are picked by a hash keyed per process; each slot has its own lock.
+ * Whether the adviser or partner a token names is still active is never cached: every
+ * transaction checks it as it sets the caller (cl_db_begin, migration 0130). */
 #ifndef CL_AUTH_CACHE_H
 #define CL_AUTH_CACHE_H
 

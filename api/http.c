@@ -21,6 +21,7 @@
 #include "cl_validate.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "routes.h"
 
 #define MOD "http"
@@ -646,6 +647,38 @@ now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* 1 with a 429 in resp when the client address (subject NULL) or the token's subject has used
+ * up its rate limit (ratelimit.h). */
+static int
+over_limit(struct mg_connection *conn, const struct cl_req *req, struct cl_resp *resp,
+           const char *subject)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    char addr[CL_RL_ADDR_MAX];
+    int wait;
+
+    if (subject == NULL) {
+        struct cl_buf xff;
+
+        cl_buf_init(&xff, CL_MAX_HEAD_BYTES);
+        for (int i = 0; i < ri->num_headers; i++)
+            if (strcasecmp(ri->http_headers[i].name, "X-Forwarded-For") == 0 &&
+                cl_buf_printf(&xff, "%s%s", xff.len ? "," : "", ri->http_headers[i].value) != CL_OK)
+                break;
+        cl_ratelimit_client(req->app->ratelimit, ri->remote_addr, xff.len ? xff.data : NULL, addr);
+        cl_buf_free(&xff);
+    }
+    wait = cl_ratelimit_take(req->app->ratelimit, subject ? CL_RL_SUB : CL_RL_ADDR,
+                             subject ? subject : addr, now_s());
+    if (wait == 0)
+        return 0;
+    resp->retry_after = wait;
+    cl_resp_problem(resp, req, 429,
+                    subject ? "too many requests with this token; retry after the given seconds"
+                            : "too many requests from this client; retry after the given seconds");
+    return 1;
+}
+
 /* Runs the request through every check up to the handler; returns the handler's error, or
  * fills resp with a problem directly. */
 static void
@@ -670,6 +703,8 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
         cl_resp_header(resp, "Connection", "close");
         return;
     }
+    if (over_limit(conn, req, resp, NULL))
+        return;
     if (strlen(req->path) > 2048) {
         cl_resp_problem(resp, req, 404, "no such resource");
         return;
@@ -703,6 +738,8 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
             cl_resp_problem(resp, req, 401, "a valid bearer token is required");
             return;
         }
+        if (over_limit(conn, req, resp, claims.sub))
+            return;
         memcpy(req->sub, claims.sub, sizeof req->sub);
         memcpy(req->role_name, claims.role, sizeof req->role_name);
         memcpy(req->adviser_id, claims.adviser_id, sizeof req->adviser_id);
@@ -766,6 +803,8 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
             cl_log_error(MOD, "handler %s failed: %s", req->route->op_id, cl_err_str(err));
             cl_resp_problem(resp, req, 500, "an internal error occurred");
         } else {
+            if (st == 401) /* the token's adviser or partner is not active (cl_db_begin) */
+                cl_resp_header(resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
             cl_resp_problem(resp, req, st, resp->detail);
         }
     }

@@ -13,6 +13,8 @@
 #include "cl_err.h"
 
 struct cl_auth;
+struct cl_ratelimit;
+struct cl_readiness;
 struct cl_route;
 
 /* Process-wide state, read-only once the server has started. */
@@ -20,6 +22,8 @@ struct cl_app {
     const struct cl_config *cfg;
     struct cl_pool *pool;
     struct cl_auth *auth;
+    struct cl_readiness *ready;     /* /readyz state (readiness.h) */
+    struct cl_ratelimit *ratelimit; /* per address and per subject (ratelimit.h) */
 };
 
 /* Roles as bits, least privilege first (DESIGN §4). */

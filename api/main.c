@@ -17,6 +17,8 @@
 #include "cl_migrate.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "ratelimit.h"
+#include "readiness.h"
 #include "routes.h"
 
 #define MOD "api"
@@ -105,20 +107,30 @@ main(int argc, char **argv)
         cl_config_free(cfg);
         return 2;
     }
+    app.ratelimit = cl_ratelimit_new(cfg, err, sizeof err);
+    if (app.ratelimit == NULL) {
+        fprintf(stderr, "api: configuration error: %s\n", err);
+        cl_auth_free(app.auth);
+        cl_config_free(cfg);
+        return 2;
+    }
     if (check_only) {
         printf("configuration ok: JWT_ALG=%s PORT=%d LISTEN_ADDR=%s API_THREADS=%d "
                "DB_POOL_SIZE=%d\n",
                cfg->jwt_alg, cfg->port, cfg->listen_addr, cfg->api_threads, cfg->db_pool_size);
+        cl_ratelimit_free(app.ratelimit);
         cl_auth_free(app.auth);
         cl_config_free(cfg);
         return 0;
     }
     if (do_migrate && migrate(cfg) != 0) {
+        cl_ratelimit_free(app.ratelimit);
         cl_auth_free(app.auth);
         cl_config_free(cfg);
         return 1;
     }
     if (migrate_only) {
+        cl_ratelimit_free(app.ratelimit);
         cl_auth_free(app.auth);
         cl_config_free(cfg);
         return 0;
@@ -129,6 +141,15 @@ main(int argc, char **argv)
     po.timeout_ms = cfg->db_timeout_ms;
     po.statement_timeout_ms = 30000;
     app.pool = cl_pool_new(&po);
+    app.ready = cl_readiness_start(cfg->database_url, cfg->readyz_interval_ms, cfg->db_timeout_ms);
+    if (app.ready == NULL) {
+        fprintf(stderr, "api: cannot start the readiness thread\n");
+        cl_pool_free(app.pool);
+        cl_ratelimit_free(app.ratelimit);
+        cl_auth_free(app.auth);
+        cl_config_free(cfg);
+        return 1;
+    }
     cl_metrics_init(cl_routes_count);
 
     signal(SIGPIPE, SIG_IGN);
@@ -140,7 +161,9 @@ main(int argc, char **argv)
         fprintf(stderr, "api: cannot listen on %s:%d (in use?)\n", cfg->listen_addr, cfg->port);
         mg_exit_library();
         cl_metrics_free();
+        cl_readiness_stop(app.ready);
         cl_pool_free(app.pool);
+        cl_ratelimit_free(app.ratelimit);
         cl_auth_free(app.auth);
         cl_config_free(cfg);
         return 1;
@@ -153,7 +176,9 @@ main(int argc, char **argv)
     mg_stop(ctx);
     mg_exit_library();
     cl_metrics_free();
+    cl_readiness_stop(app.ready);
     cl_pool_free(app.pool);
+    cl_ratelimit_free(app.ratelimit);
     cl_auth_free(app.auth);
     cl_config_free(cfg);
     return 0;

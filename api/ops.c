@@ -5,8 +5,8 @@
 
 #include "assets.h"
 #include "cl_log.h"
-#include "cl_migrate.h"
 #include "metrics.h"
+#include "readiness.h"
 
 static struct cl_stmt job_counts = {
     "SELECT s.status, count(j.id), "
@@ -25,21 +25,16 @@ cl_h_healthz(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_readyz(struct cl_req *req, struct cl_resp *resp)
 {
-    struct cl_conn *db = NULL;
-    int pending = -1;
+    enum cl_ready st = cl_readiness_state(req->app->ready);
 
-    if (cl_pool_get(req->app->pool, &db) == CL_OK) {
-        pending = cl_migrate_pending(db);
-        cl_pool_put(req->app->pool, db);
-    }
-    if (pending == 0) {
+    if (st == CL_READY) {
         cl_resp_json(resp, 200, "{\"status\":\"ready\"}");
         return CL_OK;
     }
     resp->retry_after = 5;
     cl_resp_problem(resp, req, 503,
-                    pending > 0 ? "database migrations are behind: run api --migrate"
-                                : "the database is unreachable");
+                    st == CL_READY_BEHIND ? "database migrations are behind: run api --migrate"
+                                          : "the database is unreachable");
     return CL_OK;
 }
 
@@ -126,10 +121,18 @@ cl_h_docs_js(struct cl_req *req, struct cl_resp *resp)
     return CL_OK;
 }
 
+/* Reads nothing, but begins a transaction like every other operation so that a token whose
+ * adviser or partner is no longer active is refused here too. */
 int
 cl_h_me(struct cl_req *req, struct cl_resp *resp)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o;
+    int err = cl_req_begin(req);
+
+    if (err != CL_OK)
+        return err;
+    cl_db_rollback(req->db);
+    o = cJSON_CreateObject();
 
     cJSON_AddStringToObject(o, "sub", req->sub);
     cJSON_AddStringToObject(o, "role", req->role_name);

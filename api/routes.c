@@ -32,7 +32,7 @@ const struct cl_route cl_routes[] = {
     /* operational */
     {"GET", "/healthz", cl_h_healthz, PUBLIC, "getHealth", 0},
     {"GET", "/readyz", cl_h_readyz, PUBLIC, "getReadiness", 0},
-    {"GET", "/metrics", cl_h_metrics, PUBLIC, "getMetrics", 0},
+    {"GET", "/metrics", cl_h_metrics, S, "getMetrics", 0},
     {"GET", "/v1/openapi.json", cl_h_openapi, PUBLIC, "getOpenApi", 0},
     {"GET", "/docs", cl_h_docs, PUBLIC, "getDocs", 0},
     {"GET", "/docs/redoc.standalone.js", cl_h_docs_js, PUBLIC, "getDocsScript", 0},

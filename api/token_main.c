@@ -54,6 +54,12 @@ main(int argc, char **argv)
     }
     if (argc > 4)
         ttl = strtol(argv[4], NULL, 10);
+    if (ttl <= 0 || ttl > cfg->jwt_max_lifetime_s) {
+        fprintf(stderr, "token: TTL_SECONDS must be from 1 to JWT_MAX_LIFETIME_S (%d)\n",
+                cfg->jwt_max_lifetime_s);
+        cl_config_free(cfg);
+        return 2;
+    }
     claims = cJSON_CreateObject();
     cJSON_AddStringToObject(claims, "sub", argc > 2 && argv[2][0] ? argv[2] : argv[1]);
     cJSON_AddStringToObject(claims, "role", argv[1]);

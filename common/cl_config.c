@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +40,21 @@ static const struct setting settings[] = {
     {"JWT_PUBLIC_KEY_FILE", K_STR, OFF(jwt_public_key_file), "", 0, 4096, ALL},
     {"JWT_ISSUER", K_STR, OFF(jwt_issuer), "", 0, 512, ALL},
     {"JWT_AUDIENCE", K_STR, OFF(jwt_audience), "", 0, 512, ALL},
+    {"JWT_MAX_LIFETIME_S", K_INT, OFF(jwt_max_lifetime_s), "43200", 60, 2592000,
+     CL_CONFIG_API | CL_CONFIG_TOOL},
+    {"CL_DEV_MODE", K_INT, OFF(dev_mode), "0", 0, 1, ALL},
     {"MAX_BODY_BYTES", K_INT, OFF(max_body_bytes), "1048576", 1024, 67108864, CL_CONFIG_API},
     {"LOG_LEVEL", K_STR, OFF(log_level), "info", 0, 8, ALL},
     {"LA_CODE", K_STR, OFF(la_code), NULL, 0, 3, AW},
     {"CORS_ALLOWED_ORIGINS", K_STR, OFF(cors_allowed_origins), "", 0, 4096, CL_CONFIG_API},
     {"REQUEST_TIMEOUT_MS", K_INT, OFF(request_timeout_ms), "10000", 100, 600000, CL_CONFIG_API},
     {"DB_TIMEOUT_MS", K_INT, OFF(db_timeout_ms), "1500", 100, 60000, AW},
+    {"READYZ_INTERVAL_MS", K_INT, OFF(readyz_interval_ms), "2000", 100, 60000, CL_CONFIG_API},
+    {"RATE_LIMIT_ADDR_PER_S", K_INT, OFF(rate_addr_per_s), "100", 0, 1000000, CL_CONFIG_API},
+    {"RATE_LIMIT_ADDR_BURST", K_INT, OFF(rate_addr_burst), "200", 1, 1000000, CL_CONFIG_API},
+    {"RATE_LIMIT_SUB_PER_S", K_INT, OFF(rate_sub_per_s), "20", 0, 1000000, CL_CONFIG_API},
+    {"RATE_LIMIT_SUB_BURST", K_INT, OFF(rate_sub_burst), "100", 1, 1000000, CL_CONFIG_API},
+    {"TRUSTED_PROXIES", K_STR, OFF(trusted_proxies), "", 0, 4096, CL_CONFIG_API},
     {"WORKER_POLL_MS", K_INT, OFF(worker_poll_ms), "1000", 50, 600000, CL_CONFIG_WORKER},
     {"JOB_LEASE_S", K_INT, OFF(job_lease_s), "60", 2, 86400, CL_CONFIG_WORKER},
     {"NIGHTLY_AT", K_STR, OFF(nightly_at), "02:00", 0, 5, CL_CONFIG_WORKER},
@@ -110,7 +120,32 @@ valid_hhmm(const char *s)
            (s[0] - '0') * 10 + (s[1] - '0') < 24 && (s[3] - '0') * 10 + (s[4] - '0') < 60;
 }
 
-/* Cross-field rules: the JWT key material must match the algorithm. */
+const char *
+cl_config_weak_secret(const char *s)
+{
+    size_t count[256] = {0}, n = strlen(s), run_same = 1, run_up = 1, run_down = 1;
+    double bits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : 0;
+
+        count[c]++;
+        run_same = i && c == prev ? run_same + 1 : 1;
+        run_up = i && c == prev + 1 ? run_up + 1 : 1;
+        run_down = i && c + 1 == prev ? run_down + 1 : 1;
+        if (run_same >= 6 || run_up >= 6 || run_down >= 6)
+            return "it has a run of 6 repeated or consecutive characters";
+    }
+    for (int c = 0; c < 256; c++)
+        if (count[c])
+            bits -= (double)count[c] * log2((double)count[c] / (double)n);
+    if (bits < 128)
+        return "it has less than 128 bits of entropy";
+    return NULL;
+}
+
+/* Cross-field rules: the JWT key material must match the algorithm; outside development mode
+ * tokens must name their issuer and audience and a shared secret must not be guessable. */
 static int
 check_rules(struct cl_config *c, int who, char *err, size_t errlen)
 {
@@ -131,9 +166,25 @@ check_rules(struct cl_config *c, int who, char *err, size_t errlen)
     }
     if (!(who & (CL_CONFIG_API | CL_CONFIG_TOOL)))
         return 0;
+    if ((who & CL_CONFIG_API) && !c->dev_mode &&
+        (c->jwt_issuer[0] == '\0' || c->jwt_audience[0] == '\0')) {
+        snprintf(err, errlen,
+                 "JWT_ISSUER and JWT_AUDIENCE must be set (CL_DEV_MODE=1 only for "
+                 "development)");
+        return -1;
+    }
     if (strcmp(c->jwt_alg, "HS256") == 0) {
+        const char *why;
+
         if (strlen(c->jwt_secret) < 32) {
             snprintf(err, errlen, "JWT_SECRET must be set and at least 32 bytes for HS256");
+            return -1;
+        }
+        if (!c->dev_mode && (why = cl_config_weak_secret(c->jwt_secret)) != NULL) {
+            snprintf(err, errlen,
+                     "JWT_SECRET is refused: %s (use e.g. openssl rand -base64 48; CL_DEV_MODE=1 "
+                     "only for development)",
+                     why);
             return -1;
         }
         return 0;

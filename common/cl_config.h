@@ -16,15 +16,23 @@ struct cl_config {
     char *jwt_alg;                /* HS256, RS256 or ES256 */
     char *jwt_secret;             /* HS256 shared secret (>= 32 bytes) */
     char *jwt_public_key_file;
-    char *jwt_public_key; /* PEM read from jwt_public_key_file */
-    char *jwt_issuer;     /* empty: not checked */
-    char *jwt_audience;   /* empty: not checked */
-    int max_body_bytes;   /* MAX_BODY_BYTES */
+    char *jwt_public_key;   /* PEM read from jwt_public_key_file */
+    char *jwt_issuer;       /* required outside development mode */
+    char *jwt_audience;     /* required outside development mode */
+    int jwt_max_lifetime_s; /* JWT_MAX_LIFETIME_S: longest exp - iat accepted */
+    int dev_mode;           /* CL_DEV_MODE=1: development values allowed (make run/test/bench) */
+    int max_body_bytes;     /* MAX_BODY_BYTES */
     char *log_level;
     char *la_code;              /* three-digit DfE local authority code */
     char *cors_allowed_origins; /* comma-separated; empty: no CORS */
     int request_timeout_ms;     /* per request, header and body */
     int db_timeout_ms;          /* connect and pool wait budget before 503 */
+    int readyz_interval_ms;     /* READYZ_INTERVAL_MS: how often readiness is checked */
+    int rate_addr_per_s;        /* RATE_LIMIT_ADDR_PER_S: per client address; 0: off */
+    int rate_addr_burst;        /* RATE_LIMIT_ADDR_BURST */
+    int rate_sub_per_s;         /* RATE_LIMIT_SUB_PER_S: per token subject; 0: off */
+    int rate_sub_burst;         /* RATE_LIMIT_SUB_BURST */
+    char *trusted_proxies;      /* TRUSTED_PROXIES: addresses/CIDRs whose X-Forwarded-For counts */
     int worker_poll_ms;         /* worker: poll interval when no notification arrives */
     int job_lease_s;            /* worker: lease length, renewed by a heartbeat */
     char *nightly_at;           /* worker: HH:MM local time of the nightly jobs, or "off" */
@@ -40,6 +48,12 @@ struct cl_config {
     int board_suppress_below;    /* Board reports: counts 1..this-1 are shown as "<this" */
     int artifact_retention_days; /* worker: artifacts older than this many days are deleted */
 };
+
+/* Why an HS256 secret (already at least 32 bytes) is too weak to use outside development
+ * mode, or NULL: it needs 128 bits by its characters' Shannon entropy times its length, and no
+ * run of 6 or more repeated or consecutive characters (aaaaaa, 012345, fedcba), which every
+ * development secret committed to this repository has. */
+const char *cl_config_weak_secret(const char *secret);
 
 enum cl_config_who { CL_CONFIG_API = 1, CL_CONFIG_WORKER = 2, CL_CONFIG_TOOL = 4 };
 

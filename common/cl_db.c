@@ -40,10 +40,12 @@ struct cl_pool {
 static int next_stmt_id; /* ids handed out to statements, 1-based */
 
 #define CL_PRINCIPAL_PARAMS 6 /* the members of struct cl_principal */
+/* Also refuses (CL401) an adviser or partner principal that is not active (migration 0130). */
 static struct cl_stmt set_principal = {
     "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
     "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
-    "set_config('app.request_id', $5, true), set_config('app.client_request_id', $6, true)"};
+    "set_config('app.request_id', $5, true), set_config('app.client_request_id', $6, true), "
+    "cl_principal_check($2, $3, $4)"};
 
 static long
 ms_since(const struct timespec *t)
@@ -86,6 +88,8 @@ cl_db_classify(const char *s)
             return CL_EPRECOND;
         if (strcmp(s, "CL403") == 0)
             return CL_EFORBIDDEN;
+        if (strcmp(s, "CL401") == 0)
+            return CL_EAUTH;
         return CL_EINVAL;
     }
     if (strcmp(s, "23505") == 0 || strcmp(s, "23P01") == 0)

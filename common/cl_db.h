@@ -79,8 +79,8 @@ int cl_db_one(struct cl_conn *conn, struct cl_stmt *stmt, int nparams, const cha
 int cl_db_simple(struct cl_conn *conn, const char *sql) CL_WARN_UNUSED;
 
 /* BEGIN and set the principal (app.sub, app.role, app.adviser_id, app.org_id, app.request_id,
- * app.client_request_id)
- * for this transaction only. Retries once on a fresh connection if the old one had died. */
+ * app.client_request_id) for this transaction only; CL_EAUTH when the principal's adviser or
+ * partner is not active. Retries once on a fresh connection if the old one had died. */
 int cl_db_begin(struct cl_conn *conn, const struct cl_principal *who) CL_WARN_UNUSED;
 int cl_db_commit(struct cl_conn *conn) CL_WARN_UNUSED;
 
@@ -97,7 +97,8 @@ const char *cl_db_last_constraint(struct cl_conn *conn);
 const char *cl_db_last_message(struct cl_conn *conn);
 
 /* Maps a SQLSTATE to an error code: 23505/23P01 conflict, 23503/23514/22xxx invalid,
- * 40001/40P01 retry, 08xxx/57P0x down, CL404/CL409/CL412/CL422 (our functions) as named. */
+ * 40001/40P01 retry, 08xxx/57P0x down, CL401/CL403/CL404/CL409/CL412/CL422 (our functions)
+ * as named. */
 int cl_db_classify(const char *sqlstate);
 
 #endif

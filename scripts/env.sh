@@ -22,6 +22,8 @@ export LA_NAME=${LA_NAME:-Demo County Council}
 export JWT_ALG=${JWT_ALG:-HS256}
 # A development secret only: set your own JWT_SECRET (>= 32 bytes) for anything real.
 export JWT_SECRET=${JWT_SECRET:-dev-only-secret-change-me-0123456789abcdef}
+# Development mode: the secret above, and tokens without iss/aud, are accepted only with it.
+export CL_DEV_MODE=${CL_DEV_MODE:-1}
 export PORT=${PORT:-8080}
 export LOG_LEVEL=${LOG_LEVEL:-info}
 # The database logins (SECURITY.md): the owner only migrates, the api is cl_app, the worker

@@ -69,7 +69,7 @@ cat <<MSG
 
 Leaving care service is running.
   API        $url/v1      (reference: $url/docs)
-  health     $url/healthz   readiness: $url/readyz   metrics: $url/metrics
+  health     $url/healthz   readiness: $url/readyz   metrics: $url/metrics (service token)
   database   port $CL_PGPORT as cl_app (api), cl_worker (worker), cl_owner (migrations)
              (cluster in $CL_PGDIR)
   logs       var/api.log, var/worker.log (one JSON object per line)

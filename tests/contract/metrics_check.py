@@ -2,7 +2,7 @@
 """Parses /metrics with the Prometheus client library's exposition-format parser and checks
 the naming conventions: counters end in _total, durations are in seconds, label values are
 bounded (route templates, never raw paths or ids), and the queue gauges are present.
-Usage: metrics_check.py BASE_URL"""
+Usage: metrics_check.py BASE_URL SERVICE_TOKEN (/metrics is for the service role)"""
 import json
 import re
 import sys
@@ -14,7 +14,9 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 
 def main():
-    text = urllib.request.urlopen(sys.argv[1].rstrip("/") + "/metrics").read().decode()
+    req = urllib.request.Request(sys.argv[1].rstrip("/") + "/metrics",
+                                 headers={"Authorization": "Bearer " + sys.argv[2]})
+    text = urllib.request.urlopen(req).read().decode()
     problems, names = [], set()
     for fam in text_string_to_metric_families(text):
         names.add(fam.name)

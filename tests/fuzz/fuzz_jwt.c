@@ -28,6 +28,7 @@ one_input(void *p)
         cfg.jwt_secret = "fuzz-secret-0123456789abcdef-0123456789";
         cfg.jwt_issuer = "";
         cfg.jwt_audience = "";
+        cfg.jwt_max_lifetime_s = 43200;
         auth = cl_auth_new(&cfg);
     }
     h = malloc(size + 8);

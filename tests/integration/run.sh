@@ -40,7 +40,12 @@ export CL_TEST_WORKER_DATABASE_URL=$(url cl_worker "$CL_WORKER_PASSWORD")
 export CL_TEST_APP_DATABASE_URL=$DATABASE_URL CL_TEST_OWNER_DATABASE_URL=$MIGRATION_DATABASE_URL
 export CL_TEST_DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
 export JWT_ALG=HS256 JWT_SECRET=test-only-secret-0123456789abcdef-0123456789
-export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=64
+export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=64 CL_DEV_MODE=1
+# The whole suite comes from one address with a few subjects: limits it never reaches (the
+# rate limit tests start an api of their own with low ones). Readiness is checked often so
+# the outage tests see it change quickly.
+export RATE_LIMIT_ADDR_PER_S=100000 RATE_LIMIT_ADDR_BURST=100000
+export RATE_LIMIT_SUB_PER_S=100000 RATE_LIMIT_SUB_BURST=100000 READYZ_INTERVAL_MS=250
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
 export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -81,7 +86,8 @@ if [[ -z ${CL_TEST_FILTER:-} ]]; then
     "$("$BUILD/token" board)" || rc=1
   # The contract seen from outside: the docs page in a real browser, /metrics through a real
   # exposition-format parser.
-  /usr/bin/python3 tests/contract/metrics_check.py "http://127.0.0.1:$apiport" || rc=1
+  /usr/bin/python3 tests/contract/metrics_check.py "http://127.0.0.1:$apiport" \
+    "$("$BUILD/token" service)" || rc=1
   /usr/bin/python3 tests/contract/docs_check.py "http://127.0.0.1:$apiport" || rc=1
   if ((rc == 0)); then
     "$BUILD/tests/integration_tests" --jobs 1 --filter 'outage/*' || rc=$?

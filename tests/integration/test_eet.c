@@ -148,7 +148,7 @@ Test(eet, catalogue_partners_manage_only_their_own)
     char *h = tc_seed_partner("housing_provider");
     char *px = tc_token("partner", NULL, x), *py = tc_token("partner", NULL, y);
     char *ph = tc_token("partner", NULL, h), *mgr = tc_token("manager", NULL, NULL);
-    char *adv = tc_token("adviser", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d7e", NULL);
+    char *adv_id = tc_seed_adviser(), *adv = tc_token("adviser", adv_id, NULL);
     char body[512], path[256], *own, *council;
     struct tc_resp *r;
     const cJSON *items, *it;
@@ -265,6 +265,7 @@ Test(eet, catalogue_partners_manage_only_their_own)
     free(ph);
     free(mgr);
     free(adv);
+    free(adv_id);
 }
 
 /* ---- the referral route ------------------------------------------------------------------ */

@@ -56,7 +56,7 @@ paid_total(const char *cl, const char *type)
 Test(grants, grant_types_are_configured_by_admins)
 {
     char *admin = tc_token("admin", NULL, NULL), *mgr = tc_token("manager", NULL, NULL);
-    char *adv = tc_token("adviser", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d7e", NULL);
+    char *adv_id = tc_seed_adviser(), *adv = tc_token("adviser", adv_id, NULL);
     char *name = tc_seed_text("SELECT 'Driving lessons ' || gen_random_uuid()");
     char body[256], path[128];
     struct tc_resp *r;
@@ -92,6 +92,7 @@ Test(grants, grant_types_are_configured_by_admins)
     free(admin);
     free(mgr);
     free(adv);
+    free(adv_id);
 }
 
 Test(grants, payments_respect_the_cap_and_scope)

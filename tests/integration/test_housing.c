@@ -12,6 +12,7 @@
 #include "cl_mem.h"
 #include "tc.h"
 #include "tc_casework.h"
+#include "tc_seed.h"
 
 TestSuite(housing, .init = cl_mem_init, .timeout = 120);
 
@@ -905,6 +906,8 @@ Test(housing, roles)
     static const char *const roles[] = {"board",   "partner", "adviser",
                                         "manager", "admin",   "service"};
     static const char letters[] = "bpamds";
+    /* an adviser's and a partner's token must name an active one (else 401) */
+    char *adviser = tc_seed_adviser(), *partner = tc_seed_partner("housing_provider");
 
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         struct tc_resp *r = tc_req(ops[i].method, ops[i].path, NULL, ops[i].body, NULL);
@@ -916,10 +919,9 @@ Test(housing, roles)
             char *tok;
 
             snprintf(claims, sizeof claims,
-                     "{\"sub\":\"ht-roles\",\"role\":\"%s\",\"exp\":%ld,"
-                     "\"adviser_id\":\"7d0b1a2c-0000-4000-8000-0000000000aa\","
-                     "\"org_id\":\"7d0b1a2c-0000-4000-8000-0000000000bb\"}",
-                     roles[k], (long)time(NULL) + 3600);
+                     "{\"sub\":\"ht-roles\",\"role\":\"%s\",\"exp\":%ld,\"iat\":%ld,"
+                     "\"adviser_id\":\"%s\",\"org_id\":\"%s\"}",
+                     roles[k], (long)time(NULL) + 3600, (long)time(NULL), adviser, partner);
             tok = tc_token_claims(claims);
             int allowed = strchr(ops[i].allowed, letters[k]) != NULL;
 
@@ -935,4 +937,6 @@ Test(housing, roles)
         }
     }
     cr_expect_eq(writes_by("ht-roles"), 0, "nothing written by any of them");
+    free(adviser);
+    free(partner);
 }

@@ -49,10 +49,11 @@ Test(ops, request_id_is_echoed_when_sane)
 
 Test(ops, metrics_are_prometheus_text)
 {
+    char *svc = tc_token("service", NULL, NULL);
     struct tc_resp *r = tc_get("/healthz", NULL);
 
     tc_free(r);
-    r = tc_get("/metrics", NULL);
+    r = tc_get("/metrics", svc);
     cr_expect_eq(r->status, 200);
     cr_expect(strncmp(tc_header(r, "Content-Type"), "text/plain; version=0.0.4", 25) == 0);
     cr_expect_not_null(strstr(r->body, "cl_http_requests_total{route=\"/healthz\""));
@@ -61,6 +62,7 @@ Test(ops, metrics_are_prometheus_text)
     cr_expect_not_null(strstr(r->body, "cl_jobs{status=\"queued\"}"));
     cr_expect_not_null(strstr(r->body, "cl_jobs_oldest_queued_age_seconds"));
     tc_free(r);
+    free(svc);
 }
 
 Test(ops, the_spec_and_the_docs_are_served_locally)

@@ -41,9 +41,7 @@ Test(outage, database_down_then_back)
         tc_free(r);
     }
     cr_expect_lt(worst, 2000.0, "503 within 2 s (worst %.0f ms)", worst);
-    r = tc_get("/readyz", NULL);
-    cr_expect_eq(r->status, 503);
-    tc_free(r);
+    cr_expect_eq(tc_wait_status("/readyz", 503, 3000), 503, "readiness drops within 3 s");
     r = tc_get("/healthz", NULL);
     cr_expect_eq(r->status, 200, "liveness does not depend on the database");
     tc_free(r);

@@ -7,10 +7,9 @@
 
 #include "cl_mem.h"
 #include "tc.h"
+#include "tc_seed.h"
 
 TestSuite(partners, .init = cl_mem_init);
-
-#define ADMIN_SUB_ID "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d7e"
 
 static char *
 create(const char *token, const char *name, const char *kind, const char *districts, int *status)
@@ -113,8 +112,9 @@ Test(partners, bad_input_lists_every_field_and_writes_nothing)
     char *admin;
     struct tc_resp *r;
 
-    snprintf(claims, sizeof claims, "{\"sub\":\"pt-bad-input\",\"role\":\"admin\",\"exp\":%ld}",
-             (long)time(NULL) + 3600);
+    snprintf(claims, sizeof claims,
+             "{\"sub\":\"pt-bad-input\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             (long)time(NULL) + 3600, (long)time(NULL));
     admin = tc_token_claims(claims);
     r = tc_post("/v1/partners", admin,
                 "{\"name\":\"\",\"kind\":\"pub\",\"districts\":\"Redditch\","
@@ -184,7 +184,7 @@ Test(partners, filters_and_pages)
 
 Test(partners, a_partner_reads_only_itself)
 {
-    char *admin = tc_token("admin", NULL, NULL), *x, *y, *tok, path[128];
+    char *admin = tc_token("admin", NULL, NULL), *x, *y, *tok, *adviser, path[128];
     int st;
     struct tc_resp *r;
 
@@ -212,12 +212,14 @@ Test(partners, a_partner_reads_only_itself)
     tc_free(r);
     free(tok);
 
-    tok = tc_token("adviser", ADMIN_SUB_ID, NULL);
+    adviser = tc_seed_adviser();
+    tok = tc_token("adviser", adviser, NULL);
     snprintf(path, sizeof path, "/v1/partners/%s", y);
     r = tc_get(path, tok);
     cr_expect_eq(r->status, 200, "advisers choose partners for referrals");
     tc_free(r);
     free(tok);
+    free(adviser);
     free(x);
     free(y);
     free(admin);
@@ -237,6 +239,8 @@ Test(partners, roles)
     static const char *const roles[] = {"board",   "partner", "adviser",
                                         "manager", "admin",   "service"};
     static const char letters[] = "bpamds";
+    /* an adviser's and a partner's token must name an active one (else 401) */
+    char *adviser = tc_seed_adviser(), *partner = tc_seed_partner("district_council");
 
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         struct tc_resp *r = tc_req(ops[i].method, ops[i].path, NULL, ops[i].body, NULL);
@@ -244,7 +248,7 @@ Test(partners, roles)
         cr_expect_eq(r->status, 401, "%s %s without a token", ops[i].method, ops[i].path);
         tc_free(r);
         for (size_t k = 0; k < 6; k++) {
-            char *tok = tc_token(roles[k], ADMIN_SUB_ID, "7d0b1a2c-0000-4000-8000-0000000000ff");
+            char *tok = tc_token(roles[k], adviser, partner);
             int allowed = strchr(ops[i].allowed, letters[k]) != NULL;
 
             r = tc_req(ops[i].method, ops[i].path, tok, ops[i].body, NULL);
@@ -257,4 +261,6 @@ Test(partners, roles)
             free(tok);
         }
     }
+    free(adviser);
+    free(partner);
 }

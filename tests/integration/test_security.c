@@ -10,6 +10,7 @@
 #include "cl_mem.h"
 #include "routes.h"
 #include "tc.h"
+#include "tc_seed.h"
 
 #define SOME_ID "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d7e"
 
@@ -40,6 +41,8 @@ concrete_path(const char *tmpl, char *out, size_t outlen)
 Test(security, role_matrix_over_every_route)
 {
     char path[512];
+    /* an adviser's and a partner's token must name an active one (else 401) */
+    char *adviser = tc_seed_adviser(), *partner = tc_seed_partner("housing_provider");
 
     for (int i = 0; i < cl_routes_count; i++) {
         const struct cl_route *r = &cl_routes[i];
@@ -58,7 +61,7 @@ Test(security, role_matrix_over_every_route)
         if (r->roles == CL_ROLE_NONE)
             continue;
         for (int k = 0; k < 6; k++) {
-            char *tok = tc_token(role_names[k], SOME_ID, SOME_ID);
+            char *tok = tc_token(role_names[k], adviser, partner);
             int allowed = (r->roles & (1u << k)) != 0;
 
             resp = tc_req(r->method, path, tok, body, NULL);
@@ -73,6 +76,8 @@ Test(security, role_matrix_over_every_route)
             free(tok);
         }
     }
+    free(adviser);
+    free(partner);
 }
 
 static void
@@ -97,22 +102,24 @@ Test(security, bad_tokens_get_401_with_www_authenticate)
 
     expect_401("Basic dXNlcjpwYXNz", "another scheme");
     expect_401("Bearer not.a.token", "malformed");
-    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld}", now + 600);
+    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now + 600, now);
     h = cl_b64url_encode("{\"alg\":\"none\",\"typ\":\"JWT\"}", 27);
     p = cl_b64url_encode(claims, strlen(claims));
     snprintf(buf, sizeof buf, "Bearer %s.%s.", h, p);
     expect_401(buf, "alg none");
     free(h);
     free(p);
-    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld}", now - 3600);
+    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now - 3600, now - 7200);
     tok = tc_token_claims(claims);
     snprintf(buf, sizeof buf, "Bearer %s", tok);
     expect_401(buf, "expired");
     buf[strlen(buf) - 2] ^= 1;
     expect_401(buf, "bad signature");
     free(tok);
-    snprintf(claims, sizeof claims, "{\"sub\":\"x\",\"role\":\"superuser\",\"exp\":%ld}",
-             now + 600);
+    snprintf(claims, sizeof claims,
+             "{\"sub\":\"x\",\"role\":\"superuser\",\"exp\":%ld,\"iat\":%ld}", now + 600, now);
     tok = tc_token_claims(claims);
     snprintf(buf, sizeof buf, "Bearer %s", tok);
     expect_401(buf, "unknown role");

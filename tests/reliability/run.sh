@@ -39,8 +39,10 @@ export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
 export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
 WORKER_URL=$(url cl_worker "$CL_WORKER_PASSWORD")
 SUPER="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
-export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CODE=999
-export LOG_LEVEL=info JOB_LEASE_S=3 WORKER_POLL_MS=500
+export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CODE=999 CL_DEV_MODE=1
+export LOG_LEVEL=info JOB_LEASE_S=3 WORKER_POLL_MS=500 READYZ_INTERVAL_MS=250
+export RATE_LIMIT_ADDR_PER_S=1000000 RATE_LIMIT_ADDR_BURST=1000000
+export RATE_LIMIT_SUB_PER_S=1000000 RATE_LIMIT_SUB_BURST=1000000
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
 "$BUILD/api" --migrate-only 2>/dev/null
 apiport=$(scripts/pg.sh free-port $((19000 + RANDOM % 500)))

@@ -263,25 +263,33 @@ proxy_can_carry(const char *body)
     return ok;
 }
 
+/* The request bytes, in req (which the caller frees). */
+static void
+build_request(struct cl_buf *req, const char *method, const char *path, const char *token,
+              const char *body, const char *extra)
+{
+    cl_buf_init(req, (size_t)64 << 20);
+    if (cl_buf_printf(req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method,
+                      path) != 0)
+        abort();
+    if (token && cl_buf_printf(req, "Authorization: Bearer %s\r\n", token) != 0)
+        abort();
+    if (body && cl_buf_printf(req, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
+                              strlen(body)) != 0)
+        abort();
+    if (extra && cl_buf_adds(req, extra) != 0)
+        abort();
+    if (cl_buf_adds(req, "\r\n") != 0 || (body && cl_buf_adds(req, body) != 0))
+        abort();
+}
+
 struct tc_resp *
 tc_req(const char *method, const char *path, const char *token, const char *body, const char *extra)
 {
     struct cl_buf req;
     struct tc_resp *r;
 
-    cl_buf_init(&req, (size_t)64 << 20);
-    if (cl_buf_printf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method,
-                      path) != 0)
-        abort();
-    if (token && cl_buf_printf(&req, "Authorization: Bearer %s\r\n", token) != 0)
-        abort();
-    if (body && cl_buf_printf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
-                              strlen(body)) != 0)
-        abort();
-    if (extra && cl_buf_adds(&req, extra) != 0)
-        abort();
-    if (cl_buf_adds(&req, "\r\n") != 0 || (body && cl_buf_adds(&req, body) != 0))
-        abort();
+    build_request(&req, method, path, token, body, extra);
     if (proxy_can_carry(body)) {
         r = exchange(tc_api_port(), req.data, req.len);
     } else {
@@ -293,6 +301,21 @@ tc_req(const char *method, const char *path, const char *token, const char *body
     }
     cl_buf_free(&req);
     record_violations(method, path, r);
+    return r;
+}
+
+struct tc_resp *
+tc_req_at(int port, const char *method, const char *path, const char *token, const char *extra)
+{
+    struct cl_buf req;
+    struct tc_resp *r;
+    char what[300];
+
+    snprintf(what, sizeof what, "%s %.200s", method, path);
+    note_direct(what, "(an api of the test's own)");
+    build_request(&req, method, path, token, NULL, extra);
+    r = exchange(port, req.data, req.len);
+    cl_buf_free(&req);
     return r;
 }
 
@@ -401,4 +424,22 @@ tc_sql(const char *sql)
     PQclear(res);
     PQfinish(c);
     return ok ? 0 : -1;
+}
+
+int
+tc_wait_status(const char *path, int status, double ms)
+{
+    double t0 = tc_now_ms();
+    int st;
+
+    for (;;) {
+        struct timespec pause = {0, 50 * 1000000L};
+        struct tc_resp *r = tc_get(path, NULL);
+
+        st = r->status;
+        tc_free(r);
+        if (st == status || tc_now_ms() - t0 > ms)
+            return st;
+        nanosleep(&pause, NULL);
+    }
 }

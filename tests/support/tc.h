@@ -25,6 +25,10 @@ struct tc_resp *tc_req(const char *method, const char *path, const char *token, 
 /* A PATCH with If-Match: * (any version), for tests that are not about versions: the api
  * answers 428 to a PATCH without If-Match. */
 #define tc_patch(path, token, body) tc_req("PATCH", (path), (token), (body), "If-Match: *\r\n")
+/* A bodiless request to the api listening on port (one a test started: tc_api.h), straight,
+ * not through the contract-checking proxy. */
+struct tc_resp *tc_req_at(int port, const char *method, const char *path, const char *token,
+                          const char *extra);
 /* Sends bytes exactly as given (for framing tests), always straight to the api
  * (CL_TEST_DIRECT_PORT), never through the contract-checking proxy. */
 struct tc_resp *tc_raw(const char *bytes, size_t len);
@@ -46,6 +50,10 @@ PGconn *tc_db(void);
 long tc_sql_long(const char *sql);
 /* Runs sql (no result wanted); returns 0 on success. */
 int tc_sql(const char *sql);
+
+/* GETs path (no token) until it answers status or ms have passed; the last status. For state
+ * the api refreshes in the background, such as /readyz. */
+int tc_wait_status(const char *path, int status, double ms);
 
 /* Milliseconds since an arbitrary point. */
 double tc_now_ms(void);

@@ -26,6 +26,7 @@ setup_hs(void)
     cfg.jwt_secret = SECRET;
     cfg.jwt_issuer = "";
     cfg.jwt_audience = "";
+    cfg.jwt_max_lifetime_s = 43200;
     auth = cl_auth_new(&cfg);
     now = (long)time(NULL);
 }
@@ -85,7 +86,8 @@ Test(auth, a_good_token_passes)
 {
     char p[256];
 
-    snprintf(p, sizeof p, "{\"sub\":\"u1\",\"role\":\"manager\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u1\",\"role\":\"manager\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_eq(verify_claims(p), 0);
 }
 
@@ -103,7 +105,8 @@ Test(auth, alg_none_in_any_case)
 {
     char p[256], *h, *pl, tok[1024];
 
-    snprintf(p, sizeof p, "{\"sub\":\"u1\",\"role\":\"admin\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u1\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     pl = cl_b64url_encode(p, strlen(p));
     h = cl_b64url_encode("{\"alg\":\"none\"}", 14);
     snprintf(tok, sizeof tok, "Bearer %s.%s.", h, pl);
@@ -120,7 +123,8 @@ Test(auth, other_algorithms_and_bad_signatures)
 {
     char p[256], *t;
 
-    snprintf(p, sizeof p, "{\"sub\":\"u1\",\"role\":\"admin\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u1\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     t = hs_token("{\"alg\":\"HS512\"}", p, SECRET);
     cr_expect_neq(verify(t), 0, "HS512 is not the configured algorithm");
     free(t);
@@ -139,15 +143,17 @@ Test(auth, time_claims_with_leeway)
 {
     char p[256];
 
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld}", now - 120);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now - 120,
+             now);
     cr_expect_neq(verify_claims(p), 0, "expired beyond the leeway");
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld}", now - 30);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now - 30,
+             now);
     cr_expect_eq(verify_claims(p), 0, "expired within the 60 s leeway");
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"nbf\":%ld}", now + 600,
-             now + 120);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"nbf\":%ld,\"iat\":%ld}",
+             now + 600, now + 120, now);
     cr_expect_neq(verify_claims(p), 0, "not yet valid");
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"nbf\":%ld}", now + 600,
-             now + 30);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"nbf\":%ld,\"iat\":%ld}",
+             now + 600, now + 30, now);
     cr_expect_eq(verify_claims(p), 0, "nbf within the leeway");
     cr_expect_neq(verify_claims("{\"sub\":\"u\",\"role\":\"admin\"}"), 0, "missing exp");
     cr_expect_neq(verify_claims("{\"sub\":\"u\",\"role\":\"admin\",\"exp\":\"9999999999\"}"), 0,
@@ -160,20 +166,25 @@ Test(auth, roles_and_their_ids)
 {
     char p[256];
 
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"root\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"root\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_neq(verify_claims(p), 0, "unknown role");
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"adviser\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"adviser\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_neq(verify_claims(p), 0, "adviser without adviser_id");
     snprintf(p, sizeof p,
              "{\"sub\":\"u\",\"role\":\"adviser\",\"adviser_id\":\"0b6d5f0e-8f5a-4c55-9d0e-"
-             "2a3f4b5c6d7e\",\"exp\":%ld}",
-             now + 60);
+             "2a3f4b5c6d7e\",\"exp\":%ld,\"iat\":%ld}",
+             now + 60, now);
     cr_expect_eq(verify_claims(p), 0, "adviser with adviser_id");
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"partner\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"partner\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_neq(verify_claims(p), 0, "partner without org_id");
-    snprintf(p, sizeof p, "{\"sub\":\"\",\"role\":\"admin\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_neq(verify_claims(p), 0, "empty sub");
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":[\"admin\"],\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":[\"admin\"],\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_neq(verify_claims(p), 0, "role as an array");
 }
 
@@ -181,8 +192,9 @@ Test(auth, duplicate_claims_are_refused)
 {
     char p[256];
 
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"board\",\"role\":\"admin\",\"exp\":%ld}",
-             now + 60);
+    snprintf(p, sizeof p,
+             "{\"sub\":\"u\",\"role\":\"board\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now + 60, now);
     cr_expect_neq(verify_claims(p), 0);
 }
 
@@ -210,22 +222,26 @@ Test(auth, issuer_and_audience_when_configured)
     cfg.jwt_audience = "leaving-care";
     cl_auth_free(auth);
     auth = cl_auth_new(&cfg);
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     cr_expect_neq(verify_claims(p), 0, "missing iss and aud");
     snprintf(p, sizeof p,
-             "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iss\":\"https://evil.example\","
+             "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld,\"iss\":\"https://"
+             "evil.example\","
              "\"aud\":\"leaving-care\"}",
-             now + 60);
+             now + 60, now);
     cr_expect_neq(verify_claims(p), 0, "wrong iss");
-    snprintf(p, sizeof p,
-             "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iss\":\"https://idp.example\","
-             "\"aud\":\"other\"}",
-             now + 60);
+    snprintf(
+        p, sizeof p,
+        "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld,\"iss\":\"https://idp.example\","
+        "\"aud\":\"other\"}",
+        now + 60, now);
     cr_expect_neq(verify_claims(p), 0, "wrong aud");
-    snprintf(p, sizeof p,
-             "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iss\":\"https://idp.example\","
-             "\"aud\":[\"other\",\"leaving-care\"]}",
-             now + 60);
+    snprintf(
+        p, sizeof p,
+        "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld,\"iss\":\"https://idp.example\","
+        "\"aud\":[\"other\",\"leaving-care\"]}",
+        now + 60, now);
     cr_expect_eq(verify_claims(p), 0, "aud array containing ours");
 }
 
@@ -265,7 +281,8 @@ Test(auth, hs256_signed_with_the_public_key_is_refused)
     cfg.jwt_public_key = pem;
     rs = cl_auth_new(&cfg);
     cr_assert_not_null(rs);
-    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld}", now + 60);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 60,
+             now);
     t = hs_token("{\"alg\":\"HS256\"}", p, pem);
     cr_expect_neq(cl_auth_verify(rs, t, &c, &why), 0);
     free(t);
@@ -275,4 +292,32 @@ Test(auth, hs256_signed_with_the_public_key_is_refused)
     cl_auth_free(rs);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_expect_eq(system(cmd), 0);
+}
+
+Test(auth, lifetime_is_bounded_and_iat_required)
+{
+    char p[256];
+
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now + 43200 - 10, now - 10);
+    cr_expect_eq(verify_claims(p), 0, "exactly the maximum lifetime");
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now + 43200 - 9, now - 10);
+    cr_expect_neq(verify_claims(p), 0, "one second over the maximum lifetime");
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}",
+             now + 30L * 86400, now);
+    cr_expect_neq(verify_claims(p), 0, "a month-long token");
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld}", now + 60);
+    cr_expect_neq(verify_claims(p), 0, "no iat: the lifetime cannot be bounded");
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 600,
+             now + 300);
+    cr_expect_neq(verify_claims(p), 0, "iat in the future");
+    cfg.jwt_max_lifetime_s = 600;
+    cl_auth_free(auth);
+    auth = cl_auth_new(&cfg);
+    snprintf(p, sizeof p, "{\"sub\":\"u\",\"role\":\"admin\",\"exp\":%ld,\"iat\":%ld}", now + 601,
+             now);
+    cr_expect_neq(verify_claims(p), 0, "JWT_MAX_LIFETIME_S is honoured");
+    cfg.jwt_max_lifetime_s = 0;
+    cr_expect_null(cl_auth_new(&cfg), "no maximum lifetime: refused at start");
 }

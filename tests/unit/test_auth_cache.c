@@ -118,11 +118,12 @@ Test(auth_cache, verify_twice_and_forgeries_after_a_hit)
     cfg.jwt_secret = SECRET;
     cfg.jwt_issuer = "";
     cfg.jwt_audience = "";
+    cfg.jwt_max_lifetime_s = 43200;
     auth = cl_auth_new(&cfg);
     snprintf(p, sizeof p,
              "{\"sub\":\"u9\",\"role\":\"adviser\",\"adviser_id\":\"0b6d5f0e-8f5a-4c55-9d0e-"
-             "2a3f4b5c6d7e\",\"exp\":%ld}",
-             (long)time(NULL) + 600);
+             "2a3f4b5c6d7e\",\"exp\":%ld,\"iat\":%ld}",
+             (long)time(NULL) + 600, (long)time(NULL));
     t = hs_token(p);
     for (int i = 0; i < 3; i++) {
         memset(&c, 0, sizeof c);
