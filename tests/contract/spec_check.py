@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """What every operation in the OpenAPI document must carry, beyond what the linter checks.
 
-  spec_check.py openapi/openapi.yaml
+  spec_check.py build/rel/gen/openapi.json    (the served document; make lint-spec)
+  spec_check.py openapi/openapi.yaml           (the source, read as YAML 1.2)
 
 Each operation: operationId, summary, description, tags and x-roles; every parameter described
 and constrained (a format, enum, pattern, length or range); request and JSON response bodies
@@ -18,9 +19,8 @@ request pipeline can produce for that shape of operation (api/http.c):
 
 Prints every finding and exits 1 if there is any.
 """
+import json
 import sys
-
-import yaml
 
 ALL_ROLES = {'board', 'partner', 'adviser', 'manager', 'admin', 'service'}
 METHODS = ('get', 'put', 'post', 'patch', 'delete')
@@ -29,7 +29,12 @@ NO_DATABASE = {'getMe'}
 
 
 def main(path):
-    doc = yaml.safe_load(open(path, encoding='utf-8'))
+    with open(path, encoding='utf-8') as f:
+        if path.endswith('.json'):
+            doc = json.load(f)
+        else:
+            from ruamel.yaml import YAML  # Debian python3-ruamel.yaml
+            doc = YAML(typ='safe', pure=True).load(f)
     problems = []
 
     def deref(node):
