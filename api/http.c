@@ -611,6 +611,34 @@ now_s(void)
 
 /* Runs the request through every check up to the handler; returns the handler's error, or
  * fills resp with a problem directly. */
+/* Our own SQL functions raise CLnnn errors whose message is written for clients; a CL422's
+ * message names its fields, "field: message" pairs (schema/migrations/0120), each of which
+ * becomes an errors entry. */
+static void
+sql_error_detail(const struct cl_req *req, struct cl_resp *resp)
+{
+    const char *state, *msg;
+
+    if (resp->detail[0] != '\0' || req->db == NULL)
+        return;
+    state = cl_db_last_sqlstate(req->db);
+    msg = cl_db_last_message(req->db);
+    if (strncmp(state, "CL", 2) != 0)
+        return;
+    if (strcmp(state, "CL422") == 0) {
+        cJSON *errors = resp->errors ? resp->errors : cJSON_CreateArray();
+
+        if (cl_validate_add_pairs(errors, msg) == 0) {
+            resp->errors = errors;
+            cl_resp_detail(resp, "the request has invalid fields");
+            return;
+        }
+        if (errors != resp->errors)
+            cJSON_Delete(errors);
+    }
+    cl_resp_detail(resp, "%s", msg);
+}
+
 static void
 process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_req *req,
         struct cl_resp *resp, struct cl_buf *body, int *route_idx)
@@ -709,10 +737,7 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
     if (err != CL_OK) {
         int st = cl_http_status_for(err);
 
-        /* Our own SQL functions raise CLnnn errors whose message is written for clients. */
-        if (resp->detail[0] == '\0' && req->db &&
-            strncmp(cl_db_last_sqlstate(req->db), "CL", 2) == 0)
-            cl_resp_detail(resp, "%s", cl_db_last_message(req->db));
+        sql_error_detail(req, resp);
 
         if (st == 503) {
             resp->retry_after = 2;

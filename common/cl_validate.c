@@ -20,6 +20,54 @@ cl_validate_add(cJSON *errors, const char *field, const char *message)
     cJSON_AddItemToArray(errors, e);
 }
 
+/* The length of the "field: " prefix of the pair at p (ending at end), or 0 when there is none. */
+static size_t
+pair_field_len(const char *p, const char *end)
+{
+    const char *colon = strstr(p, ": ");
+    const char *q;
+
+    if (colon == NULL || colon >= end || colon == p || !islower((unsigned char)*p))
+        return 0;
+    for (q = p; q < colon; q++)
+        if (!islower((unsigned char)*q) && !isdigit((unsigned char)*q) && *q != '_')
+            return 0;
+    return (size_t)(colon - p);
+}
+
+static const char *
+pair_end(const char *p)
+{
+    const char *end = strstr(p, "; ");
+
+    return end ? end : p + strlen(p);
+}
+
+int
+cl_validate_add_pairs(cJSON *errors, const char *list)
+{
+    const char *p, *end;
+
+    if (*list == '\0')
+        return -1;
+    for (p = list; *p; p = *end ? end + 2 : end) {
+        end = pair_end(p);
+        if (pair_field_len(p, end) == 0)
+            return -1;
+    }
+    for (p = list; *p; p = *end ? end + 2 : end) {
+        size_t n;
+        char field[64], message[256];
+
+        end = pair_end(p);
+        n = pair_field_len(p, end);
+        snprintf(field, sizeof field, "%.*s", (int)n, p);
+        snprintf(message, sizeof message, "%.*s", (int)(end - p - n - 2), p + n + 2);
+        cl_validate_add(errors, field, message);
+    }
+    return 0;
+}
+
 int
 cl_validate_has(const cJSON *errors, const char *field)
 {
