@@ -687,9 +687,11 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
     }
     *route_idx = (int)(req->route - cl_routes);
     if (req->route->roles != CL_ROLE_NONE) {
-        if (cl_auth_verify(app->auth, mg_get_header(conn, "Authorization"), &claims, &why) != 0) {
+        const char *authorization = mg_get_header(conn, "Authorization");
+
+        if (cl_auth_verify(app->auth, authorization, &claims, &why) != 0) {
             cl_log_info("auth", "token refused: %s", why);
-            cl_resp_header(resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            cl_resp_header(resp, "WWW-Authenticate", "%s", cl_auth_challenge(authorization));
             cl_resp_problem(resp, req, 401, "a valid bearer token is required");
             return;
         }

@@ -149,10 +149,14 @@ email_ok(const char *s)
            at[strlen(at) - 1] != '.' && strpbrk(s, " \t\r\n<>,;\"") == NULL;
 }
 
+/* 10 to 15 digits, spaces anywhere and a leading +; at most 32 characters (the column's limit). */
 static int
 phone_ok(const char *s)
 {
     int digits = 0;
+
+    if (strlen(s) > 32)
+        return 0;
 
     for (const char *p = s; *p; p++) {
         if (isdigit((unsigned char)*p))
@@ -250,7 +254,9 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
     case CL_F_EMAIL:
         return s && check_string(f, s) == NULL && email_ok(s) ? NULL : "must be an email address";
     case CL_F_PHONE:
-        return s && phone_ok(s) ? NULL : "must be a phone number of 10 to 15 digits";
+        return s && phone_ok(s)
+                   ? NULL
+                   : "must be a phone number of 10 to 15 digits, at most 32 characters";
     case CL_F_POSTCODE:
         return s && postcode_ok(s) ? NULL : "must be a UK postcode in capitals, e.g. LE1 6ZG";
     case CL_F_STRINGS:

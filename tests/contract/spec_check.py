@@ -7,7 +7,11 @@
 Each operation: operationId, summary, description, tags and x-roles; every parameter described
 and constrained (a format, enum, pattern, length or range); request and JSON response bodies
 whose objects list their members and refuse others (additionalProperties: false), so that the
-contract check flags an undocumented field; an example for every request and response body; every 4xx/5xx answered as application/problem+json; and the error statuses the api's
+contract check flags an undocumented field; every request string bounded in length; an example
+for every request and response body, a create example and the update example of the same
+resource keeping its dates in order; ETag, Location and WWW-Authenticate, which the api always
+sends where they are listed, required; every 4xx/5xx answered as application/problem+json; and
+the error statuses the api's
 request pipeline can produce for that shape of operation (api/http.c):
 
   any operation                400 (a GET with a body, a bad query or header)
@@ -24,6 +28,11 @@ import sys
 
 ALL_ROLES = {'board', 'partner', 'adviser', 'manager', 'admin', 'service'}
 METHODS = ('get', 'put', 'post', 'patch', 'delete')
+# Response headers the api sends every time it answers with a response that lists them.
+ALWAYS_SENT = {'ETag', 'Location', 'WWW-Authenticate'}
+# Dates a record keeps in order (first, then), checked across its create and update examples.
+DATE_ORDER = [('started_on', 'ended_on'), ('started_on', 'reviewed_on'), ('opened_on', 'closed_on'),
+              ('referred_on', 'responded_on')]
 # Operations that answer from the token alone and never touch the database.
 NO_DATABASE = {'getMe'}
 
@@ -97,6 +106,32 @@ def main(path):
         if 'items' in s and depth < 8:
             closed(s['items'], f'{where}[]', depth + 1)
 
+    bounded_seen = set()
+
+    def bounded(schema, where, depth=0):
+        """Every string a request may carry has a length limit (maxLength, or an enum, const or
+        fixed-length format), as the api enforces one on each."""
+        if isinstance(schema, dict) and '$ref' in schema:
+            if schema['$ref'] in bounded_seen:
+                return
+            bounded_seen.add(schema['$ref'])
+            where = schema['$ref'].split('/')[-1]
+        s = deref(schema)
+        if depth > 8:
+            return
+        for key in ('oneOf', 'anyOf', 'allOf'):
+            for i, alt in enumerate(s.get(key, [])):
+                bounded(alt, f'{where}.{key}[{i}]', depth + 1)
+        types = s.get('type')
+        types = set(types) if isinstance(types, list) else {types}
+        if 'string' in types and not ({'maxLength', 'enum', 'const'} & set(s)) \
+                and s.get('format') not in ('date', 'date-time', 'uuid'):
+            problems.append(f'{where}: a request string without maxLength')
+        for name, prop in (s.get('properties') or {}).items():
+            bounded(prop, f'{where}.{name}', depth + 1)
+        if 'items' in s:
+            bounded(s['items'], f'{where}[]', depth + 1)
+
     def has_example(media):
         return 'example' in media or bool(media.get('examples'))
 
@@ -141,6 +176,7 @@ def main(path):
                         problems.append(f'{name}: request {mt} has no schema')
                     else:
                         closed(media['schema'], f'{name}: request {mt}')
+                        bounded(media['schema'], f'{name}: request {mt}')
                     if not has_example(media):
                         problems.append(f'{name}: request {mt} has no example')
             if 'Idempotency-Key' in names:
@@ -167,6 +203,38 @@ def main(path):
                         problems.append(f'{name}: {code} {mt} has no example')
                 if not resp.get('description'):
                     problems.append(f'{name}: {code} has no description')
+                # The headers the api always sends with this response say so.
+                for h, header in (resp.get('headers') or {}).items():
+                    if h in ALWAYS_SENT and deref(header).get('required') is not True:
+                        problems.append(f'{name}: {code} header {h} is not required: true')
+
+    # A create example and an update example of the same resource must make sense together:
+    # the update merged over the create keeps the record's dates in order.
+    def request_examples(op):
+        body = deref(op.get('requestBody') or {})
+        for media in (body.get('content') or {}).values():
+            if isinstance(media.get('example'), dict):
+                yield media['example']
+            for ex in (media.get('examples') or {}).values():
+                value = deref(ex).get('value')
+                if isinstance(value, dict):
+                    yield value
+
+    paths = doc.get('paths', {})
+    for p, item in paths.items():
+        if 'post' not in item:
+            continue
+        for q, sub in paths.items():
+            if not (q.startswith(p + '/{') and q.count('/') == p.count('/') + 1 and 'patch' in sub):
+                continue
+            for created in request_examples(item['post']):
+                for update in request_examples(sub['patch']):
+                    merged = {**created, **update}
+                    for first, then in DATE_ORDER:
+                        a, b = merged.get(first), merged.get(then)
+                        if isinstance(a, str) and isinstance(b, str) and b < a:
+                            problems.append(f'PATCH {q}: the example\'s {then} {b} precedes '
+                                            f'{first} {a} of the POST {p} example')
 
     for line in problems:
         print(f'spec: {line}')
