@@ -706,6 +706,7 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
         }
     }
     if (req->route->flags & CL_RT_BODY) {
+        char member[64];
         cJSON *json;
 
         if (!is_json_type(mg_get_header(conn, "Content-Type"), strcmp(req->method, "PATCH") == 0)) {
@@ -720,8 +721,11 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
             cl_resp_header(resp, "Connection", "close");
             return;
         }
-        json = cl_json_parse(body->data ? body->data : "", body->len, &why);
+        json =
+            cl_json_parse_at(body->data ? body->data : "", body->len, &why, member, sizeof member);
         if (json == NULL) {
+            if (member[0])
+                cl_resp_field_error(resp, member, why);
             cl_resp_problem(resp, req, 400, why);
             return;
         }

@@ -1,6 +1,7 @@
 #include "cl_json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,8 +75,20 @@ has_nul_escape(const char *s, size_t len)
     return 0;
 }
 
+/* Appends ".name" (or "name" at the top) to the member path at, cut to its size. */
+static void
+path_push(char *at, size_t atlen, const char *name)
+{
+    size_t n = strlen(at);
+
+    if (atlen > n + 1)
+        snprintf(at + n, atlen - n, "%s%s", n ? "." : "", name);
+}
+
+/* The first reason item breaks our rules, with at holding the path of the member at fault
+ * (for an array's element, the array's member). */
 static const char *
-check_tree(const cJSON *item, int depth)
+check_tree(const cJSON *item, int depth, char *at, size_t atlen)
 {
     const cJSON *a, *b;
     const char *why;
@@ -90,13 +103,18 @@ check_tree(const cJSON *item, int depth)
     if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
         return NULL;
     for (a = item->child; a; a = a->next) {
-        if (cJSON_IsObject(item))
+        size_t mark = strlen(at);
+
+        if (cJSON_IsObject(item)) {
+            path_push(at, atlen, a->string);
             for (b = a->next; b; b = b->next)
                 if (strcmp(a->string, b->string) == 0)
                     return "duplicate key in JSON object";
-        why = check_tree(a, depth + 1);
+        }
+        why = check_tree(a, depth + 1, at, atlen);
         if (why)
             return why;
+        at[mark] = '\0';
     }
     return NULL;
 }
@@ -104,10 +122,19 @@ check_tree(const cJSON *item, int depth)
 cJSON *
 cl_json_parse(const char *buf, size_t len, const char **why)
 {
+    char member[1];
+
+    return cl_json_parse_at(buf, len, why, member, sizeof member);
+}
+
+cJSON *
+cl_json_parse_at(const char *buf, size_t len, const char **why, char *member, size_t memberlen)
+{
     const char *end = NULL;
     cJSON *root;
 
     *why = NULL;
+    member[0] = '\0';
     if (cl_json_utf8_check(buf, len) != 0) {
         *why = "body is not valid UTF-8 or contains a NUL byte";
         return NULL;
@@ -121,7 +148,7 @@ cl_json_parse(const char *buf, size_t len, const char **why)
         *why = "body is not well-formed JSON";
         return NULL;
     }
-    *why = check_tree(root, 0);
+    *why = check_tree(root, 0, member, memberlen);
     if (*why) {
         cJSON_Delete(root);
         return NULL;

@@ -138,6 +138,11 @@ Test(partners, bad_input_lists_every_field_and_writes_nothing)
     r = tc_post("/v1/partners", admin, "{\"name\":\"x\",");
     cr_expect_eq(r->status, 400, "malformed JSON");
     tc_free(r);
+    r = tc_post("/v1/partners", admin,
+                "{\"name\":\"x\",\"kind\":\"health\",\"districts\":[\"a\"],\"name\":\"y\"}");
+    cr_expect_eq(r->status, 400, "a repeated member");
+    cr_expect(tcw_has_error(r, "name"), "the repeated member is named: %s", r->body);
+    tc_free(r);
     r = tc_get("/v1/partners?kind=pub", admin);
     cr_expect_eq(r->status, 400, "bad filter");
     tc_free(r);
