@@ -80,57 +80,44 @@ def main(path):
             return all(constrained(x) for x in s.get('oneOf', s.get('anyOf')))
         return False
 
-    checked = set()
-
-    def closed(schema, where, depth=0):
-        """Objects with listed members refuse others (each named schema reported once)."""
+    def walk(schema, where, visit, seen, depth=0):
+        """visit(schema, where) on schema and every schema inside it; each named schema once
+        per seen set, reported under its own name."""
         if isinstance(schema, dict) and '$ref' in schema:
-            if schema['$ref'] in checked:
+            if schema['$ref'] in seen:
                 return
-            checked.add(schema['$ref'])
+            seen.add(schema['$ref'])
             where = schema['$ref'].split('/')[-1]
-        s = deref(schema)
-        for key in ('oneOf', 'anyOf'):
-            for i, alt in enumerate(s.get(key, [])):
-                closed(alt, f'{where}.{key}[{i}]', depth + 1)
-        for i, part in enumerate(s.get('allOf', [])):
-            closed(part, f'{where}.allOf[{i}]', depth + 1)
-        types = s.get('type')
-        types = set(types) if isinstance(types, list) else {types}
-        if 'object' in types and 'properties' in s and s.get('additionalProperties') is not False \
-                and 'unevaluatedProperties' not in s:
-            problems.append(f'{where}: an object without additionalProperties: false')
-        for name, prop in (s.get('properties') or {}).items():
-            if depth < 8:
-                closed(prop, f'{where}.{name}', depth + 1)
-        if 'items' in s and depth < 8:
-            closed(s['items'], f'{where}[]', depth + 1)
-
-    bounded_seen = set()
-
-    def bounded(schema, where, depth=0):
-        """Every string a request may carry has a length limit (maxLength, or an enum, const or
-        fixed-length format), as the api enforces one on each."""
-        if isinstance(schema, dict) and '$ref' in schema:
-            if schema['$ref'] in bounded_seen:
-                return
-            bounded_seen.add(schema['$ref'])
-            where = schema['$ref'].split('/')[-1]
-        s = deref(schema)
         if depth > 8:
             return
+        s = deref(schema)
+        visit(s, where)
         for key in ('oneOf', 'anyOf', 'allOf'):
             for i, alt in enumerate(s.get(key, [])):
-                bounded(alt, f'{where}.{key}[{i}]', depth + 1)
+                walk(alt, f'{where}.{key}[{i}]', visit, seen, depth + 1)
+        for name, prop in (s.get('properties') or {}).items():
+            walk(prop, f'{where}.{name}', visit, seen, depth + 1)
+        if 'items' in s:
+            walk(s['items'], f'{where}[]', visit, seen, depth + 1)
+
+    def types_of(s):
         types = s.get('type')
-        types = set(types) if isinstance(types, list) else {types}
-        if 'string' in types and not ({'maxLength', 'enum', 'const'} & set(s)) \
+        return set(types) if isinstance(types, list) else {types}
+
+    def closed(s, where):
+        """Objects with listed members refuse others."""
+        if 'object' in types_of(s) and 'properties' in s and \
+                s.get('additionalProperties') is not False and 'unevaluatedProperties' not in s:
+            problems.append(f'{where}: an object without additionalProperties: false')
+
+    def bounded(s, where):
+        """Every string a request may carry has a length limit (maxLength, or an enum, const or
+        fixed-length format), as the api enforces one on each."""
+        if 'string' in types_of(s) and not ({'maxLength', 'enum', 'const'} & set(s)) \
                 and s.get('format') not in ('date', 'date-time', 'uuid'):
             problems.append(f'{where}: a request string without maxLength')
-        for name, prop in (s.get('properties') or {}).items():
-            bounded(prop, f'{where}.{name}', depth + 1)
-        if 'items' in s:
-            bounded(s['items'], f'{where}[]', depth + 1)
+
+    closed_seen, bounded_seen = set(), set()
 
     def has_example(media):
         return 'example' in media or bool(media.get('examples'))
@@ -175,8 +162,8 @@ def main(path):
                     if 'schema' not in media:
                         problems.append(f'{name}: request {mt} has no schema')
                     else:
-                        closed(media['schema'], f'{name}: request {mt}')
-                        bounded(media['schema'], f'{name}: request {mt}')
+                        walk(media['schema'], f'{name}: request {mt}', closed, closed_seen)
+                        walk(media['schema'], f'{name}: request {mt}', bounded, bounded_seen)
                     if not has_example(media):
                         problems.append(f'{name}: request {mt} has no example')
             if 'Idempotency-Key' in names:
@@ -198,7 +185,7 @@ def main(path):
                         problems.append(f'{name}: {code} is not application/problem+json')
                 for mt, media in content.items():
                     if 'json' in mt and 'schema' in media:
-                        closed(media['schema'], f'{name}: {code} {mt}')
+                        walk(media['schema'], f'{name}: {code} {mt}', closed, closed_seen)
                     if not has_example(media):
                         problems.append(f'{name}: {code} {mt} has no example')
                 if not resp.get('description'):
