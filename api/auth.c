@@ -204,6 +204,12 @@ bearer(const char *h, const char **tok, size_t *len)
     return NULL;
 }
 
+const char *
+cl_auth_challenge(const char *h)
+{
+    return h && strncasecmp(h, "Bearer ", 7) == 0 ? "Bearer error=\"invalid_token\"" : "Bearer";
+}
+
 static const char *
 verify(const struct cl_auth *a, const char *tok, double now, struct cl_claims *out, double *from,
        double *until)

@@ -25,6 +25,11 @@ struct cl_claims {
 struct cl_auth *cl_auth_new(const struct cl_config *cfg);
 void cl_auth_free(struct cl_auth *auth);
 
+/* The WWW-Authenticate challenge for a refused Authorization header value (RFC 6750 §3.1):
+ * "Bearer" alone when it carried no bearer token (none, or another scheme), with
+ * error="invalid_token" when its bearer token was refused. */
+const char *cl_auth_challenge(const char *authorization);
+
 /* Verifies an Authorization header value. 0 on success with *out filled; -1 otherwise with a
  * short internal reason in *why (for logs only, never the token). */
 int cl_auth_verify(const struct cl_auth *auth, const char *authorization, struct cl_claims *out,

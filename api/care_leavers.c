@@ -136,7 +136,7 @@ cl_h_care_leavers_create(struct cl_req *req, struct cl_resp *resp)
         err = cl_api_row(req, resp, &create, 2, (const char *[]){req->body_raw, days.in_touch}, 201,
                          "/v1/care-leavers");
     cl_api_conflict_detail(req, resp, err, duplicate(req));
-    return cl_casework_sql_error(req, resp, err);
+    return err;
 }
 
 int
@@ -163,7 +163,7 @@ cl_h_care_leavers_patch(struct cl_req *req, struct cl_resp *resp)
                          (const char *[]){req->params[0], req->body_raw, version, days.in_touch},
                          200, NULL);
     cl_api_conflict_detail(req, resp, err, duplicate(req));
-    return cl_casework_sql_error(req, resp, err);
+    return err;
 }
 
 int

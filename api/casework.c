@@ -17,55 +17,6 @@ cl_casework_days(const struct cl_req *req)
     return out;
 }
 
-/* 1 when every "; "-separated part of msg is "field: message" with a snake_case field. */
-static int
-field_list_ok(const char *msg)
-{
-    const char *p = msg;
-
-    while (*p) {
-        const char *end = strstr(p, "; ");
-        const char *colon = strstr(p, ": ");
-        const char *q;
-
-        if (end == NULL)
-            end = p + strlen(p);
-        if (colon == NULL || colon >= end || colon == p)
-            return 0;
-        for (q = p; q < colon; q++)
-            if (!islower((unsigned char)*q) && *q != '_')
-                return 0;
-        p = *end ? end + 2 : end;
-    }
-    return 1;
-}
-
-int
-cl_casework_sql_error(struct cl_req *req, struct cl_resp *resp, int err)
-{
-    const char *msg, *p;
-
-    if (err != CL_EINVAL || req->db == NULL || strcmp(cl_db_last_sqlstate(req->db), "CL422") != 0)
-        return err;
-    msg = cl_db_last_message(req->db);
-    if (*msg == '\0' || !field_list_ok(msg))
-        return err;
-    for (p = msg; *p;) {
-        const char *end = strstr(p, "; ");
-        const char *colon = strstr(p, ": ");
-        char field[64], message[256];
-
-        if (end == NULL)
-            end = p + strlen(p);
-        snprintf(field, sizeof field, "%.*s", (int)(colon - p), p);
-        snprintf(message, sizeof message, "%.*s", (int)(end - colon - 2), colon + 2);
-        cl_resp_field_error(resp, field, message);
-        p = *end ? end + 2 : end;
-    }
-    cl_resp_detail(resp, "the request has invalid fields");
-    return err;
-}
-
 int
 cl_casework_child_id_ok(const char *s)
 {

@@ -1,6 +1,6 @@
 /* What the casework resources (care leavers, pathway plans, contacts, contact-status events,
  * outreach contacts, caseloads) share: the configured numbers their SQL rules take as
- * parameters, and turning the cross-field validation our SQL raises into a 422's errors. */
+ * parameters and the checks of their fields. */
 #ifndef CL_CASEWORK_H
 #define CL_CASEWORK_H
 
@@ -12,11 +12,6 @@ struct cl_casework_days {
     char recorded[12];
 };
 struct cl_casework_days cl_casework_days(const struct cl_req *req);
-
-/* After a statement failed with err: a CL422 from our SQL, whose message is
- * "field: message; field: message", becomes one errors entry per field (detail "the request
- * has invalid fields"). Returns err unchanged. (A constraint conflict's detail: conflict.h.) */
-int cl_casework_sql_error(struct cl_req *req, struct cl_resp *resp, int err);
 
 /* Checks that s is 1 to 10 ASCII letters and digits (the SSDA903 CHILD id). */
 int cl_casework_child_id_ok(const char *s);

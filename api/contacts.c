@@ -66,7 +66,7 @@ cl_h_contacts_create(struct cl_req *req, struct cl_resp *resp)
         err = cl_api_row(req, resp, &contact_create, 3,
                          (const char *[]){req->params[0], req->body_raw, days.recorded}, 201,
                          location);
-    return cl_casework_sql_error(req, resp, err);
+    return err;
 }
 
 int
@@ -106,10 +106,8 @@ cl_h_contacts_list(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_contact_status_events_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_create(req, resp, event_fields, &event_create, 1,
-                            "/v1/care-leavers/%s/contact-status-events");
-
-    return cl_casework_sql_error(req, resp, err);
+    return cl_api_create(req, resp, event_fields, &event_create, 1,
+                         "/v1/care-leavers/%s/contact-status-events");
 }
 
 int

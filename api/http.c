@@ -681,6 +681,34 @@ over_limit(struct mg_connection *conn, const struct cl_req *req, struct cl_resp 
 
 /* Runs the request through every check up to the handler; returns the handler's error, or
  * fills resp with a problem directly. */
+/* Our own SQL functions raise CLnnn errors whose message is written for clients; a CL422's
+ * message names its fields, "field: message" pairs (schema/migrations/0120), each of which
+ * becomes an errors entry. */
+static void
+sql_error_detail(const struct cl_req *req, struct cl_resp *resp)
+{
+    const char *state, *msg;
+
+    if (resp->detail[0] != '\0' || req->db == NULL)
+        return;
+    state = cl_db_last_sqlstate(req->db);
+    msg = cl_db_last_message(req->db);
+    if (strncmp(state, "CL", 2) != 0)
+        return;
+    if (strcmp(state, "CL422") == 0) {
+        cJSON *errors = resp->errors ? resp->errors : cJSON_CreateArray();
+
+        if (cl_validate_add_pairs(errors, msg) == 0) {
+            resp->errors = errors;
+            cl_resp_detail(resp, "the request has invalid fields");
+            return;
+        }
+        if (errors != resp->errors)
+            cJSON_Delete(errors);
+    }
+    cl_resp_detail(resp, "%s", msg);
+}
+
 static void
 process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_req *req,
         struct cl_resp *resp, struct cl_buf *body, int *route_idx)
@@ -732,9 +760,11 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
     }
     *route_idx = (int)(req->route - cl_routes);
     if (req->route->roles != CL_ROLE_NONE) {
-        if (cl_auth_verify(app->auth, mg_get_header(conn, "Authorization"), &claims, &why) != 0) {
+        const char *authorization = mg_get_header(conn, "Authorization");
+
+        if (cl_auth_verify(app->auth, authorization, &claims, &why) != 0) {
             cl_log_info("auth", "token refused: %s", why);
-            cl_resp_header(resp, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            cl_resp_header(resp, "WWW-Authenticate", "%s", cl_auth_challenge(authorization));
             cl_resp_problem(resp, req, 401, "a valid bearer token is required");
             return;
         }
@@ -757,6 +787,7 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
         return;
     }
     if (req->route->flags & CL_RT_BODY) {
+        char member[64];
         cJSON *json;
 
         if (!is_json_type(mg_get_header(conn, "Content-Type"), strcmp(req->method, "PATCH") == 0)) {
@@ -771,8 +802,11 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
             cl_resp_header(resp, "Connection", "close");
             return;
         }
-        json = cl_json_parse(body->data ? body->data : "", body->len, &why);
+        json =
+            cl_json_parse_at(body->data ? body->data : "", body->len, &why, member, sizeof member);
         if (json == NULL) {
+            if (member[0])
+                cl_resp_field_error(resp, member, why);
             cl_resp_problem(resp, req, 400, why);
             return;
         }
@@ -791,10 +825,7 @@ process(struct mg_connection *conn, const struct mg_request_info *ri, struct cl_
     if (err != CL_OK) {
         int st = cl_http_status_for(err);
 
-        /* Our own SQL functions raise CLnnn errors whose message is written for clients. */
-        if (resp->detail[0] == '\0' && req->db &&
-            strncmp(cl_db_last_sqlstate(req->db), "CL", 2) == 0)
-            cl_resp_detail(resp, "%s", cl_db_last_message(req->db));
+        sql_error_detail(req, resp);
 
         if (st == 503) {
             resp->retry_after = 2;

@@ -66,9 +66,7 @@ static const struct cl_api_query filters[] = {
 int
 cl_h_outreach_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_create(req, resp, create_fields, &create, 0, "/v1/outreach-contacts");
-
-    return cl_casework_sql_error(req, resp, err);
+    return cl_api_create(req, resp, create_fields, &create, 0, "/v1/outreach-contacts");
 }
 
 int
@@ -80,9 +78,7 @@ cl_h_outreach_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_outreach_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_patch(req, resp, patch_fields, &patch, 1);
-
-    return cl_casework_sql_error(req, resp, err);
+    return cl_api_patch(req, resp, patch_fields, &patch, 1);
 }
 
 int

@@ -2,7 +2,6 @@
  * functions (schema/migrations/0013). next_review_due is derived in SQL. */
 #include "pathway_plans.h"
 
-#include "casework.h"
 #include "resource.h"
 
 #define SECTION_MAX 20000
@@ -43,9 +42,7 @@ static const struct cl_api_query filters[] = {{"status", 's', statuses, 12}, {NU
 int
 cl_h_pathway_plans_create(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_create(req, resp, fields, &create, 1, "/v1/care-leavers/%s/pathway-plans");
-
-    return cl_casework_sql_error(req, resp, err);
+    return cl_api_create(req, resp, fields, &create, 1, "/v1/care-leavers/%s/pathway-plans");
 }
 
 int
@@ -57,9 +54,7 @@ cl_h_pathway_plans_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_pathway_plans_patch(struct cl_req *req, struct cl_resp *resp)
 {
-    int err = cl_api_patch(req, resp, fields, &patch, 2);
-
-    return cl_casework_sql_error(req, resp, err);
+    return cl_api_patch(req, resp, fields, &patch, 2);
 }
 
 int

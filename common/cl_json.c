@@ -1,6 +1,7 @@
 #include "cl_json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,11 +119,23 @@ key_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Numbers in range and no key twice in an object. Each object's keys are sorted into keys
- * (room for CL_JSON_MAX_KEYS) and neighbours compared, so the cost grows as n log n, not n^2.
- * The recursion is as deep as the tree, which prescan bounded. */
+/* Appends ".name" (or "name" at the top) to the member path at, cut to its size. */
+static void
+path_push(char *at, size_t atlen, const char *name)
+{
+    size_t n = strlen(at);
+
+    if (atlen > n + 1)
+        snprintf(at + n, atlen - n, "%s%s", n ? "." : "", name);
+}
+
+/* Numbers in range and no key twice in an object: the first reason item breaks these rules,
+ * with at holding the path of the member at fault (for an array's element, the array's
+ * member). Each object's keys are sorted into keys (room for CL_JSON_MAX_KEYS) and neighbours
+ * compared, so the cost grows as n log n, not n^2. The recursion is as deep as the tree, which
+ * prescan bounded. */
 static const char *
-check_tree(const cJSON *item, const char **keys)
+check_tree(const cJSON *item, const char **keys, char *at, size_t atlen)
 {
     const cJSON *a;
     const char *why;
@@ -142,13 +155,20 @@ check_tree(const cJSON *item, const char **keys)
         }
         qsort(keys, n, sizeof *keys, key_cmp);
         for (size_t i = 1; i < n; i++)
-            if (strcmp(keys[i - 1], keys[i]) == 0)
+            if (strcmp(keys[i - 1], keys[i]) == 0) {
+                path_push(at, atlen, keys[i]);
                 return "duplicate key in JSON object";
+            }
     }
     for (a = item->child; a; a = a->next) {
-        why = check_tree(a, keys);
+        size_t mark = strlen(at);
+
+        if (cJSON_IsObject(item))
+            path_push(at, atlen, a->string);
+        why = check_tree(a, keys, at, atlen);
         if (why)
             return why;
+        at[mark] = '\0';
     }
     return NULL;
 }
@@ -156,10 +176,19 @@ check_tree(const cJSON *item, const char **keys)
 cJSON *
 cl_json_parse(const char *buf, size_t len, const char **why)
 {
+    char member[1];
+
+    return cl_json_parse_at(buf, len, why, member, sizeof member);
+}
+
+cJSON *
+cl_json_parse_at(const char *buf, size_t len, const char **why, char *member, size_t memberlen)
+{
     const char *end = NULL, **keys;
     cJSON *root;
 
     *why = NULL;
+    member[0] = '\0';
     if (cl_json_utf8_check(buf, len) != 0) {
         *why = "body is not valid UTF-8 or contains a NUL byte";
         return NULL;
@@ -173,7 +202,7 @@ cl_json_parse(const char *buf, size_t len, const char **why)
         return NULL;
     }
     keys = cl_malloc(CL_JSON_MAX_KEYS * sizeof *keys);
-    *why = check_tree(root, keys);
+    *why = check_tree(root, keys, member, memberlen);
     free(keys);
     if (*why) {
         cJSON_Delete(root);

@@ -20,6 +20,11 @@
 /* Parses len bytes at buf (buf[len] must be '\0'). On success returns the tree (caller frees
  * with cJSON_Delete); on failure NULL, with a client-safe reason in why. */
 cJSON *cl_json_parse(const char *buf, size_t len, const char **why);
+/* The same, and when the failure is one member's (a repeated key, a number out of range, too
+ * deep), its path in member ("a.b", cut to memberlen; an array element's is the array's);
+ * otherwise member is "". memberlen is at least 1. */
+cJSON *cl_json_parse_at(const char *buf, size_t len, const char **why, char *member,
+                        size_t memberlen);
 
 /* Checks that s (len bytes) is well-formed UTF-8 with no NUL; 0 when it is. */
 int cl_json_utf8_check(const char *s, size_t len);

@@ -20,6 +20,54 @@ cl_validate_add(cJSON *errors, const char *field, const char *message)
     cJSON_AddItemToArray(errors, e);
 }
 
+/* The length of the "field: " prefix of the pair at p (ending at end), or 0 when there is none. */
+static size_t
+pair_field_len(const char *p, const char *end)
+{
+    const char *colon = strstr(p, ": ");
+    const char *q;
+
+    if (colon == NULL || colon >= end || colon == p || !islower((unsigned char)*p))
+        return 0;
+    for (q = p; q < colon; q++)
+        if (!islower((unsigned char)*q) && !isdigit((unsigned char)*q) && *q != '_')
+            return 0;
+    return (size_t)(colon - p);
+}
+
+static const char *
+pair_end(const char *p)
+{
+    const char *end = strstr(p, "; ");
+
+    return end ? end : p + strlen(p);
+}
+
+int
+cl_validate_add_pairs(cJSON *errors, const char *list)
+{
+    const char *p, *end;
+
+    if (*list == '\0')
+        return -1;
+    for (p = list; *p; p = *end ? end + 2 : end) {
+        end = pair_end(p);
+        if (pair_field_len(p, end) == 0)
+            return -1;
+    }
+    for (p = list; *p; p = *end ? end + 2 : end) {
+        size_t n;
+        char field[64], message[256];
+
+        end = pair_end(p);
+        n = pair_field_len(p, end);
+        snprintf(field, sizeof field, "%.*s", (int)n, p);
+        snprintf(message, sizeof message, "%.*s", (int)(end - p - n - 2), p + n + 2);
+        cl_validate_add(errors, field, message);
+    }
+    return 0;
+}
+
 int
 cl_validate_has(const cJSON *errors, const char *field)
 {
@@ -101,10 +149,14 @@ email_ok(const char *s)
            at[strlen(at) - 1] != '.' && strpbrk(s, " \t\r\n<>,;\"") == NULL;
 }
 
+/* 10 to 15 digits, spaces anywhere and a leading +; at most 32 characters (the column's limit). */
 static int
 phone_ok(const char *s)
 {
     int digits = 0;
+
+    if (strlen(s) > 32)
+        return 0;
 
     for (const char *p = s; *p; p++) {
         if (isdigit((unsigned char)*p))
@@ -202,7 +254,9 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
     case CL_F_EMAIL:
         return s && check_string(f, s) == NULL && email_ok(s) ? NULL : "must be an email address";
     case CL_F_PHONE:
-        return s && phone_ok(s) ? NULL : "must be a phone number of 10 to 15 digits";
+        return s && phone_ok(s)
+                   ? NULL
+                   : "must be a phone number of 10 to 15 digits, at most 32 characters";
     case CL_F_POSTCODE:
         return s && postcode_ok(s) ? NULL : "must be a UK postcode in capitals, e.g. LE1 6ZG";
     case CL_F_STRINGS:

@@ -7,7 +7,7 @@ PKGS=(gcc make pkg-config git ca-certificates curl
       postgresql-15 postgresql-client-15 libpq-dev
       libcivetweb-dev libcjson-dev libjwt-dev uuid-dev libcriterion-dev
       libcairo2-dev libpango1.0-dev fonts-dejavu-core
-      python3 python3-yaml python3-prometheus-client poppler-utils openssl clang-14 libclang-rt-14-dev
+      python3 python3-ruamel.yaml python3-prometheus-client poppler-utils openssl clang-14 libclang-rt-14-dev
       chromium)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)

@@ -1,4 +1,4 @@
-// The integrator's quick start: every type below is generated from openapi/openapi.yaml by
+// The integrator's quick start: every type below is generated from /v1/openapi.json by
 // openapi-typescript, and every call goes through openapi-fetch, so a path, field or type
 // the API does not have fails to compile.
 //

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """What every operation in the OpenAPI document must carry, beyond what the linter checks.
 
-  spec_check.py openapi/openapi.yaml
+  spec_check.py build/rel/gen/openapi.json    (the served document; make lint-spec)
+  spec_check.py openapi/openapi.yaml           (the source, read as YAML 1.2)
 
 Each operation: operationId, summary, description, tags and x-roles; every parameter described
 and constrained (a format, enum, pattern, length or range); request and JSON response bodies
 whose objects list their members and refuse others (additionalProperties: false), so that the
-contract check flags an undocumented field; an example for every request and response body; every 4xx/5xx answered as application/problem+json; and the error statuses the api's
+contract check flags an undocumented field; every request string bounded in length; an example
+for every request and response body, a create example and the update example of the same
+resource keeping its dates in order; ETag, Location and WWW-Authenticate, which the api always
+sends where they are listed, required; every 4xx/5xx answered as application/problem+json; and
+the error statuses the api's
 request pipeline can produce for that shape of operation (api/http.c):
 
   any operation                400 (a GET with a body, a bad query or header), 429 (rate limits)
@@ -18,19 +23,28 @@ request pipeline can produce for that shape of operation (api/http.c):
 
 Prints every finding and exits 1 if there is any.
 """
+import json
 import sys
-
-import yaml
 
 ALL_ROLES = {'board', 'partner', 'adviser', 'manager', 'admin', 'service'}
 METHODS = ('get', 'put', 'post', 'patch', 'delete')
+# Response headers the api sends every time it answers with a response that lists them.
+ALWAYS_SENT = {'ETag', 'Location', 'WWW-Authenticate'}
+# Dates a record keeps in order (first, then), checked across its create and update examples.
+DATE_ORDER = [('started_on', 'ended_on'), ('started_on', 'reviewed_on'), ('opened_on', 'closed_on'),
+              ('referred_on', 'responded_on')]
 # Operations with a token that still answer when the database is down (metrics leave the
 # queue figures out).
 NO_DATABASE = {'getMetrics'}
 
 
 def main(path):
-    doc = yaml.safe_load(open(path, encoding='utf-8'))
+    with open(path, encoding='utf-8') as f:
+        if path.endswith('.json'):
+            doc = json.load(f)
+        else:
+            from ruamel.yaml import YAML  # Debian python3-ruamel.yaml
+            doc = YAML(typ='safe', pure=True).load(f)
     problems = []
 
     def deref(node):
@@ -67,31 +81,44 @@ def main(path):
             return all(constrained(x) for x in s.get('oneOf', s.get('anyOf')))
         return False
 
-    checked = set()
-
-    def closed(schema, where, depth=0):
-        """Objects with listed members refuse others (each named schema reported once)."""
+    def walk(schema, where, visit, seen, depth=0):
+        """visit(schema, where) on schema and every schema inside it; each named schema once
+        per seen set, reported under its own name."""
         if isinstance(schema, dict) and '$ref' in schema:
-            if schema['$ref'] in checked:
+            if schema['$ref'] in seen:
                 return
-            checked.add(schema['$ref'])
+            seen.add(schema['$ref'])
             where = schema['$ref'].split('/')[-1]
+        if depth > 8:
+            return
         s = deref(schema)
-        for key in ('oneOf', 'anyOf'):
+        visit(s, where)
+        for key in ('oneOf', 'anyOf', 'allOf'):
             for i, alt in enumerate(s.get(key, [])):
-                closed(alt, f'{where}.{key}[{i}]', depth + 1)
-        for i, part in enumerate(s.get('allOf', [])):
-            closed(part, f'{where}.allOf[{i}]', depth + 1)
-        types = s.get('type')
-        types = set(types) if isinstance(types, list) else {types}
-        if 'object' in types and 'properties' in s and s.get('additionalProperties') is not False \
-                and 'unevaluatedProperties' not in s:
-            problems.append(f'{where}: an object without additionalProperties: false')
+                walk(alt, f'{where}.{key}[{i}]', visit, seen, depth + 1)
         for name, prop in (s.get('properties') or {}).items():
-            if depth < 8:
-                closed(prop, f'{where}.{name}', depth + 1)
-        if 'items' in s and depth < 8:
-            closed(s['items'], f'{where}[]', depth + 1)
+            walk(prop, f'{where}.{name}', visit, seen, depth + 1)
+        if 'items' in s:
+            walk(s['items'], f'{where}[]', visit, seen, depth + 1)
+
+    def types_of(s):
+        types = s.get('type')
+        return set(types) if isinstance(types, list) else {types}
+
+    def closed(s, where):
+        """Objects with listed members refuse others."""
+        if 'object' in types_of(s) and 'properties' in s and \
+                s.get('additionalProperties') is not False and 'unevaluatedProperties' not in s:
+            problems.append(f'{where}: an object without additionalProperties: false')
+
+    def bounded(s, where):
+        """Every string a request may carry has a length limit (maxLength, or an enum, const or
+        fixed-length format), as the api enforces one on each."""
+        if 'string' in types_of(s) and not ({'maxLength', 'enum', 'const'} & set(s)) \
+                and s.get('format') not in ('date', 'date-time', 'uuid'):
+            problems.append(f'{where}: a request string without maxLength')
+
+    closed_seen, bounded_seen = set(), set()
 
     def has_example(media):
         return 'example' in media or bool(media.get('examples'))
@@ -136,7 +163,8 @@ def main(path):
                     if 'schema' not in media:
                         problems.append(f'{name}: request {mt} has no schema')
                     else:
-                        closed(media['schema'], f'{name}: request {mt}')
+                        walk(media['schema'], f'{name}: request {mt}', closed, closed_seen)
+                        walk(media['schema'], f'{name}: request {mt}', bounded, bounded_seen)
                     if not has_example(media):
                         problems.append(f'{name}: request {mt} has no example')
             if 'Idempotency-Key' in names:
@@ -158,11 +186,43 @@ def main(path):
                         problems.append(f'{name}: {code} is not application/problem+json')
                 for mt, media in content.items():
                     if 'json' in mt and 'schema' in media:
-                        closed(media['schema'], f'{name}: {code} {mt}')
+                        walk(media['schema'], f'{name}: {code} {mt}', closed, closed_seen)
                     if not has_example(media):
                         problems.append(f'{name}: {code} {mt} has no example')
                 if not resp.get('description'):
                     problems.append(f'{name}: {code} has no description')
+                # The headers the api always sends with this response say so.
+                for h, header in (resp.get('headers') or {}).items():
+                    if h in ALWAYS_SENT and deref(header).get('required') is not True:
+                        problems.append(f'{name}: {code} header {h} is not required: true')
+
+    # A create example and an update example of the same resource must make sense together:
+    # the update merged over the create keeps the record's dates in order.
+    def request_examples(op):
+        body = deref(op.get('requestBody') or {})
+        for media in (body.get('content') or {}).values():
+            if isinstance(media.get('example'), dict):
+                yield media['example']
+            for ex in (media.get('examples') or {}).values():
+                value = deref(ex).get('value')
+                if isinstance(value, dict):
+                    yield value
+
+    paths = doc.get('paths', {})
+    for p, item in paths.items():
+        if 'post' not in item:
+            continue
+        for q, sub in paths.items():
+            if not (q.startswith(p + '/{') and q.count('/') == p.count('/') + 1 and 'patch' in sub):
+                continue
+            for created in request_examples(item['post']):
+                for update in request_examples(sub['patch']):
+                    merged = {**created, **update}
+                    for first, then in DATE_ORDER:
+                        a, b = merged.get(first), merged.get(then)
+                        if isinstance(a, str) and isinstance(b, str) and b < a:
+                            problems.append(f'PATCH {q}: the example\'s {then} {b} precedes '
+                                            f'{first} {a} of the POST {p} example')
 
     for line in problems:
         print(f'spec: {line}')

@@ -64,6 +64,10 @@ for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
+# What the running api serves at /v1/openapi.json is the document make lint-spec checked (the
+# build's gen/openapi.json, byte for byte) and equals the source read as YAML 1.2.
+/usr/bin/python3 tests/contract/served_check.py "http://127.0.0.1:$apiport/v1/openapi.json" \
+  openapi/openapi.yaml "$BUILD/gen/openapi.json"
 # The contract check: the suite talks to the api through a validating proxy (raw framing tests
 # go straight to the api), and every response that does not match openapi/openapi.yaml is
 # recorded in CL_TEST_CONTRACT_LOG (tests/contract/prism.sh).

@@ -124,6 +124,6 @@ Test(advisers, roles)
     }
     r = tc_get("/v1/advisers", NULL);
     cr_expect_eq(r->status, 401);
-    cr_expect_str_eq(tc_header(r, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
+    cr_expect_str_eq(tc_header(r, "WWW-Authenticate"), "Bearer", "no token: no error code");
     tc_free(r);
 }

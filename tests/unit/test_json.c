@@ -284,3 +284,31 @@ Test(json, accepts_escaped_backslash_before_u0000_text)
     cr_expect_not_null(j, "a literal backslash followed by u0000 is fine: %s", why);
     cJSON_Delete(j);
 }
+
+static cJSON *
+at(const char *s, const char **why, char *member, size_t memberlen)
+{
+    return cl_json_parse_at(s, strlen(s), why, member, memberlen);
+}
+
+Test(json, names_the_member_at_fault)
+{
+    char member[64];
+    const char *why;
+    cJSON *j;
+
+    j = at("{\"a\":1,\"b\":{\"c\":[1,2],\"c\":3}}", &why, member, sizeof member);
+    cr_expect_null(j);
+    cr_expect_str_eq(member, "b.c");
+    j = at("{\"ok\":[1],\"n\":[1,1e300]}", &why, member, sizeof member);
+    cr_expect_null(j);
+    cr_expect_str_eq(why, "number out of range");
+    cr_expect_str_eq(member, "n");
+    j = at("{\"a\":", &why, member, sizeof member);
+    cr_expect_null(j);
+    cr_expect_str_eq(member, "", "a syntax error is no member's");
+    j = at("{\"a\":{\"b\":1}}", &why, member, 2);
+    cr_expect_not_null(j);
+    cr_expect_str_eq(member, "", "a good body names nothing");
+    cJSON_Delete(j);
+}

@@ -117,3 +117,27 @@ Test(validate, wrong_types_and_future_dates)
     cr_expect_eq(count("{\"name\":5,\"born\":\"2999-01-01\",\"hours\":1.5}", CL_V_CREATE, &e), 3);
     cJSON_Delete(e);
 }
+
+Test(validate, sql_field_pairs)
+{
+    cJSON *e = cJSON_CreateArray();
+
+    cr_assert_eq(cl_validate_add_pairs(e, "parties: every party must be an active partner; "
+                                          "code: must be one of: A, B"),
+                 0);
+    cr_assert_eq(cJSON_GetArraySize(e), 2);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(e, 0), "field")->valuestring,
+                     "parties");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(e, 0), "message")->valuestring,
+                     "every party must be an active partner");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(e, 1), "field")->valuestring, "code");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(e, 1), "message")->valuestring,
+                     "must be one of: A, B");
+    /* free text, an empty message list or one bad pair: refused, nothing added */
+    cr_expect_eq(cl_validate_add_pairs(e, "every party must be an active partner"), -1);
+    cr_expect_eq(cl_validate_add_pairs(e, ""), -1);
+    cr_expect_eq(cl_validate_add_pairs(e, "from: must not be after to; Not a field: x"), -1);
+    cr_expect_eq(cl_validate_add_pairs(e, "a partner signs only for itself: x"), -1);
+    cr_expect_eq(cJSON_GetArraySize(e), 2);
+    cJSON_Delete(e);
+}
