@@ -934,7 +934,7 @@ http_error(struct mg_connection *conn, int status, const char *msg)
                              strlen(ri->request_method)
                      ? ri->request_method
                      : "";
-    request_id(conn, req.request_id);
+    request_ids(conn, req.request_id, req.client_request_id);
     cl_buf_init(&resp.body, (size_t)1 << 20);
     cl_buf_init(&resp.headers, 8192);
     cl_resp_problem(&resp, &req, status, detail);

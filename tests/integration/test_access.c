@@ -16,15 +16,23 @@
 
 TestSuite(access, .init = cl_mem_init, .timeout = 120);
 
+/* A 401 problem+json with the challenge: a bare "Bearer" when no token came (RFC 6750 3.1),
+ * error="invalid_token" when one was refused. */
 static void
-expect_401(struct tc_resp *r, const char *what)
+expect_challenge(struct tc_resp *r, const char *what, const char *challenge)
 {
     cr_expect_eq(r->status, 401, "%s: %d %s", what, r->status, r->body);
     cr_expect_str_eq(tc_header(r, "Content-Type") ? tc_header(r, "Content-Type") : "",
                      "application/problem+json", "%s", what);
     cr_expect_str_eq(tc_header(r, "WWW-Authenticate") ? tc_header(r, "WWW-Authenticate") : "",
-                     "Bearer error=\"invalid_token\"", "%s", what);
+                     challenge, "%s", what);
     tc_free(r);
+}
+
+static void
+expect_401(struct tc_resp *r, const char *what)
+{
+    expect_challenge(r, what, "Bearer error=\"invalid_token\"");
 }
 
 static int
@@ -118,7 +126,7 @@ Test(access, metrics_are_for_the_service_role)
     char *svc = tc_token("service", NULL, NULL), *mgr = tc_token("manager", NULL, NULL);
     struct tc_resp *r = tc_get("/metrics", NULL);
 
-    expect_401(r, "no token");
+    expect_challenge(r, "no token", "Bearer");
     r = tc_get("/metrics", mgr);
     cr_expect_eq(r->status, 403, "%s", r->body);
     tc_free(r);

@@ -369,7 +369,8 @@ Test(sql_fields, every_cl422_raise_names_its_field_through_the_api)
         expand(&w, dv->path, path, sizeof path);
         if (dv->body)
             expand(&w, dv->body, body, sizeof body);
-        r = tc_req(dv->method, path, token_for(&w, dv->who), dv->body ? body : NULL, NULL);
+        r = tc_req(dv->method, path, token_for(&w, dv->who), dv->body ? body : NULL,
+                   strcmp(dv->method, "PATCH") == 0 ? "If-Match: *\r\n" : NULL);
         cr_expect(r->status == 422 || r->status == 400, "%s %s (%s): status %d: %s", dv->method,
                   dv->path, dv->field, r->status, r->body);
         cr_expect(tc_header(r, "Content-Type") &&
