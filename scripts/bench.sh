@@ -42,12 +42,7 @@ scripts/pg.sh start "$PGDIR"
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=leaving_care
 # The api as cl_app, the worker as cl_worker, migrations as cl_owner (SECURITY.md); psql below
 # is the cluster's superuser (loading and inspecting the data).
-export CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16)
-export CL_WORKER_PASSWORD=$(openssl rand -hex 16)
-scripts/db-roles.sh "host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
-url() { echo "host=127.0.0.1 port=$pgport dbname=leaving_care user=$1 password=$2"; }
-export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
-export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
+eval "$(scripts/pg.sh logins "$pgport")"
 export JWT_ALG=HS256 JWT_SECRET=bench-only-secret-0123456789abcdef-0123 LA_CODE=999 CL_DEV_MODE=1
 # wrk sends everything from one address and one token: limits it never reaches, so the
 # limiter's own cost is in the figures.
@@ -75,7 +70,7 @@ PORT=$apiport $BUILD/api 2>"$STATE/api.log" &
 API_PID=$!
 PIDS+=($API_PID)
 # The worker logs at info: its lines give each job's query and rendering times.
-DATABASE_URL=$(url cl_worker "$CL_WORKER_PASSWORD") LOG_LEVEL=info $BUILD/worker 2>"$STATE/worker.log" &
+DATABASE_URL=$WORKER_DATABASE_URL LOG_LEVEL=info $BUILD/worker 2>"$STATE/worker.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$apiport/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 TOKEN=$($BUILD/token manager)

@@ -27,8 +27,8 @@ export CL_DEV_MODE=${CL_DEV_MODE:-1}
 export PORT=${PORT:-8080}
 export LOG_LEVEL=${LOG_LEVEL:-info}
 # The database logins (SECURITY.md): the owner only migrates, the api is cl_app, the worker
-# cl_worker. Development passwords only; the local cluster trusts connections from 127.0.0.1
-# (scripts/pg.sh), so they are set on the roles (scripts/db-roles.sh) but not yet asked for.
+# cl_worker. Development passwords only, set on the roles by scripts/db-roles.sh and asked for
+# by the local cluster (scripts/pg.sh: only the superuser connects without one).
 export CL_OWNER_PASSWORD=${CL_OWNER_PASSWORD:-dev-only-owner-password}
 export CL_APP_PASSWORD=${CL_APP_PASSWORD:-dev-only-app-password}
 export CL_WORKER_PASSWORD=${CL_WORKER_PASSWORD:-dev-only-worker-password}

@@ -6,6 +6,13 @@
 #   pg.sh stop DIR               stop it (fast shutdown)
 #   pg.sh status DIR             exit 0 when running
 #   pg.sh free-port FROM         print the first free TCP port on 127.0.0.1 from FROM up
+#   pg.sh logins PORT            create the three logins (scripts/db-roles.sh) with passwords
+#                                made for this run, and print the export lines of their
+#                                conninfos: DATABASE_URL (cl_app), MIGRATION_DATABASE_URL
+#                                (cl_owner), WORKER_DATABASE_URL (cl_worker), SUPER_DATABASE_URL
+#                                (the superuser: fixtures and checks only)
+# Only the postgres superuser connects without a password; every other login must give its own
+# (scram-sha-256), so a wrong or missing password fails here as it would in production.
 # As root, the cluster is owned by and run as the postgres OS user (PostgreSQL refuses root).
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -42,6 +49,8 @@ case $cmd in
         echo "full_page_writes = off"
       fi
     } | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+    printf '%s\n' "local all postgres trust" "host all postgres 127.0.0.1/32 trust" \
+      "host all all 127.0.0.1/32 scram-sha-256" | as_pg tee "$dir/data/pg_hba.conf" >/dev/null
     echo "$port" | as_pg tee "$dir/port" >/dev/null ;;
   start)
     dir=$2
@@ -52,7 +61,18 @@ case $cmd in
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null ;;
   status)
     as_pg "$PGBIN/pg_ctl" -D "$2/data" status >/dev/null 2>&1 ;;
+  logins)
+    port=$2
+    CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16) \
+      CL_WORKER_PASSWORD=$(openssl rand -hex 16)
+    export CL_OWNER_PASSWORD CL_APP_PASSWORD CL_WORKER_PASSWORD
+    "$(dirname "$0")/db-roles.sh" "host=127.0.0.1 port=$port user=postgres dbname=postgres"
+    url() { echo "host=127.0.0.1 port=$port dbname=leaving_care user=$1${2:+ password=$2}"; }
+    echo "export DATABASE_URL='$(url cl_app "$CL_APP_PASSWORD")'"
+    echo "export MIGRATION_DATABASE_URL='$(url cl_owner "$CL_OWNER_PASSWORD")'"
+    echo "export WORKER_DATABASE_URL='$(url cl_worker "$CL_WORKER_PASSWORD")'"
+    echo "export SUPER_DATABASE_URL='$(url postgres)'" ;;
   *)
-    echo "usage: pg.sh init|start|stop|status|free-port ..." >&2
+    echo "usage: pg.sh init|start|stop|status|free-port|logins ..." >&2
     exit 2 ;;
 esac

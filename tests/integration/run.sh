@@ -30,15 +30,9 @@ scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 # The three logins (SECURITY.md) with passwords made for this run; the cluster's superuser
 # only creates them and the database, and sets up test fixtures (CL_TEST_DATABASE_URL).
-export CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16)
-export CL_WORKER_PASSWORD=$(openssl rand -hex 16)
-scripts/db-roles.sh "host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
-url() { echo "host=127.0.0.1 port=$pgport dbname=leaving_care user=$1 password=$2"; }
-export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
-export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
-export CL_TEST_WORKER_DATABASE_URL=$(url cl_worker "$CL_WORKER_PASSWORD")
+eval "$(scripts/pg.sh logins "$pgport")"
 export CL_TEST_APP_DATABASE_URL=$DATABASE_URL CL_TEST_OWNER_DATABASE_URL=$MIGRATION_DATABASE_URL
-export CL_TEST_DATABASE_URL="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
+export CL_TEST_WORKER_DATABASE_URL=$WORKER_DATABASE_URL CL_TEST_DATABASE_URL=$SUPER_DATABASE_URL
 export JWT_ALG=HS256 JWT_SECRET=test-only-secret-0123456789abcdef-0123456789
 export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=64 CL_DEV_MODE=1
 # The whole suite comes from one address with a few subjects: limits it never reaches (the

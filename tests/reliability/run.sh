@@ -31,14 +31,8 @@ scripts/pg.sh init "$PGDIR" "$pgport"
 scripts/pg.sh start "$PGDIR"
 # The api as cl_app, the worker as cl_worker, migrations as cl_owner (SECURITY.md); the
 # superuser (SUPER) only creates them and, below, queues jobs and checks what was written.
-export CL_OWNER_PASSWORD=$(openssl rand -hex 16) CL_APP_PASSWORD=$(openssl rand -hex 16)
-export CL_WORKER_PASSWORD=$(openssl rand -hex 16)
-scripts/db-roles.sh "host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
-url() { echo "host=127.0.0.1 port=$pgport dbname=leaving_care user=$1 password=$2"; }
-export DATABASE_URL=$(url cl_app "$CL_APP_PASSWORD")
-export MIGRATION_DATABASE_URL=$(url cl_owner "$CL_OWNER_PASSWORD")
-WORKER_URL=$(url cl_worker "$CL_WORKER_PASSWORD")
-SUPER="host=127.0.0.1 port=$pgport dbname=leaving_care user=postgres"
+eval "$(scripts/pg.sh logins "$pgport")"
+WORKER_URL=$WORKER_DATABASE_URL SUPER=$SUPER_DATABASE_URL
 export JWT_ALG=HS256 JWT_SECRET=reliability-secret-0123456789abcdef-012345 LA_CODE=999 CL_DEV_MODE=1
 export LOG_LEVEL=info JOB_LEASE_S=3 WORKER_POLL_MS=500 READYZ_INTERVAL_MS=250
 export RATE_LIMIT_ADDR_PER_S=1000000 RATE_LIMIT_ADDR_BURST=1000000
