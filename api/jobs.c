@@ -79,21 +79,22 @@ append_kind(char *out, size_t outlen, const char *kind)
         snprintf(out + used, outlen - used, "%s%s", used > 1 ? "," : "", kind);
 }
 
-static void
-kinds_for(const char *role, struct kinds *k)
+static struct kinds
+kinds_for(const char *role)
 {
-    snprintf(k->all, sizeof k->all, "{");
-    snprintf(k->own, sizeof k->own, "{");
+    struct kinds k = {"{", "{"};
+
     for (int i = 0; i < cl_jobspecs_count; i++) {
         enum cl_jobspec_sight sight = cl_jobspec_sight(&cl_jobspecs[i], role);
 
         if (sight == CL_JOBS_ALL)
-            append_kind(k->all, sizeof k->all, cl_jobspecs[i].kind);
+            append_kind(k.all, sizeof k.all, cl_jobspecs[i].kind);
         else if (sight == CL_JOBS_OWN_ROLE)
-            append_kind(k->own, sizeof k->own, cl_jobspecs[i].kind);
+            append_kind(k.own, sizeof k.own, cl_jobspecs[i].kind);
     }
-    strcat(k->all, "}");
-    strcat(k->own, "}");
+    snprintf(k.all + strlen(k.all), sizeof k.all - strlen(k.all), "}");
+    snprintf(k.own + strlen(k.own), sizeof k.own - strlen(k.own), "}");
+    return k;
 }
 
 /* Copies the kind's params problems into resp as "params.<field>". */
@@ -169,9 +170,8 @@ cl_h_jobs_create(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_jobs_get(struct cl_req *req, struct cl_resp *resp)
 {
-    struct kinds k;
+    struct kinds k = kinds_for(req->role_name);
 
-    kinds_for(req->role_name, &k);
     return cl_api_row(req, resp, &get, 3, (const char *[]){req->params[0], k.all, k.own}, 200,
                       NULL);
 }
@@ -179,9 +179,8 @@ cl_h_jobs_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_jobs_cancel(struct cl_req *req, struct cl_resp *resp)
 {
-    struct kinds k;
+    struct kinds k = kinds_for(req->role_name);
 
-    kinds_for(req->role_name, &k);
     return cl_api_row(req, resp, &cancel, 3, (const char *[]){req->params[0], k.all, k.own}, 200,
                       NULL);
 }
@@ -192,14 +191,13 @@ cl_h_jobs_list(struct cl_req *req, struct cl_resp *resp)
     static const char *const statuses[] = {"queued", "running",   "succeeded",
                                            "failed", "cancelled", NULL};
     char kind[33], status[16], created_by[128], from[16], to[16];
-    struct kinds k;
+    struct kinds k = kinds_for(req->role_name);
     struct cl_page page;
     const char *p[10];
     int err = cl_page_parse(req, resp, 2, &page);
 
     if (err != CL_OK)
         return err;
-    kinds_for(req->role_name, &k);
     p[0] = k.all;
     p[1] = k.own;
     p[2] = cl_api_filter(req, resp, "kind", 's', NULL, kind, sizeof kind);
@@ -218,7 +216,7 @@ cl_h_jobs_list(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_jobs_artifacts(struct cl_req *req, struct cl_resp *resp)
 {
-    struct kinds k;
+    struct kinds k = kinds_for(req->role_name);
     struct cl_page page;
     PGresult *res = NULL;
     const char *p[4];
@@ -226,7 +224,6 @@ cl_h_jobs_artifacts(struct cl_req *req, struct cl_resp *resp)
 
     if (err != CL_OK)
         return err;
-    kinds_for(req->role_name, &k);
     err = cl_req_begin(req);
     if (err == CL_OK)
         err = cl_db_one(req->db, &job_visible, 3, (const char *[]){req->params[0], k.all, k.own},
@@ -330,12 +327,11 @@ int
 cl_h_artifacts_get(struct cl_req *req, struct cl_resp *resp)
 {
     char filename[128];
-    struct kinds k;
+    struct kinds k = kinds_for(req->role_name);
     const char *p[3];
     PGresult *meta = NULL, *res = NULL;
     int err;
 
-    kinds_for(req->role_name, &k);
     p[0] = req->params[0];
     p[1] = k.all;
     p[2] = k.own;
