@@ -460,7 +460,7 @@ Test(dbroles, deactivated_principals_lose_access_at_once)
 /* Three finished jobs on a queue no worker takes, one artifact each: f001 a board report a
  * manager requested (it may name a subset of districts or any date), f002 one the board
  * requested, f003 a noop an admin requested. Their ids begin with JOBS_PREFIX; the artifacts'
- * last four digits are f011 to f013. */
+ * last four digits are f011 to f013; each job has one attempt. */
 #define JOBS_PREFIX "d8000000-0000-4000-8000-00000000f0"
 #define JOBS_SEEN                                                                                  \
     "SELECT coalesce(string_agg(right(id::text, 4), ',' ORDER BY id), '') FROM jobs "              \
@@ -468,6 +468,9 @@ Test(dbroles, deactivated_principals_lose_access_at_once)
 #define ARTIFACTS_SEEN                                                                             \
     "SELECT coalesce(string_agg(right(id::text, 4), ',' ORDER BY id), '') FROM artifacts "         \
     "WHERE id::text LIKE '%s%%'"
+#define ATTEMPTS_SEEN                                                                              \
+    "SELECT coalesce(string_agg(right(job_id::text, 4), ',' ORDER BY job_id), '') "                \
+    "FROM job_attempts WHERE job_id::text LIKE '%s%%'"
 
 static void
 job_fixtures(void)
@@ -483,7 +486,12 @@ job_fixtures(void)
                "INSERT INTO artifacts (id, job_id, name, media_type, bytes, sha256, size) "
                "SELECT ('" JOBS_PREFIX "1' || i)::uuid, ('" JOBS_PREFIX "0' || i)::uuid, "
                "'report.json', 'application/json', '{}', 'h', 2 FROM generate_series(1, 3) i "
-               "ON CONFLICT DO NOTHING"),
+               "ON CONFLICT DO NOTHING;"
+               "INSERT INTO job_attempts (job_id, attempt, worker, lease_token, finished_at, "
+               "outcome, error) SELECT ('" JOBS_PREFIX "0' || i)::uuid, 1, 'dbroles-worker', "
+               "gen_random_uuid(), now(), 'failed', 'error text' FROM generate_series(1, 3) i "
+               "WHERE NOT EXISTS (SELECT 1 FROM job_attempts a "
+               "WHERE a.job_id = ('" JOBS_PREFIX "0' || i)::uuid)"),
         0);
 }
 
@@ -505,6 +513,13 @@ Test(dbroles, jobs_and_artifacts_follow_the_kind_and_the_requester)
               "the board sees only the report the board requested");
     expect_as("board", NULL, NULL, ARTIFACTS_SEEN, JOBS_PREFIX, "00000", "f012",
               "and only that report's artifact");
+    expect_as("board", NULL, NULL, ATTEMPTS_SEEN, JOBS_PREFIX, "00000", "f002",
+              "and only that report's attempts (worker names, error text)");
+    expect_as("", NULL, NULL, ATTEMPTS_SEEN, JOBS_PREFIX, "00000", "", "no role: no attempt");
+    expect_as("board", NULL, NULL,
+              "WITH u AS (UPDATE job_attempts SET outcome = 'cancelled' WHERE job_id::text LIKE "
+              "'%s%%' RETURNING 1) SELECT count(*) FROM u",
+              JOBS_PREFIX, "00000", "1", "a cancel closes only the attempts of jobs it sees");
     expect_as("manager", NULL, NULL, JOBS_SEEN, JOBS_PREFIX, "00000", "f001,f002",
               "a manager sees every board report, not the noop");
     expect_as("manager", NULL, NULL, ARTIFACTS_SEEN, JOBS_PREFIX, "00000", "f011,f012",
