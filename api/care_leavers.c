@@ -3,10 +3,10 @@
  * pathway_plan_due_on, plan_overdue, next_visit_due_on, visit_overdue) are computed in SQL. */
 #include "care_leavers.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "casework.h"
+#include "cl_codes.h"
 #include "conflict.h"
 #include "resource.h"
 
@@ -18,11 +18,6 @@
 #define AGE_MESSAGE "age must be 15 to 25, the service window"
 
 static const char *const sexes[] = {"M", "F", "U", NULL};
-static const char *const ethnicities[] = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA",
-                                          "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB",
-                                          "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT", NULL};
-static const char *const categories[] = {"eligible", "relevant", "former_relevant", "qualifying",
-                                         NULL};
 static const char *const statuses[] = {"open", "closed", NULL};
 
 static const struct cl_field fields[] = {
@@ -33,9 +28,9 @@ static const struct cl_field fields[] = {
     {"preferred_name", CL_F_STRING, CL_F_NULLABLE, 1, 100},
     {"date_of_birth", CL_F_DATE, CL_F_REQUIRED | CL_F_NOFUTURE},
     {"sex", CL_F_ENUM, CL_F_REQUIRED, 0, 0, sexes},
-    {"ethnicity", CL_F_ENUM, CL_F_REQUIRED, 0, 0, ethnicities},
+    {"ethnicity", CL_F_ENUM, CL_F_REQUIRED, 0, 0, cl_codes_ethnicity},
     {"uasc", CL_F_BOOL},
-    {"category", CL_F_ENUM, CL_F_REQUIRED, 0, 0, categories},
+    {"category", CL_F_ENUM, CL_F_REQUIRED, 0, 0, cl_codes_category},
     {"care_ceased_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
     {"district", CL_F_STRING, CL_F_REQUIRED, 1, 100},
     {"adviser_id", CL_F_UUID, CL_F_NULLABLE},
@@ -73,26 +68,6 @@ static struct cl_stmt list = {
     "$8::boolean, $9::boolean, $10, $11, $12, $13::uuid, $14::int, $15::int)"};
 static struct cl_stmt caseload = {"SELECT * FROM adviser_caseload($1::uuid, $2::int)"};
 
-/* The DfE Unique Pupil Number (SSDA903 rule 168), either case: a letter other than I, O or S,
- * 11 digits, then a digit or a letter; or UN1 to UN5 when it is not known. */
-static int
-upn_ok(const char *s)
-{
-    size_t n = strlen(s);
-    int first = toupper((unsigned char)s[0]);
-
-    if (n == 3)
-        return toupper((unsigned char)s[0]) == 'U' && toupper((unsigned char)s[1]) == 'N' &&
-               s[2] >= '1' && s[2] <= '5';
-    if (n != 13 || first < 'A' || first > 'Z' || first == 'I' || first == 'O' || first == 'S')
-        return 0;
-    for (size_t i = 1; i < 12; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return 0;
-    return isdigit((unsigned char)s[12]) || (s[12] >= 'A' && s[12] <= 'Z') ||
-           (s[12] >= 'a' && s[12] <= 'z');
-}
-
 /* The per-field rules cl_validate has no type for: the CHILD id's characters, the UPN's form
  * and the age the date of birth gives today. Listed with every other bad field. */
 static int
@@ -103,10 +78,10 @@ validate(struct cl_req *req, struct cl_resp *resp, enum cl_vmode mode)
 
     v = cJSON_GetObjectItemCaseSensitive(req->body, "la_child_id");
     if (cJSON_IsString(v) && !cl_validate_has(resp->errors, "la_child_id") &&
-        !cl_casework_child_id_ok(v->valuestring))
+        !cl_child_id_ok(v->valuestring))
         cl_resp_field_error(resp, "la_child_id", "must be 1 to 10 letters and digits");
     v = cJSON_GetObjectItemCaseSensitive(req->body, "upn");
-    if (cJSON_IsString(v) && !cl_validate_has(resp->errors, "upn") && !upn_ok(v->valuestring))
+    if (cJSON_IsString(v) && !cl_validate_has(resp->errors, "upn") && !cl_upn_ok(v->valuestring))
         cl_resp_field_error(resp, "upn",
                             "must be a UPN (a letter other than I, O or S, 11 digits, then a "
                             "digit or a letter) or UN1 to UN5");
@@ -180,7 +155,7 @@ cl_h_care_leavers_list(struct cl_req *req, struct cl_resp *resp)
         return err;
     p[0] = cl_api_filter(req, resp, "district", 's', NULL, district, sizeof district);
     p[1] = cl_api_filter(req, resp, "adviser_id", 'u', NULL, adviser, sizeof adviser);
-    p[2] = cl_api_filter(req, resp, "category", 's', categories, category, sizeof category);
+    p[2] = cl_api_filter(req, resp, "category", 's', cl_codes_category, category, sizeof category);
     p[3] = cl_api_filter(req, resp, "status", 's', statuses, status, sizeof status);
     p[4] = cl_api_filter(req, resp, "min_age", 'i', NULL, min_age, sizeof min_age);
     p[5] = cl_api_filter(req, resp, "max_age", 'i', NULL, max_age, sizeof max_age);

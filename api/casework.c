@@ -1,8 +1,6 @@
 #include "casework.h"
 
-#include <ctype.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cl_config.h"
 #include "cl_validate.h"
@@ -15,19 +13,6 @@ cl_casework_days(const struct cl_req *req)
     snprintf(out.in_touch, sizeof out.in_touch, "%d", req->app->cfg->in_touch_days);
     snprintf(out.recorded, sizeof out.recorded, "%d", req->app->cfg->visit_recorded_days);
     return out;
-}
-
-int
-cl_casework_child_id_ok(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 1 || n > 10)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) || (unsigned char)s[i] > 127)
-            return 0;
-    return 1;
 }
 
 void

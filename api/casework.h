@@ -13,9 +13,6 @@ struct cl_casework_days {
 };
 struct cl_casework_days cl_casework_days(const struct cl_req *req);
 
-/* Checks that s is 1 to 10 ASCII letters and digits (the SSDA903 CHILD id). */
-int cl_casework_child_id_ok(const char *s);
-
 /* Adds a field error when the date (YYYY-MM-DD, already valid) gives an age on today's date
  * outside min_age..max_age. */
 void cl_casework_check_age(struct cl_resp *resp, const char *field, const char *date, int min_age,

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "cl_config.h"
 #include "cl_db.h"
+#include "cl_la_time.h"
 #include "cl_log.h"
 #include "cl_mem.h"
 #include "cl_migrate.h"
@@ -98,6 +99,7 @@ main(int argc, char **argv)
         return 2;
     }
     cl_log_level = cl_log_parse_level(cfg->log_level);
+    cl_la_time_use(cfg->la_timezone);
     memset(&app, 0, sizeof app);
     app.cfg = cfg;
     app.auth = cl_auth_new(cfg);

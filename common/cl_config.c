@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_la_time.h"
 #include "cl_log.h"
 #include "cl_mem.h"
 
@@ -46,6 +47,7 @@ static const struct setting settings[] = {
     {"MAX_BODY_BYTES", K_INT, OFF(max_body_bytes), "1048576", 1024, 67108864, CL_CONFIG_API},
     {"LOG_LEVEL", K_STR, OFF(log_level), "info", 0, 8, ALL},
     {"LA_CODE", K_STR, OFF(la_code), NULL, 0, 3, AW},
+    {"LA_TIMEZONE", K_STR, OFF(la_timezone), "Europe/London", 0, 255, AW},
     {"CORS_ALLOWED_ORIGINS", K_STR, OFF(cors_allowed_origins), "", 0, 4096, CL_CONFIG_API},
     {"REQUEST_TIMEOUT_MS", K_INT, OFF(request_timeout_ms), "10000", 100, 600000, CL_CONFIG_API},
     {"DB_TIMEOUT_MS", K_INT, OFF(db_timeout_ms), "1500", 100, 60000, AW},
@@ -159,9 +161,14 @@ check_rules(struct cl_config *c, int who, char *err, size_t errlen)
         snprintf(err, errlen, "LA_CODE must be the three-digit DfE local authority code");
         return -1;
     }
+    if ((who & AW) && !cl_la_time_zone_ok(c->la_timezone)) {
+        snprintf(err, errlen,
+                 "LA_TIMEZONE must name a zone of the tz database, e.g. Europe/London");
+        return -1;
+    }
     if ((who & CL_CONFIG_WORKER) && !valid_hhmm(c->nightly_at) &&
         strcmp(c->nightly_at, "off") != 0) {
-        snprintf(err, errlen, "NIGHTLY_AT must be HH:MM (24-hour local time) or off");
+        snprintf(err, errlen, "NIGHTLY_AT must be HH:MM (24-hour, in LA_TIMEZONE) or off");
         return -1;
     }
     if (!(who & (CL_CONFIG_API | CL_CONFIG_TOOL)))

@@ -24,6 +24,7 @@ struct cl_config {
     int max_body_bytes;     /* MAX_BODY_BYTES */
     char *log_level;
     char *la_code;              /* three-digit DfE local authority code */
+    char *la_timezone;          /* the council's time zone (tz database name): its dates */
     char *cors_allowed_origins; /* comma-separated; empty: no CORS */
     int request_timeout_ms;     /* per request, header and body */
     int db_timeout_ms;          /* connect and pool wait budget before 503 */
@@ -35,7 +36,7 @@ struct cl_config {
     char *trusted_proxies;      /* TRUSTED_PROXIES: addresses/CIDRs whose X-Forwarded-For counts */
     int worker_poll_ms;         /* worker: poll interval when no notification arrives */
     int job_lease_s;            /* worker: lease length, renewed by a heartbeat */
-    char *nightly_at;           /* worker: HH:MM local time of the nightly jobs, or "off" */
+    char *nightly_at;           /* worker: HH:MM (LA_TIMEZONE) of the nightly jobs, or "off" */
     char *worker_queue;         /* worker: the queue it takes jobs from (WORKER_QUEUE) */
     int ssda903_window_before;  /* SSDA903: months before the birthday a contact still counts */
     int ssda903_window_after;   /* SSDA903: months after the birthday a contact still counts */

@@ -4,17 +4,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "cl_la_time.h"
 #include "cl_validate.h"
-
-int
-cl_ssda903_current_year(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    return tm.tm_year + 1900 + (tm.tm_mon >= 3 ? 1 : 0);
-}
 
 void
 cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors)
@@ -27,7 +18,7 @@ cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors
         {"window_months_after", CL_F_INT, 0, 0, 12},
         {NULL},
     };
-    int before = cJSON_GetArraySize(errors), current = cl_ssda903_current_year();
+    int before = cJSON_GetArraySize(errors), current = cl_collection_year(time(NULL));
     const cJSON *year;
 
     (void)role; /* every role that may request it gets the same return */

@@ -4,7 +4,7 @@
  *
  *   collection_year       integer, required: the year ending 31 March (2026 = 1 April 2025
  *                         to 31 March 2026); 2016 (the first year with 17-18s) up to the
- *                         current collection year
+ *                         current collection year on the council's date (cl_la_time.h)
  *   format                "csv" (header.csv, oc3.csv), "xml" (ssda903.xml) or "both"
  *                         (default)
  *   window_months_before  0-12: how long before the birthday a contact still describes the
@@ -17,9 +17,6 @@
 #include <cjson/cJSON.h>
 
 #define CL_SSDA903_FIRST_YEAR 2016
-
-/* The collection year that contains today (UTC): the year ending the next 31 March. */
-int cl_ssda903_current_year(void);
 
 /* Appends one {"field","message"} entry to errors per problem in params (a JSON object); the
  * same for every role. */

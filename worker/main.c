@@ -13,6 +13,7 @@
 
 #include "cl_config.h"
 #include "cl_db.h"
+#include "cl_la_time.h"
 #include "cl_log.h"
 #include "cl_mem.h"
 #include "queue.h"
@@ -102,6 +103,7 @@ main(int argc, char **argv)
         return 2;
     }
     cl_log_level = cl_log_parse_level(cfg->log_level);
+    cl_la_time_use(cfg->la_timezone);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

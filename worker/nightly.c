@@ -8,13 +8,14 @@
 
 #include <stdio.h>
 
-/* The collection year containing today: the year ending the next 31 March. */
+#include "cl_la_time.h"
+
+/* The collection year containing today. */
 static void
 ssda903_params(const struct tm *today, char *out, size_t outlen)
 {
-    int year = today->tm_year + 1900 + (today->tm_mon >= 3 ? 1 : 0);
-
-    snprintf(out, outlen, "{\"collection_year\":%d,\"format\":\"both\"}", year);
+    snprintf(out, outlen, "{\"collection_year\":%d,\"format\":\"both\"}",
+             cl_collection_year_of(today));
 }
 
 const struct cl_nightly_job cl_nightly[] = {

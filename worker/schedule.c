@@ -1,5 +1,5 @@
-/* The nightly schedule: once the local time passes NIGHTLY_AT, each worker tries to enqueue
- * today's nightly jobs (nightly.c) into its own queue; the unique (created_by,
+/* The nightly schedule: once the council's time (LA_TIMEZONE) passes NIGHTLY_AT, each worker tries
+ * to enqueue today's nightly jobs (nightly.c) into its own queue; the unique (created_by,
  * idempotency_key) index lets exactly one insert per job per day and local authority succeed,
  * however many workers run. NIGHTLY_AT=off leaves the schedule to other workers (e.g. those of
  * a queue that should not carry the statutory return). */
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cl_la_time.h"
 #include "cl_log.h"
 #include "schedule.h"
 
@@ -34,7 +35,7 @@ cl_queue_schedule_nightly(struct cl_queue *q)
     if (last && now - last < 60)
         return CL_OK;
     last = now;
-    localtime_r(&now, &lt);
+    cl_la_time(now, &lt);
     strftime(hhmm, sizeof hhmm, "%H:%M", &lt);
     strftime(day, sizeof day, "%Y-%m-%d", &lt);
     if (strcmp(hhmm, q->cfg->nightly_at) < 0)

@@ -1,5 +1,5 @@
 /* What the nightly schedule enqueues: one row per job, with a function that writes its params
- * (JSON) for the local date. */
+ * (JSON) for the council's date (cl_la_time). */
 #ifndef CL_SCHEDULE_H
 #define CL_SCHEDULE_H
 

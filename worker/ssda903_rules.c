@@ -7,24 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_codes.h"
 #include "cl_mem.h"
 
 const char *const s903_rule_ids[] = {
     "101", "102", "103", "131",  "132", "133",   "153",   "168",   "171",   "174",
     "209", "232", "301", "344",  "345", "347",   "351",   "391",   "444",   "611",
     "612", "620", "621", "3001", "EPI", "INT06", "INT15", "INT32", "INT34", NULL,
-};
-
-static const char *const ethnic_codes[] = {
-    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
-    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT", NULL,
-};
-static const char *const in_touch_codes[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM", NULL};
-static const char *const activ_codes[] = {"F1", "P1", "F2", "P2", "F4", "P4", "F5",
-                                          "P5", "G4", "G5", "G6", "0",  NULL};
-static const char *const accom_codes[] = {
-    "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1", "R2",
-    "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2", "0",  NULL,
 };
 
 /* ---- dates ----------------------------------------------------------------------------- */
@@ -176,29 +165,6 @@ add(struct s903_issues *out, const char *rule, int warning, const char *file, co
         out->errors++;
 }
 
-static int
-upn_unknown_code(const char *s)
-{
-    return strlen(s) == 3 && (s[0] == 'U' || s[0] == 'u') && (s[1] == 'N' || s[1] == 'n') &&
-           s[2] >= '1' && s[2] <= '5';
-}
-
-static int
-upn_well_formed(const char *s)
-{
-    size_t n = strlen(s), i;
-    char first = (char)toupper((unsigned char)s[0]);
-
-    if (upn_unknown_code(s))
-        return 1;
-    if (n != 13 || first < 'A' || first > 'Z' || first == 'I' || first == 'O' || first == 'S')
-        return 0;
-    for (i = 1; i < 12; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return 0;
-    return isdigit((unsigned char)s[12]) || isalpha((unsigned char)s[12]);
-}
-
 /* Sorted, case-insensitive indexes over a column of strings. */
 struct col {
     const char **v;
@@ -288,7 +254,7 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
         hdob[i] = s903_parse_date(h[i].dob);
         hchild[i] = h[i].child ? h[i].child : "";
         upns[i] = h[i].upn ? h[i].upn : "";
-        skip[i] = blank(upns[i]) || upn_unknown_code(upns[i]);
+        skip[i] = blank(upns[i]) || cl_upn_unknown(upns[i]);
     }
     for (i = 0; i < no; i++) {
         odob[i] = s903_parse_date(o[i].dob);
@@ -312,18 +278,18 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
             add(out, "102", 0, H, h[i].child, "DOB",
                 "Date of birth is not a valid date (dd/mm/yyyy).");
     for (i = 0; i < nh; i++)
-        if (!in_list(h[i].ethnic, ethnic_codes))
+        if (!in_list(h[i].ethnic, cl_codes_ethnicity))
             add(out, "103", 0, H, h[i].child, "ETHNIC", "The ethnicity code is not valid.");
     for (i = 0; i < no; i++)
-        if (!in_list(o[i].in_touch, in_touch_codes))
+        if (!in_list(o[i].in_touch, cl_codes_in_touch))
             add(out, "131", 0, O, o[i].child, "IN_TOUCH",
                 "Data entry for being in touch after leaving care is invalid.");
     for (i = 0; i < no; i++)
-        if (!in_list(o[i].activ, activ_codes))
+        if (!in_list(o[i].activ, cl_codes_activity))
             add(out, "132", 0, O, o[i].child, "ACTIV",
                 "Data entry for activity after leaving care is invalid.");
     for (i = 0; i < no; i++)
-        if (!in_list(o[i].accom, accom_codes))
+        if (!in_list(o[i].accom, cl_codes_accommodation))
             add(out, "133", 0, O, o[i].child, "ACCOM",
                 "Data entry for accommodation after leaving care is invalid.");
     for (i = 0; i < no; i++) {
@@ -335,7 +301,7 @@ s903_validate(int year, const struct s903_header *h, int nh, const struct s903_o
                 "coded or all left blank.");
     }
     for (i = 0; i < nh; i++)
-        if (!blank(h[i].upn) && !upn_well_formed(h[i].upn))
+        if (!blank(h[i].upn) && !cl_upn_ok(h[i].upn))
             add(out, "168", 0, H, h[i].child, "UPN",
                 "UPN is not valid; if unknown use UN1, UN2, UN3, UN4 or UN5.");
     for (i = 0; i < nh; i++)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cl_la_time.h"
 #include "cl_mem.h"
 #include "tc.h"
 #include "tw.h"
@@ -360,7 +361,8 @@ Test(queue, nightly_jobs_are_enqueued_once_however_many_workers_run)
     struct tm lt;
     pid_t w[3];
 
-    localtime_r(&now, &lt);
+    cl_la_time_use("Europe/London"); /* LA_TIMEZONE's default: the workers' calendar */
+    cl_la_time(now, &lt);
     strftime(day, sizeof day, "%Y-%m-%d", &lt);
     snprintf(key, sizeof key, "nightly:ssda903:%s:998", day);
     tw_queue_name("qt-nightly", queue, sizeof queue);
@@ -381,8 +383,7 @@ Test(queue, nightly_jobs_are_enqueued_once_however_many_workers_run)
              "(params->>'format') FROM jobs WHERE idempotency_key = '%s'",
              key);
     cr_assert_eq(tw_sql_text(sql, params, sizeof params), 0);
-    snprintf(want, sizeof want, "ssda903 %s %d both", queue,
-             lt.tm_year + 1900 + (lt.tm_mon >= 3 ? 1 : 0));
+    snprintf(want, sizeof want, "ssda903 %s %d both", queue, cl_collection_year_of(&lt));
     cr_expect_str_eq(params, want, "the current collection year's return, in both formats");
     snprintf(sql, sizeof sql, "SELECT status = 'succeeded' FROM jobs WHERE idempotency_key = '%s'",
              key);
@@ -400,4 +401,52 @@ Test(queue, nightly_jobs_are_enqueued_once_however_many_workers_run)
     cr_expect(tw_until(sql, 1000), "a draft, flagged valid or has_errors");
     for (int i = 0; i < 3; i++)
         stop_clean(w[i]);
+}
+
+Test(queue, the_nightly_schedule_keeps_the_councils_date_not_the_machines)
+{
+    /* A zone whose date is not UTC's for the rest of the test: from 10:00 UTC to midnight
+     * Kiritimati (UTC+14) is a day ahead, from midnight to 11:00 Pago Pago (UTC-11) a day
+     * behind; the last two minutes before UTC midnight are waited out. The machine's own zone
+     * is UTC (TZ), so only LA_TIMEZONE can give the worker that date. */
+    time_t now = time(NULL);
+    struct tm utc, lt;
+    const char *zone;
+    char env_zone[64], queue[64], key[96], sql[512], day[11], params[256], want[128];
+    pid_t w;
+
+    gmtime_r(&now, &utc);
+    if (utc.tm_hour == 23 && utc.tm_min >= 58) {
+        sleep_ms(((59 - utc.tm_min) * 60 + (60 - utc.tm_sec) + 2) * 1000);
+        now = time(NULL);
+        gmtime_r(&now, &utc);
+    }
+    zone = utc.tm_hour >= 10 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+    cl_la_time_use(zone);
+    cl_la_time(now, &lt);
+    cr_assert_neq(lt.tm_mday, utc.tm_mday, "%s's date differs from UTC's", zone);
+    strftime(day, sizeof day, "%Y-%m-%d", &lt);
+    snprintf(key, sizeof key, "nightly:ssda903:%s:997", day);
+    snprintf(env_zone, sizeof env_zone, "LA_TIMEZONE=%s", zone);
+    tw_queue_name("qt-zone", queue, sizeof queue);
+    w = tw_start(
+        queue, (const char *const[]){"NIGHTLY_AT=00:00", "LA_CODE=997", "TZ=UTC", env_zone, NULL});
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) = 1 FROM jobs WHERE created_by = 'scheduler' "
+             "AND idempotency_key = '%s'",
+             key);
+    cr_expect(tw_until(sql, 30000), "the nightly job carries %s's date, %s", zone, day);
+    snprintf(sql, sizeof sql,
+             "SELECT kind || ' ' || (params->>'collection_year') FROM jobs "
+             "WHERE idempotency_key = '%s'",
+             key);
+    tw_sql_text(sql, params, sizeof params);
+    snprintf(want, sizeof want, "ssda903 %d", cl_collection_year_of(&lt));
+    cr_expect_str_eq(params, want, "the collection year of that date");
+    snprintf(sql, sizeof sql,
+             "SELECT bool_and(status IN ('succeeded', 'failed')) FROM jobs "
+             "WHERE queue = '%s'",
+             queue);
+    cr_expect(tw_until(sql, 120000), "its jobs are done before the worker stops");
+    stop_clean(w);
 }

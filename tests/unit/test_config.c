@@ -19,6 +19,7 @@ clean_env(void)
     unsetenv("JWT_ALG");
     unsetenv("JWT_PUBLIC_KEY_FILE");
     unsetenv("JWT_MAX_LIFETIME_S");
+    unsetenv("LA_TIMEZONE");
     setenv("LA_CODE", "999", 1);
     setenv("JWT_SECRET", STRONG, 1);
     setenv("JWT_ISSUER", "https://idp.example", 1);
@@ -142,4 +143,19 @@ Test(config, token_lifetime_has_a_bounded_maximum)
     setenv("JWT_MAX_LIFETIME_S", "0", 1);
     cr_expect_not(accepted(err, sizeof err));
     cr_expect_not_null(strstr(err, "JWT_MAX_LIFETIME_S"), "%s", err);
+}
+
+Test(config, the_council_time_zone_defaults_to_london_and_must_be_a_tz_database_zone)
+{
+    char err[256] = "";
+    struct cl_config *c = cl_config_load(CL_CONFIG_WORKER, err, sizeof err);
+
+    cr_assert_not_null(c, "%s", err);
+    cr_expect_str_eq(c->la_timezone, "Europe/London");
+    cl_config_free(c);
+    setenv("LA_TIMEZONE", "Europe/Paris", 1);
+    cr_expect(accepted(err, sizeof err), "%s", err);
+    setenv("LA_TIMEZONE", "Europe/Lundon", 1);
+    cr_expect_not(accepted(err, sizeof err));
+    cr_expect(strstr(err, "LA_TIMEZONE") != NULL, "%s", err);
 }
