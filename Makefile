@@ -127,6 +127,7 @@ test:
 	  $(TEST_BUILD)/tests/unit_tests --jobs 2
 	$(MAKE) --no-print-directory fuzz-smoke
 	tests/integration/run.sh $(TEST_BUILD)
+	tests/golden/run.sh $(TEST_BUILD)
 	tests/reliability/run.sh $(TEST_BUILD) --quick
 
 test-unit:
