@@ -126,14 +126,14 @@ Test(outage, an_edited_migration_is_refused_and_readiness_drops)
     char cmd[1024], saved[80];
     PGconn *c = tc_db();
     PGresult *res = PQexec(c, "SELECT checksum FROM schema_migrations "
-                              "WHERE version = '0004_advisers.sql'");
+                              "WHERE version = '0001_baseline.sql'");
     int st;
 
     cr_assert_eq(PQntuples(res), 1);
     snprintf(saved, sizeof saved, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     PQclear(PQexec(c, "UPDATE schema_migrations SET checksum = 'edited' "
-                      "WHERE version = '0004_advisers.sql'"));
+                      "WHERE version = '0001_baseline.sql'"));
     snprintf(cmd, sizeof cmd, "'%s/api' --migrate-only 2>'%s/migrate.err'", getenv("CL_TEST_BUILD"),
              getenv("CL_TEST_TMP"));
     st = system(cmd);
@@ -146,7 +146,7 @@ Test(outage, an_edited_migration_is_refused_and_readiness_drops)
         char sql[256];
 
         snprintf(sql, sizeof sql,
-                 "UPDATE schema_migrations SET checksum = '%s' WHERE version = '0004_advisers.sql'",
+                 "UPDATE schema_migrations SET checksum = '%s' WHERE version = '0001_baseline.sql'",
                  saved);
         PQclear(PQexec(c, sql));
     }

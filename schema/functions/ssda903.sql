@@ -1,3 +1,46 @@
+-- The SSDA903 care leavers return (Header + OC3) for one collection year, as one set-based
+-- query the worker renders (worker/ssda903.c). The domain rules come from the project's SSDA903
+-- domain notes (§3); the rules about one young person on one date are those of facts.sql and
+-- of the episode tables (accommodation_eet.sql).
+
+-- The SSDA903 care leavers return (Header + OC3) for one collection year, as one set-based
+-- query the worker renders (worker/ssda903.c). The domain rules come from
+-- the project's SSDA903 domain notes (§3). The rules about one young person on one date are
+-- those of the migrations that own them:
+--
+--   cl_contact_status: the DfE IN_TOUCH meaning (0011), here over the birthday window, written
+--   out as joins for speed and checked equal to the function by the integration tests
+--   the episode tables, episodes never overlapping, and their DfE code tables (0020, 0021)
+--
+-- Cohort, for collection year Y (1 April Y-1 to 31 March Y):
+--   17-21  relevant and former relevant young people (not qualifying) whose 17th to 21st
+--          birthday falls in the year and who had left care by that birthday (care ending ON
+--          the 18th birthday counts: rules 1007/1016). Their IN_TOUCH is the contact status
+--          over the birthday window [birthday - before months, birthday + after months]: a
+--          successful contact in the window is YES; a recorded refusal, "no longer requires
+--          services" or return home (not followed by a successful contact) is REFU / NREQ /
+--          RHOM; a death recorded by the end of the window is DIED; otherwise NO.
+--   22-25  (from the 2022/23 collection, Y >= 2023)
+--          care leavers aged 22 to 25 on 31 March who asked for support during the year: a
+--          successful contact in the year, or an outreach reply wanting a service. They are
+--          reported at their latest such contact (YES, or DIED if a death is recorded by the
+--          year end).
+-- ACTIV and ACCOM come from the EET and accommodation episodes: the episode in effect on the
+-- reference date (birthday, or latest contact), else the one in the window nearest to it;
+-- nothing recorded is 0 (not known), never a guess. DIED and RHOM carry 0 and 0 (rule 344).
+-- Suitability is the suffix: 1 suitable, 2 not (S and X are always 2). Staying put (Z) does
+-- not exist before 18 (rule 3001): a 17-year-old recorded as living with former foster carers
+-- is reported as Y (other accommodation) with the recorded suitability.
+--
+-- A 29 February birthday falls on 1 March in a common year (Family Law Reform Act 1969 s 9).
+CREATE FUNCTION ssda903_birthday(p_dob date, p_age integer) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN extract(month FROM p_dob) = 2 AND extract(day FROM p_dob) = 29
+                     AND extract(day FROM p_dob + make_interval(years => p_age)) = 28
+                THEN (p_dob + make_interval(years => p_age))::date + 1
+                ELSE (p_dob + make_interval(years => p_age))::date END
+$$;
+
 -- The return's Header carries the UPN, MOTHER and MC_DOB the care leaver record now holds
 -- (0070): ssda903_return_rows as 0041 wrote it, with those three columns filled in.
 --
@@ -8,8 +51,7 @@
 --           ceased to be looked after in it) and never for a male (174). As at 31 March: a
 --           first child born after the year is not in it (MOTHER 0, MC_DOB blank).
 -- Nothing else changes: the cohort, the codes and the row order are 0041's.
-
-CREATE OR REPLACE FUNCTION ssda903_return_rows(p_year integer, p_before integer, p_after integer)
+CREATE FUNCTION ssda903_return_rows(p_year integer, p_before integer, p_after integer)
 RETURNS TABLE (child text, sex text, dob text, ethnic text, upn text, mother text, mc_dob text,
                in_touch text, activ text, accom text, age integer, cohort text,
                reference_date date, window_start date, window_end date, last_contact date)
@@ -116,4 +158,17 @@ LANGUAGE sql STABLE AS $$
            c.age, c.cohort, c.ref, c.ws, c.we, c.last_contact
     FROM coded c
     ORDER BY c.la_child_id COLLATE "C"
+$$;
+
+-- Every care leaver aged 22 to 25 on 31 March of the year who could be in the return (the
+-- same base as ssda903_return_rows), by age: the denominator of "requested support".
+CREATE FUNCTION ssda903_care_leavers_22_25(p_year integer)
+RETURNS TABLE (age integer, care_leavers bigint) LANGUAGE sql STABLE AS $$
+    SELECT a.age, count(*)
+    FROM care_leavers c
+    CROSS JOIN LATERAL (SELECT cl_age_on(c.date_of_birth, make_date(p_year, 3, 31)) AS age) a
+    WHERE c.date_of_birth > (make_date(p_year, 3, 31) - interval '26 years')::date
+      AND c.date_of_birth <= (make_date(p_year, 3, 31) - interval '22 years')::date
+      AND c.category <> 'qualifying' AND c.care_ceased_on IS NOT NULL
+    GROUP BY a.age ORDER BY a.age
 $$;

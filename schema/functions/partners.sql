@@ -1,14 +1,11 @@
--- Partner organisations (district councils, housing providers, employers, colleges, health and
--- others): representation, create, patch, read and list, each one SQL function or statement the
--- api calls. A partner's id is the org_id its tokens carry.
+-- /v1/partners (api/partners.c): partner organisations (district councils, housing
+-- providers, employers, colleges, health and others): representation, create, patch. A
+-- partner's id is the org_id its tokens carry.
 --
 -- Admin writes. Advisers, managers, admins and services read every partner (advisers pick the
 -- partner a referral goes to); a partner reads only itself; anyone else is 404 (the board has
 -- no route at all). Partners are organisations, not people, so reads are not audited; every
 -- write is.
-
-CREATE INDEX partners_name_id ON partners (name, id);
-CREATE INDEX partners_districts ON partners USING gin (districts);
 
 CREATE FUNCTION partner_json(p partners) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT json_build_object(

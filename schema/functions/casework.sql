@@ -1,18 +1,23 @@
--- /v1/care-leavers/{id}/pathway-plans, /contacts and /contact-status-events: everything hangs
--- off a care leaver the caller can reach (row-level security on care_leavers), so another
--- adviser's care leaver answers 404 on every nested path. Reads and lists are audited.
+-- /v1/care-leavers/{id}/pathway-plans, /contacts and /contact-status-events
+-- (api/casework.c): everything hangs off a care leaver the caller can reach (row-level
+-- security on care_leavers), so another adviser's care leaver answers 404 on every nested
+-- path. Reads and lists are audited.
 
--- The care leaver a nested request is about, or 404. p_lock: take a row lock so version
--- numbers and the single current plan are assigned one request at a time.
+-- The care leaver a nested request is about, or 404 when it does not exist or the caller may
+-- not reach it. p_lock: take a row lock so version numbers and the single current plan are
+-- assigned one request at a time.
 CREATE FUNCTION care_leaver_for_nested(p_id uuid, p_lock boolean) RETURNS care_leavers
     LANGUAGE plpgsql AS $$
 DECLARE
     c care_leavers;
 BEGIN
     IF p_lock THEN
-        SELECT * INTO c FROM care_leavers x WHERE x.id = p_id FOR UPDATE;
+        SELECT * INTO c FROM care_leavers x
+        WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id)
+        FOR UPDATE;
     ELSE
-        SELECT * INTO c FROM care_leavers x WHERE x.id = p_id;
+        SELECT * INTO c FROM care_leavers x
+        WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id);
     END IF;
     IF NOT FOUND THEN
         PERFORM cl_fail('CL404', 'no such care leaver');
@@ -26,8 +31,6 @@ CREATE FUNCTION cl_died_on(p_care_leaver uuid) RETURNS date LANGUAGE sql STABLE 
     SELECT e.occurred_on FROM contact_status_events e
     WHERE e.care_leaver_id = p_care_leaver AND e.status = 'died'
 $$;
-
--- ---- pathway plans ---------------------------------------------------------------------------
 
 CREATE FUNCTION pathway_plan_json(p pathway_plans) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -227,8 +230,6 @@ BEGIN
 END
 $$;
 
--- ---- contacts --------------------------------------------------------------------------------
-
 CREATE FUNCTION contact_json(k contacts, p_recorded_days integer) RETURNS text
     LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -332,8 +333,6 @@ BEGIN
     FROM page ORDER BY (page.r).occurred_on DESC, (page.r).id DESC;
 END
 $$;
-
--- ---- contact-status events -------------------------------------------------------------------
 
 CREATE FUNCTION contact_status_event_json(e contact_status_events) RETURNS text
     LANGUAGE sql STABLE AS $$

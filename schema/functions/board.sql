@@ -1,41 +1,19 @@
--- Corporate Parenting Board report (issue 8): every figure of the report, computed set-based
--- from the case records, so the worker's JSON, CSV, HTML and PDF (and anything else calling
--- these functions) show the same numbers.
---
--- The rules about one young person on one date belong to the migrations that own the data:
--- cl_case_open_on, cl_plan_review_due, the tables visit_standards and bank_holidays (0010,
--- 0011), the DfE code tables (0020, 0021), ssda903_birthday (0041) are used here as they
--- are, and so are housing_protocol_figures and housing_protocol_breaches_in (0033). The
--- national indicators follow the SSDA903 return's own definitions (ssda903_return_rows,
--- 0041) over a rolling window instead of a collection year. The per-person functions
--- cl_plan_up_to_date, cl_next_visit_due_on, cl_recorded_in_time, cl_age_on,
--- ssda903_accom_on and ssda903_activ_on each run a query per call; evaluated once per young
--- person (and per visit) they take minutes for 100 000 care leavers. So the functions below
--- apply the same rules to everyone at once, with joins, window functions and a working-day
--- calendar, and the integration tests (tests/integration/test_board_report.c) compare them,
--- row by row on every care leaver in the test database, with those per-person functions and
--- with ssda903_return_rows. A change to one of those rules must change the set-based form
--- here too; the tests fail until it does.
---
---   board_people_on(on, districts)
---       open cases on a date: plan up to date, next statutory visit, ACCOM and ACTIV
---   board_birthday_statuses(from, to, districts, before, after)
---       the SSDA903 care-leaver cohort of a window, as the return (0041) counts it: one row
---       per care leaver and 17th-21st birthday in (from, to], with IN_TOUCH, ACTIV and ACCOM
---   board_statutory_visits(from, to, districts, recorded_days)
---       statutory visits made in (from, to]: on time, recorded in time
---   board_national(dates, from, to, districts, before, after, district_dates)
---       the three national indicators (and NEET) for the twelve months to each date
---   board_report_figures(from, to, districts)
---       every other indicator on date `to` (events counted in (from, to])
---   board_report(as_at, compare_to, districts, before, after, recorded_days)
---       the report: both dates side by side with values, change, definitions and the
---       England average, and the national indicators at each of the twelve month ends
---
--- In every result district NULL means the districts together (the ones asked for, or every
--- district when p_districts is NULL). All are aggregates over young people; they run as the
--- caller (the worker connects as the owner, so row-level security does not narrow them) and
--- the api's role is not granted them.
+-- The Corporate Parenting Board report (worker/board_report.c): every figure of the report,
+-- computed set-based from the case records, so the worker's JSON, CSV, HTML and PDF show the
+-- same numbers. The definitions of the indicators and the England averages are data
+-- (board_indicators, board_england_averages).
+
+-- The England average for an indicator as at a date: the latest year ending 31 March on or
+-- before the date, or the earliest year held when the date is before all of them.
+CREATE FUNCTION board_england_average(p_code text, p_on date)
+RETURNS TABLE (value numeric, year_ending integer, source text) LANGUAGE sql STABLE AS $$
+    SELECT e.value, e.year_ending, e.source FROM board_england_averages e
+    WHERE e.code = p_code
+    ORDER BY (make_date(e.year_ending, 3, 31) <= p_on) DESC,
+             CASE WHEN make_date(e.year_ending, 3, 31) <= p_on THEN -e.year_ending
+                  ELSE e.year_ending END
+    LIMIT 1
+$$;
 
 -- Whole years of age on p_on, as cl_age_on (0011) counts them (the year difference, less one
 -- before the birthday in the year; 29 February birthdays fall on 1 March), with date parts
@@ -58,16 +36,31 @@ RETURNS TABLE (care_leaver_id uuid, district text, category text, uasc boolean,
                adviser_id uuid, age integer, plan_ok boolean, visit_due date, accom text,
                activ text)
 LANGUAGE sql STABLE AS $$
-    WITH c AS (
-        SELECT c.* FROM care_leavers c
+    WITH k AS MATERIALIZED (
+        -- board_ymd from lo, 40 years before the date, read through scalar subqueries so
+        -- each value is computed once and the array never copied into a row
+        SELECT lo, board_ymd(lo, p_on) AS ymd
+        FROM (SELECT (p_on - interval '40 years')::date AS lo) x
+    ), c AS (
+        SELECT c.id, c.district, c.category, c.uasc, c.adviser_id, c.opened_on,
+               CASE WHEN c.date_of_birth BETWEEN (SELECT k.lo FROM k) AND p_on
+                    THEN ((SELECT k.ymd FROM k)[p_on - (SELECT k.lo FROM k) + 1]
+                          - (SELECT k.ymd FROM k)[c.date_of_birth - (SELECT k.lo FROM k) + 1]
+                          + 10000000) / 10000 - 1000
+                    ELSE board_age(c.date_of_birth, p_on) END AS age
+        FROM care_leavers c
         WHERE (p_districts IS NULL OR c.district = ANY (p_districts)) AND cl_case_open_on(c, p_on)
     ), plan AS (
-        -- cl_plan_in_force: the latest non-draft version started by the date
-        SELECT DISTINCT ON (p.care_leaver_id) p.care_leaver_id,
-               cl_plan_review_due(p, p_on) AS due
-        FROM pathway_plans p
-        WHERE p.status <> 'draft' AND p.started_on <= p_on
-        ORDER BY p.care_leaver_id, p.started_on DESC, p.version_no DESC
+        -- cl_plan_in_force, then cl_plan_review_due for it
+        SELECT p.care_leaver_id,
+               (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
+                     THEN greatest(p.started_on, p.reviewed_on) ELSE p.started_on END
+                + interval '6 months')::date AS due
+        FROM (SELECT DISTINCT ON (p.care_leaver_id) p.care_leaver_id, p.started_on,
+                     p.reviewed_on
+              FROM pathway_plans p
+              WHERE p.status <> 'draft' AND p.started_on <= p_on
+              ORDER BY p.care_leaver_id, p.started_on DESC, p.version_no DESC) p
     ), visit AS (
         SELECT k.care_leaver_id, max(k.occurred_on) AS last_on FROM contacts k
         WHERE k.successful AND k.statutory_visit AND k.occurred_on <= p_on
@@ -91,7 +84,7 @@ LANGUAGE sql STABLE AS $$
         FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
         CROSS JOIN generate_series(0, 30) AS g (age)
     )
-    SELECT c.id, c.district, c.category, c.uasc, c.adviser_id, board_age(c.date_of_birth, p_on),
+    SELECT c.id, c.district, c.category, c.uasc, c.adviser_id, c.age,
            CASE WHEN c.category <> 'qualifying' THEN coalesce(p_on <= plan.due, false) END,
            CASE WHEN standard.days IS NULL OR died.care_leaver_id IS NOT NULL THEN NULL
                 ELSE coalesce(visit.last_on + standard.days, c.opened_on + 7) END,
@@ -102,8 +95,7 @@ LANGUAGE sql STABLE AS $$
     LEFT JOIN died ON died.care_leaver_id = c.id
     LEFT JOIN acc ON acc.care_leaver_id = c.id
     LEFT JOIN act ON act.care_leaver_id = c.id
-    LEFT JOIN standard ON standard.category = c.category
-        AND standard.age = board_age(c.date_of_birth, p_on)
+    LEFT JOIN standard ON standard.category = c.category AND standard.age = c.age
 $$;
 
 -- The SSDA903 (OC3) cohort of a window, exactly as the return defines it
@@ -117,36 +109,42 @@ $$;
 -- to it ('0' when none); a 17-year-old's Z is reported as Y. The integration tests check this
 -- against ssda903_return_rows row by row.
 CREATE FUNCTION board_birthday_statuses(p_from date, p_to date, p_districts text[],
-                                        p_before integer, p_after integer)
+                                                   p_before integer, p_after integer)
 RETURNS TABLE (care_leaver_id uuid, district text, birthday date, age integer, age_group text,
                contact_status text, activ text, accom text, eet boolean, neet boolean,
                suitable boolean, in_suitability boolean)
 LANGUAGE sql STABLE AS $$
     WITH b AS (
-        SELECT c.id, c.district, a.age, c.care_ceased_on,
-               ssda903_birthday(c.date_of_birth, a.age) AS birthday
+        SELECT c.id, c.district, a.age, c.care_ceased_on, a.birthday
         FROM care_leavers c
-        -- only the ages whose birthday can fall in the window (by calendar year)
-        CROSS JOIN LATERAL generate_series(
-            greatest(17, (date_part('year', p_from) - date_part('year', c.date_of_birth))::int),
-            least(21, (date_part('year', p_to) - date_part('year', c.date_of_birth))::int))
-            AS a (age)
+        -- only the ages whose birthday can fall in the window (by calendar year), each
+        -- birthday worked out once (OFFSET 0 keeps the planner from copying the call into
+        -- every condition that uses it)
+        CROSS JOIN LATERAL (
+            SELECT g.age, ssda903_birthday(c.date_of_birth, g.age) AS birthday
+            FROM generate_series(
+                greatest(17, (date_part('year', p_from)
+                              - date_part('year', c.date_of_birth))::int),
+                least(21, (date_part('year', p_to) - date_part('year', c.date_of_birth))::int))
+                AS g (age)
+            OFFSET 0) AS a
         WHERE c.date_of_birth > (p_from - interval '22 years')::date
           AND c.date_of_birth <= (p_to - interval '17 years')::date
           AND c.category <> 'qualifying'
           AND c.care_ceased_on IS NOT NULL
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
-    ), w AS MATERIALIZED (
+    ), w0 AS (
         SELECT b.*, (b.birthday - make_interval(months => p_before))::date AS ws,
                (b.birthday + make_interval(months => p_after))::date AS we
         FROM b
         WHERE b.birthday > p_from AND b.birthday <= p_to AND b.care_ceased_on <= b.birthday
-    ), lc AS (
-        -- the last successful contact by the end of the window
-        SELECT w.id, w.birthday, max(x.occurred_on) AS last_on
-        FROM w JOIN contacts x ON x.care_leaver_id = w.id AND x.successful
-             AND x.occurred_on <= w.we
-        GROUP BY w.id, w.birthday
+    ), w AS MATERIALIZED (
+        -- with the last successful contact by the end of the window (one index probe)
+        SELECT w0.*,
+               (SELECT max(x.occurred_on) FROM contacts x
+                WHERE x.care_leaver_id = w0.id AND x.successful AND x.occurred_on <= w0.we)
+                   AS last_on
+        FROM w0
     ), ev AS (
         -- the recorded status event in force at the end of the window (death first)
         SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, e.status, e.occurred_on
@@ -160,7 +158,8 @@ LANGUAGE sql STABLE AS $$
         FROM w JOIN accommodation_episodes a ON a.care_leaver_id = w.id
              AND a.started_on <= w.we AND (a.ended_on IS NULL OR a.ended_on > w.ws)
         ORDER BY w.id, w.birthday,
-                 CASE WHEN daterange(a.started_on, a.ended_on) @> w.birthday THEN 0
+                 CASE WHEN a.started_on <= w.birthday
+                           AND (a.ended_on IS NULL OR a.ended_on > w.birthday) THEN 0
                       WHEN a.started_on > w.birthday THEN a.started_on - w.birthday
                       ELSE w.birthday - (a.ended_on - 1) END,
                  a.started_on DESC
@@ -169,16 +168,16 @@ LANGUAGE sql STABLE AS $$
         FROM w JOIN eet_activities a ON a.care_leaver_id = w.id
              AND a.started_on <= w.we AND (a.ended_on IS NULL OR a.ended_on > w.ws)
         ORDER BY w.id, w.birthday,
-                 CASE WHEN daterange(a.started_on, a.ended_on) @> w.birthday THEN 0
+                 CASE WHEN a.started_on <= w.birthday
+                           AND (a.ended_on IS NULL OR a.ended_on > w.birthday) THEN 0
                       WHEN a.started_on > w.birthday THEN a.started_on - w.birthday
                       ELSE w.birthday - (a.ended_on - 1) END,
                  a.started_on DESC
     ), k AS (
         SELECT w.id, w.district, w.age, w.birthday, w.ws, ev.status AS ev_status,
-               ev.occurred_on AS ev_on, lc.last_on, acc.code AS accom_code, acc.suitable,
+               ev.occurred_on AS ev_on, w.last_on, acc.code AS accom_code, acc.suitable,
                act.code AS activ
         FROM w
-        LEFT JOIN lc ON lc.id = w.id AND lc.birthday = w.birthday
         LEFT JOIN ev ON ev.id = w.id AND ev.birthday = w.birthday
         LEFT JOIN acc ON acc.id = w.id AND acc.birthday = w.birthday
         LEFT JOIN act ON act.id = w.id AND act.birthday = w.birthday
@@ -216,63 +215,96 @@ $$;
 -- category and age, or a week after the case opened; a visit with no duty then counts as on
 -- time). recorded_in_time: cl_recorded_in_time, counting working days with a calendar.
 CREATE FUNCTION board_statutory_visits(p_from date, p_to date, p_districts text[],
-                                       p_recorded_days integer)
+                                                  p_recorded_days integer)
 RETURNS TABLE (contact_id uuid, care_leaver_id uuid, occurred_on date, district text,
                on_time boolean, recorded_in_time boolean)
 LANGUAGE sql STABLE AS $$
     WITH v AS (
-        -- The visit before each (on an earlier day). One earlier than a year before the
-        -- period is more than the longest interval (366 days) before every visit in it, so it
-        -- cannot make one on time and need not be read. Newest first, as the index is.
+        -- The visits read newest first per care leaver, as the index is, with the day of the
+        -- next one (an earlier or the same day). One earlier than a year before the period
+        -- is more than the longest interval (366 days) before every visit in it, so it cannot
+        -- make one on time and need not be read.
         SELECT k.id, k.care_leaver_id, k.occurred_on, k.recorded_on,
-               max(k.occurred_on) OVER (PARTITION BY k.care_leaver_id
-                                        ORDER BY k.occurred_on DESC
-                                        RANGE BETWEEN '1 day' FOLLOWING
-                                              AND UNBOUNDED FOLLOWING) AS prev_on
+               lead(k.occurred_on) OVER (PARTITION BY k.care_leaver_id
+                                         ORDER BY k.occurred_on DESC) AS next_on
         FROM contacts k
         WHERE k.successful AND k.statutory_visit
           AND k.occurred_on > p_from - 367 AND k.occurred_on <= p_to
-    ), died AS (
-        SELECT e.care_leaver_id, min(e.occurred_on) AS died_on FROM contact_status_events e
-        WHERE e.status = 'died' GROUP BY e.care_leaver_id
+    ), cal AS MATERIALIZED (
+        -- Read through scalar subqueries, so each array is computed once and never copied
+        -- into a row.
+        -- ymd: board_ymd from lo, 40 years before the period (the ages that matter are 0 to
+        -- 30).
+        -- wd: working days (not Saturday, Sunday or a bank holiday) from p_from + 1 to each
+        -- day (subscript day - p_from), so the working days after a up to and including b
+        -- are wd(b) - wd(a). A visit recorded after the calendar ends was recorded more than
+        -- a year late: not in time (VISIT_RECORDED_DAYS is at most 60).
+        -- cats and days: cl_visit_interval_days for category cats[i] and age a (0 to 30) at
+        -- days[(i - 1) * 31 + a + 1].
+        SELECT lo, board_ymd(lo, p_to) AS ymd,
+               ARRAY(SELECT count(*) FILTER (WHERE extract(isodow FROM d) < 6
+                                                   AND h.day IS NULL) OVER (ORDER BY d)
+                     FROM generate_series(p_from + 1, greatest(p_to, current_date) + 366,
+                                          interval '1 day') AS d
+                     LEFT JOIN bank_holidays h ON h.day = d::date
+                     ORDER BY d) AS wd,
+               ARRAY(SELECT DISTINCT s.category FROM visit_standards s ORDER BY 1) AS cats,
+               ARRAY(SELECT (SELECT s.interval_days FROM visit_standards s
+                             WHERE s.category = cat.category
+                               AND g.age BETWEEN s.min_age AND s.max_age
+                             ORDER BY s.min_age DESC LIMIT 1)
+                     FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
+                     CROSS JOIN generate_series(0, 30) AS g (age)
+                     ORDER BY cat.category, g.age) AS days
+        FROM (SELECT (p_from - interval '40 years')::date AS lo) x
+    ), c AS (
+        -- what each visit needs of its care leaver, worked out once per care leaver (OFFSET 0
+        -- keeps the planner from copying these expressions up to every visit)
+        SELECT c.id, c.district, c.opened_on, c.closed_on, died.died_on,
+               array_position((SELECT cal.cats FROM cal), c.category) - 1 AS cat,
+               (SELECT cal.ymd FROM cal)[greatest(c.date_of_birth, (SELECT cal.lo FROM cal))
+                                         - (SELECT cal.lo FROM cal) + 1] AS dob
+        FROM care_leavers c
+        LEFT JOIN (SELECT e.care_leaver_id, min(e.occurred_on) AS died_on
+                   FROM contact_status_events e WHERE e.status = 'died'
+                   GROUP BY e.care_leaver_id) died ON died.care_leaver_id = c.id
+        WHERE p_districts IS NULL OR c.district = ANY (p_districts)
+        OFFSET 0
     ), w AS (
-        SELECT v.*, c.district, c.category, c.opened_on, c.closed_on, died.died_on,
-               board_age(c.date_of_birth, v.occurred_on - 1) AS age
-        FROM v JOIN care_leavers c ON c.id = v.care_leaver_id
-        LEFT JOIN died ON died.care_leaver_id = v.care_leaver_id
+        SELECT v.id, v.care_leaver_id, v.occurred_on, c.district, c.opened_on, c.closed_on,
+               c.died_on,
+               -- the visit before: the latest earlier day (another visit the same day is
+               -- rare: then it is looked up)
+               CASE WHEN v.next_on < v.occurred_on OR v.next_on IS NULL THEN v.next_on
+                    ELSE (SELECT max(x.occurred_on) FROM contacts x
+                          WHERE x.care_leaver_id = v.care_leaver_id AND x.successful
+                            AND x.statutory_visit AND x.occurred_on < v.occurred_on
+                            AND x.occurred_on > p_from - 367) END AS prev_on,
+               -- board_age(dob, occurred_on - 1), where it can be 30 or less (the calendar
+               -- reaches back 40 years)
+               ((SELECT cal.ymd FROM cal)[v.occurred_on - 1 - (SELECT cal.lo FROM cal) + 1]
+                - c.dob + 10000000) / 10000 - 1000 AS age,
+               c.cat,
+               (SELECT cal.wd FROM cal)[v.recorded_on - p_from]
+                   - (SELECT cal.wd FROM cal)[v.occurred_on - p_from] AS working
+        FROM v JOIN c ON c.id = v.care_leaver_id
         WHERE v.occurred_on > p_from
-          AND (p_districts IS NULL OR c.district = ANY (p_districts))
-    ), standard AS (
-        SELECT cat.category, g.age,
-               (SELECT s.interval_days FROM visit_standards s
-                WHERE s.category = cat.category AND g.age BETWEEN s.min_age AND s.max_age
-                ORDER BY s.min_age DESC LIMIT 1) AS days
-        FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
-        CROSS JOIN generate_series(0, 30) AS g (age)
-    ), cal AS (
-        -- Working days (not Saturday, Sunday or a bank holiday) counted from a fixed start,
-        -- so the working days after a up to and including b are cal(b) - cal(a). A visit
-        -- recorded after the calendar ends was recorded more than a year late: not in time
-        -- (VISIT_RECORDED_DAYS is at most 60).
-        SELECT d::date AS day,
-               count(*) FILTER (WHERE extract(isodow FROM d) < 6 AND h.day IS NULL)
-                   OVER (ORDER BY d) AS n
-        FROM generate_series(p_from + 1, greatest(p_to, current_date) + 366,
-                             interval '1 day') AS d
-        LEFT JOIN bank_holidays h ON h.day = d::date
+        OFFSET 0
+    ), i AS (
+        SELECT w.*,
+               (SELECT cal.days FROM cal)[CASE WHEN w.age BETWEEN 0 AND 30
+                                               THEN w.cat * 31 + w.age + 1 END] AS days
+        FROM w
     )
-    SELECT w.id, w.care_leaver_id, w.occurred_on, w.district,
-           coalesce(w.occurred_on <= CASE
-               WHEN NOT (w.opened_on <= w.occurred_on - 1
-                         AND (w.closed_on IS NULL OR w.closed_on > w.occurred_on - 1))
-                    OR standard.days IS NULL THEN NULL
-               WHEN w.died_on <= w.occurred_on - 1 THEN NULL
-               ELSE coalesce(w.prev_on + standard.days, w.opened_on + 7) END, true),
-           coalesce(r.n - o.n <= p_recorded_days, false)
-    FROM w
-    LEFT JOIN standard ON standard.category = w.category AND standard.age = w.age
-    JOIN cal o ON o.day = w.occurred_on
-    LEFT JOIN cal r ON r.day = w.recorded_on
+    SELECT i.id, i.care_leaver_id, i.occurred_on, i.district,
+           coalesce(i.occurred_on <= CASE
+               WHEN NOT (i.opened_on <= i.occurred_on - 1
+                         AND (i.closed_on IS NULL OR i.closed_on > i.occurred_on - 1))
+                    OR i.days IS NULL THEN NULL
+               WHEN i.died_on <= i.occurred_on - 1 THEN NULL
+               ELSE coalesce(i.prev_on + i.days, i.opened_on + 7) END, true),
+           coalesce(i.working <= p_recorded_days, false)
+    FROM i
 $$;
 
 -- The national indicators for the twelve months to each date in p_dates: codes in_touch_,
@@ -533,7 +565,39 @@ $$;
 --   twelve months to that month end, so the last point is the headline figure; chart,
 --   chart_title and series say where each belongs.
 CREATE FUNCTION board_report(p_as_at date, p_compare_to date, p_districts text[],
-                             p_before integer, p_after integer, p_recorded_days integer)
+                                        p_before integer, p_after integer,
+                                        p_recorded_days integer)
+RETURNS TABLE (code text, section text, label text, definition text, kind text,
+               category text, district text, sort integer, in_breakdown boolean,
+               suppress boolean, num bigint, den bigint, value numeric, prev_num bigint,
+               prev_den bigint, prev_value numeric, change numeric, england_value numeric,
+               england_year text, england_source text, short_label text, month_end date,
+               chart text, chart_title text, series text)
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM board_report_part(p_as_at, p_compare_to, p_districts, p_before, p_after,
+                                    p_recorded_days, NULL)
+$$;
+
+-- yyyymmdd of p_from + i - 1 at subscript i, for p_from to p_to.
+CREATE FUNCTION board_ymd(p_from date, p_to date) RETURNS integer[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY(SELECT (date_part('year', d) * 10000 + date_part('month', d) * 100
+                         + date_part('day', d))::integer
+                 FROM generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') AS d
+                 ORDER BY d)
+$$;
+
+-- board_report (0051) in two parts that can run side by side, on two connections sharing one
+-- snapshot (worker/board_report.c): p_national true gives the rows of the national indicators
+-- and the statutory visits (in_touch_, eet_, neet_ and suitable_ with 17_18 or 19_21,
+-- visits_on_time, visits_recorded_in_time) and the trend; false every other row; NULL the
+-- whole report. Each part is in the report's order and no indicator has rows in both, so the
+-- parts merged by (month_end IS NOT NULL, sort) are the whole report. The part left out is
+-- not computed: its CTEs' conditions are false once the planner knows p_national.
+-- As 0051 otherwise, with the visits counted in one pass (vis, visits).
+CREATE FUNCTION board_report_part(p_as_at date, p_compare_to date, p_districts text[],
+                                  p_before integer, p_after integer, p_recorded_days integer,
+                                  p_national boolean)
 RETURNS TABLE (code text, section text, label text, definition text, kind text,
                category text, district text, sort integer, in_breakdown boolean,
                suppress boolean, num bigint, den bigint, value numeric, prev_num bigint,
@@ -554,28 +618,37 @@ LANGUAGE sql STABLE AS $$
             least((p_compare_to - interval '1 year')::date,
                   (p_as_at - interval '1 year 11 months')::date),
             p_as_at, p_districts, p_before, p_after, ARRAY[p_as_at, p_compare_to])
+        WHERE p_national IS NOT FALSE
     ), vis AS (
-        -- Both periods in one pass: (previous start, p_compare_to] and (p_compare_to, p_as_at]
-        SELECT x.occurred_on > p_compare_to AS now, x.district, x.on_time,
-               x.recorded_in_time
-        FROM board_statutory_visits(p_compare_to - (p_as_at - p_compare_to), p_as_at,
-                                    p_districts, p_recorded_days) x
+        -- Both periods in one pass: (previous start, p_compare_to] and (p_compare_to, p_as_at],
+        -- both figures at once, by district
+        SELECT x.now, x.district, count(*) FILTER (WHERE x.on_time) AS on_time,
+               count(*) FILTER (WHERE x.recorded_in_time) AS in_time, count(*) AS n
+        FROM (SELECT s.occurred_on > p_compare_to AS now, s.district, s.on_time,
+                     s.recorded_in_time
+              FROM board_statutory_visits(p_compare_to - (p_as_at - p_compare_to), p_as_at,
+                                          p_districts, p_recorded_days) s
+              WHERE p_national IS NOT FALSE) x
+        GROUP BY x.now, x.district
     ), visits AS (
-        SELECT t.now, 'visits_on_time' AS code, vis.district,
-               count(*) FILTER (WHERE vis.on_time) AS num, count(vis.now) AS den
+        -- a total for each period (nothing counted when there were no visits) and a row for
+        -- each district with visits
+        SELECT t.now, f.code, NULL::text AS district,
+               coalesce(sum(CASE f.code WHEN 'visits_on_time' THEN vis.on_time
+                                        ELSE vis.in_time END), 0)::bigint AS num,
+               coalesce(sum(vis.n), 0)::bigint AS den
         FROM (VALUES (true), (false)) AS t (now)
+        CROSS JOIN (VALUES ('visits_on_time'), ('visits_recorded_in_time')) AS f (code)
         LEFT JOIN vis ON vis.now = t.now
-        GROUP BY GROUPING SETS ((t.now), (t.now, vis.district))
-        HAVING GROUPING(vis.district) = 1 OR vis.district IS NOT NULL
+        WHERE p_national IS NOT FALSE
+        GROUP BY t.now, f.code
         UNION ALL
-        SELECT t.now, 'visits_recorded_in_time', vis.district,
-               count(*) FILTER (WHERE vis.recorded_in_time), count(vis.now)
-        FROM (VALUES (true), (false)) AS t (now)
-        LEFT JOIN vis ON vis.now = t.now
-        GROUP BY GROUPING SETS ((t.now), (t.now, vis.district))
-        HAVING GROUPING(vis.district) = 1 OR vis.district IS NOT NULL
+        SELECT vis.now, f.code, vis.district,
+               CASE f.code WHEN 'visits_on_time' THEN vis.on_time ELSE vis.in_time END, vis.n
+        FROM vis CROSS JOIN (VALUES ('visits_on_time'), ('visits_recorded_in_time')) AS f (code)
     ), n AS (
         SELECT * FROM board_report_figures(p_compare_to, p_as_at, p_districts)
+        WHERE p_national IS NOT TRUE
         UNION ALL
         SELECT nat.code, NULL, 0, nat.district, nat.num, nat.den FROM nat
         WHERE nat.on_date = p_as_at
@@ -585,6 +658,7 @@ LANGUAGE sql STABLE AS $$
     ), p AS (
         SELECT * FROM board_report_figures(p_compare_to - (p_as_at - p_compare_to),
                                            p_compare_to, p_districts)
+        WHERE p_national IS NOT TRUE
         UNION ALL
         SELECT nat.code, NULL, 0, nat.district, nat.num, nat.den FROM nat
         WHERE nat.on_date = p_compare_to
@@ -605,6 +679,9 @@ LANGUAGE sql STABLE AS $$
                                                 AND n.district IS NULL)
           AND NOT EXISTS (SELECT 1 FROM p WHERE p.code = d.code AND p.category IS NULL
                                                 AND p.district IS NULL)
+          AND (p_national IS NULL
+               OR (d.code ~ '^(in_touch|eet|neet|suitable)_(17_18|19_21)$'
+                   OR d.code IN ('visits_on_time', 'visits_recorded_in_time')) = p_national)
     ), v AS (
         SELECT j.*, d.section, d.label, d.definition, d.kind, d.sort, d.in_breakdown,
                d.suppress, coalesce(d.short_label, d.label) AS short_label,

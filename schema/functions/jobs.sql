@@ -1,43 +1,18 @@
--- The jobs API and the queue's bookkeeping (issue 7).
---
--- * queue: workers take jobs from one named queue (WORKER_QUEUE, default 'default'), so a
---   deployment can dedicate workers to some jobs; the NOTIFY payload names the queue.
--- * job_attempts: one row per time a worker took a job (claim), closed when the attempt
---   ends. It is the per-run log that shows a job never ran twice at once, and why a retried
---   job was retried.
--- * The api's job functions: the JSON representation, request (the job row and its audit
---   row in one transaction), cancel, and the audited artifact download.
+-- The job queue (api/jobs.c; worker/queue.c): the NOTIFY that wakes idle workers, the JSON
+-- representation of jobs and artifacts, request (the job row and its audit row in one
+-- transaction), cancel, the audited artifact download, and the retention purge the worker runs.
 --
 -- Which roles may see a kind lives in C (common/cl_jobspec.c); the api passes the kinds the
 -- caller's role may request as p_kinds, so these functions never hard-code a role.
 
-ALTER TABLE jobs ADD COLUMN queue text NOT NULL DEFAULT 'default'
-    CHECK (queue ~ '^[a-z0-9_-]{1,64}$');
-DROP INDEX jobs_ready;
-CREATE INDEX jobs_ready ON jobs (queue, run_after, created_at) WHERE status = 'queued';
-CREATE INDEX jobs_list ON jobs (created_at DESC, id DESC);
-CREATE INDEX jobs_list_kind ON jobs (kind, created_at DESC, id DESC);
-
-CREATE TABLE job_attempts (
-    job_id      uuid NOT NULL REFERENCES jobs (id),
-    attempt     integer NOT NULL,
-    worker      text NOT NULL,
-    lease_token uuid NOT NULL,
-    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
-    finished_at timestamptz,
-    outcome     text CHECK (outcome IN ('succeeded', 'failed', 'released', 'lost', 'cancelled')),
-    error       text,
-    PRIMARY KEY (job_id, attempt, lease_token)
-);
-CREATE INDEX job_attempts_open ON job_attempts (job_id) WHERE finished_at IS NULL;
-GRANT SELECT ON job_attempts TO cl_app;
-
-CREATE OR REPLACE FUNCTION jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('job_queued', NEW.queue);
     RETURN NULL;
 END
 $$;
+CREATE TRIGGER jobs_notify AFTER INSERT OR UPDATE OF status, run_after ON jobs
+    FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION jobs_notify();
 
 -- The representation every jobs endpoint answers with.
 CREATE FUNCTION job_json(j jobs) RETURNS text LANGUAGE sql STABLE AS $$
@@ -114,4 +89,29 @@ BEGIN
 END
 $$;
 
-GRANT UPDATE ON job_attempts TO cl_app;
+-- Deletes idempotency keys older than 24 h and artifacts older than p_artifact_days, with one
+-- audit row per artifact (actor 'retention'). Runs as the migration owner so that the
+-- worker's role needs no DELETE on either table.
+CREATE FUNCTION cl_purge_expired(p_artifact_days integer,
+                                 OUT idempotency_keys bigint, OUT artifacts bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF p_artifact_days IS NULL OR p_artifact_days < 1 THEN
+        RAISE EXCEPTION 'artifact retention must be at least one day';
+    END IF;
+    DELETE FROM public.idempotency_keys k WHERE k.created_at < now() - interval '24 hours';
+    GET DIAGNOSTICS idempotency_keys = ROW_COUNT;
+    WITH gone AS (
+        DELETE FROM public.artifacts a
+        WHERE a.created_at < now() - make_interval(days => p_artifact_days)
+        RETURNING a.id, a.job_id, a.name
+    )
+    INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_id, request_id,
+                           detail)
+    SELECT 'retention', 'service', 'delete', 'artifact', g.id, '',
+           jsonb_build_object('job_id', g.job_id, 'name', g.name,
+                              'retention_days', p_artifact_days)
+    FROM gone g;
+    GET DIAGNOSTICS artifacts = ROW_COUNT;
+END
+$$;

@@ -1,3 +1,8 @@
+-- The derived facts about a care leaver on a date, each defined once here and used by the
+-- api's representation, the SSDA903 return and the Board report alike (DESIGN §6). Each takes
+-- the date; the ones that depend on configuration take the configured number (IN_TOUCH_DAYS,
+-- VISIT_RECORDED_DAYS) from the caller, which reads it from its environment.
+
 -- The derived facts about a care leaver on any date D, one SQL function each, so the api, the
 -- worker and the Board report compute them the same way (DESIGN §6). Each takes the date; the
 -- ones that depend on configuration take the configured number (IN_TOUCH_DAYS,
@@ -22,9 +27,8 @@
 -- The ones that query tables are PL/pgSQL: their query plans are prepared once per session,
 -- where an SQL function called from another function's query would be planned again on every
 -- call. The one-expression helpers stay SQL so the planner inlines them.
-
 CREATE FUNCTION cl_age_on(p_dob date, p_on date) RETURNS integer
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT extract(year FROM age(p_on, p_dob))::integer
 $$;
 
@@ -197,10 +201,12 @@ CREATE FUNCTION cl_contact_status(p_id uuid, p_on date, p_days integer) RETURNS 
     LANGUAGE sql STABLE AS $$
     SELECT cl_contact_status(c, p_on, p_days) FROM care_leavers c WHERE c.id = p_id
 $$;
+
 CREATE FUNCTION cl_plan_overdue(p_id uuid, p_on date) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT cl_plan_overdue(c, p_on) FROM care_leavers c WHERE c.id = p_id
 $$;
+
 CREATE FUNCTION cl_visit_overdue(p_id uuid, p_on date) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT cl_visit_overdue(c, p_on) FROM care_leavers c WHERE c.id = p_id

@@ -1,76 +1,7 @@
--- Grants: grant types with a per-person cap in pence (configurable by admins), payments to a
--- care leaver, and the remaining balance per grant type.
---
--- The cap holds under concurrency: a payment locks the care leaver's balance row for that
--- grant type (grant_balances, created on first use, SELECT ... FOR UPDATE) and reads the cap
--- under a share lock on the grant type row, so simultaneous payments for one person and type
--- queue, each sees the total the previous one committed, and the one that would pass the cap
--- is 409. grant_balances.paid_pence is kept equal to the sum of that person's payments of
--- that type by the same function, in the same transaction.
---
--- Who: admins create and change grant types; advisers (own caseload), managers and admins
--- record payments; services read. Payments are never changed or deleted through the API.
-
-CREATE TABLE grant_types (
-    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name              text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 200),
-    -- Default: the national Setting Up Home Allowance minimum from 1 April 2023, £3,000
-    -- (statutory guidance vol 3, Appendix E).
-    cap_pence         integer NOT NULL DEFAULT 300000
-                      CHECK (cap_pence BETWEEN 1 AND 100000000),
-    policy_reference  text NOT NULL DEFAULT '' CHECK (length(policy_reference) <= 500),
-    active            boolean NOT NULL DEFAULT true,
-    version           integer NOT NULL DEFAULT 1,
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX grant_types_name ON grant_types (name, id);
-GRANT SELECT, INSERT, UPDATE ON grant_types TO cl_app;
-
-INSERT INTO grant_types (name, cap_pence, policy_reference) VALUES
-    ('Setting up home allowance', 300000,
-     'Statutory guidance vol 3 Appendix E: national minimum £3,000 from 1 April 2023'),
-    ('Higher education bursary', 200000,
-     'Children Act 1989 s 23C(5A); SI 2009/2274: £2,000 for a former relevant young person '
-     || 'starting higher education');
-
-CREATE TABLE grant_payments (
-    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    care_leaver_id  uuid NOT NULL REFERENCES care_leavers (id),
-    grant_type_id   uuid NOT NULL REFERENCES grant_types (id),
-    amount_pence    integer NOT NULL CHECK (amount_pence > 0),
-    paid_on         date NOT NULL,
-    method          text NOT NULL CHECK (method IN ('card', 'bank', 'voucher', 'direct_supplier')),
-    reference       text NOT NULL DEFAULT '' CHECK (length(reference) <= 100),
-    created_by      text NOT NULL,
-    version         integer NOT NULL DEFAULT 1,
-    created_at      timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX grant_payments_list ON grant_payments (care_leaver_id, paid_on DESC, id DESC);
-
-CREATE TABLE grant_balances (
-    care_leaver_id  uuid NOT NULL REFERENCES care_leavers (id),
-    grant_type_id   uuid NOT NULL REFERENCES grant_types (id),
-    paid_pence      bigint NOT NULL DEFAULT 0 CHECK (paid_pence >= 0),
-    PRIMARY KEY (care_leaver_id, grant_type_id)
-);
-
-ALTER TABLE grant_payments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE grant_payments FORCE ROW LEVEL SECURITY;
-CREATE POLICY grant_payments_scope ON grant_payments TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
-    WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
-                AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
-CREATE POLICY grant_payments_owner ON grant_payments TO CURRENT_USER USING (true) WITH CHECK (true);
-ALTER TABLE grant_balances ENABLE ROW LEVEL SECURITY;
-ALTER TABLE grant_balances FORCE ROW LEVEL SECURITY;
-CREATE POLICY grant_balances_scope ON grant_balances TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
-    WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
-                AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
-CREATE POLICY grant_balances_owner ON grant_balances TO CURRENT_USER USING (true) WITH CHECK (true);
-GRANT SELECT, INSERT ON grant_payments TO cl_app;
-GRANT SELECT, INSERT, UPDATE ON grant_balances TO cl_app;
+-- /v1/grant-types and the grants of a care leaver (api/grants.c): grant types with a
+-- per-person cap in pence (configurable by admins), payments to a care leaver, and the
+-- remaining balance per grant type. The cap holds under concurrency: a payment locks the care
+-- leaver's balance row for that grant type.
 
 CREATE FUNCTION grant_type_json(t grant_types) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -152,7 +83,7 @@ DECLARE
 BEGIN
     SELECT * INTO t FROM grant_types x WHERE x.id = (p->>'grant_type_id')::uuid FOR SHARE;
     IF NOT FOUND THEN
-        PERFORM cl_fail('CL422', 'grant_type_id is not a grant type');
+        PERFORM cl_fail_field('grant_type_id', 'is not a grant type');
     END IF;
     IF NOT t.active THEN
         PERFORM cl_fail('CL409', 'the grant type is not active');
@@ -168,7 +99,7 @@ BEGIN
     g.version := 1;
     g.created_at := now();
     IF g.amount_pence <= 0 THEN
-        PERFORM cl_fail('CL422', 'amount_pence must be more than 0');
+        PERFORM cl_fail_field('amount_pence', 'must be more than 0');
     END IF;
     -- The cap lock: payments for one person and grant type queue on this row.
     INSERT INTO grant_balances (care_leaver_id, grant_type_id) VALUES (c.id, t.id)
