@@ -15,18 +15,6 @@ RETURNS TABLE (value numeric, year_ending integer, source text) LANGUAGE sql STA
     LIMIT 1
 $$;
 
--- Whole years of age on p_on, as cl_age_on (0011) counts them (the year difference, less one
--- before the birthday in the year; 29 February birthdays fall on 1 March), with date parts
--- instead of age(), which costs more than everything else here when done per visit. The
--- integration tests compare the two over every day of three decades.
-CREATE FUNCTION board_age(p_dob date, p_on date) RETURNS integer
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT (date_part('year', p_on) - date_part('year', p_dob))::integer
-           - CASE WHEN date_part('month', p_on) * 100 + date_part('day', p_on)
-                       < date_part('month', p_dob) * 100 + date_part('day', p_dob)
-                  THEN 1 ELSE 0 END
-$$;
-
 -- Open cases on p_on with the facts the report counts. plan_ok: a plan in force within its
 -- review date (cl_plan_up_to_date), NULL for qualifying young people (no pathway plan duty);
 -- visit_due: the next statutory visit (cl_next_visit_due_on), NULL without a visit duty;
@@ -47,7 +35,7 @@ LANGUAGE sql STABLE AS $$
                     THEN ((SELECT k.ymd FROM k)[p_on - (SELECT k.lo FROM k) + 1]
                           - (SELECT k.ymd FROM k)[c.date_of_birth - (SELECT k.lo FROM k) + 1]
                           + 10000000) / 10000 - 1000
-                    ELSE board_age(c.date_of_birth, p_on) END AS age
+                    ELSE cl_age_on(c.date_of_birth, p_on) END AS age
         FROM care_leavers c
         WHERE (p_districts IS NULL OR c.district = ANY (p_districts)) AND cl_case_open_on(c, p_on)
     ), plan AS (
@@ -139,19 +127,9 @@ LANGUAGE sql STABLE AS $$
         FROM b
         WHERE b.birthday > p_from AND b.birthday <= p_to AND b.care_ceased_on <= b.birthday
     ), w AS MATERIALIZED (
-        -- with the last successful contact by the end of the window (one index probe)
-        SELECT w0.*,
-               (SELECT max(x.occurred_on) FROM contacts x
-                WHERE x.care_leaver_id = w0.id AND x.successful AND x.occurred_on <= w0.we)
-                   AS last_on
-        FROM w0
-    ), ev AS (
-        -- the recorded status event in force at the end of the window (death first)
-        SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, e.status, e.occurred_on
-        FROM w JOIN contact_status_events e ON e.care_leaver_id = w.id
-             AND e.occurred_on <= w.we
-        ORDER BY w.id, w.birthday, (e.status = 'died') DESC, e.occurred_on DESC,
-                 e.created_at DESC
+        -- with the contact status over the window (cl_contact_status_in)
+        SELECT w0.*, ssda903_in_touch(s.status) AS status
+        FROM w0 CROSS JOIN LATERAL cl_contact_status_in(w0.id, w0.ws, w0.we) AS s
     ), acc AS (
         -- the episode on the birthday, else the one in the window nearest to it
         SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, a.code, a.suitable
@@ -174,23 +152,13 @@ LANGUAGE sql STABLE AS $$
                       ELSE w.birthday - (a.ended_on - 1) END,
                  a.started_on DESC
     ), k AS (
-        SELECT w.id, w.district, w.age, w.birthday, w.ws, ev.status AS ev_status,
-               ev.occurred_on AS ev_on, w.last_on, acc.code AS accom_code, acc.suitable,
-               act.code AS activ
+        SELECT w.id, w.district, w.age, w.birthday, w.ws, w.status, acc.code AS accom_code,
+               acc.suitable, act.code AS activ
         FROM w
-        LEFT JOIN ev ON ev.id = w.id AND ev.birthday = w.birthday
         LEFT JOIN acc ON acc.id = w.id AND acc.birthday = w.birthday
         LEFT JOIN act ON act.id = w.id AND act.birthday = w.birthday
     ), st AS (
         SELECT k.*,
-               CASE WHEN k.ev_status = 'died' THEN 'DIED'
-                    WHEN k.ev_status IS NOT NULL
-                         AND (k.last_on IS NULL OR k.last_on <= k.ev_on) THEN
-                        CASE k.ev_status WHEN 'refuses_contact' THEN 'REFU'
-                             WHEN 'no_longer_requires_services' THEN 'NREQ'
-                             WHEN 'returned_home' THEN 'RHOM' END
-                    WHEN k.last_on >= k.ws THEN 'YES'
-                    ELSE 'NO' END AS status,
                CASE WHEN k.accom_code IS NULL THEN '0'
                     ELSE CASE WHEN k.accom_code = 'Z' AND k.age = 17 THEN 'Y'
                               ELSE k.accom_code END

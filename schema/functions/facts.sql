@@ -2,6 +2,27 @@
 -- api's representation, the SSDA903 return and the Board report alike (DESIGN §6). Each takes
 -- the date; the ones that depend on configuration take the configured number (IN_TOUCH_DAYS,
 -- VISIT_RECORDED_DAYS) from the caller, which reads it from its environment.
+--
+--   cl_age_on(dob, d)                              whole years on d
+--   cl_working_days(a, b)                          working days after a up to and including b
+--   cl_recorded_in_time(occurred, recorded, n)     recorded within n working days
+--   cl_case_open_on(c, d)                          the case was open with the service on d
+--   cl_plan_in_force(care_leaver_id, d)            the non-draft plan version in force on d
+--   cl_plan_review_due(plan, d)                    that version's next review, as known on d
+--   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
+--   cl_contact_status_in(care_leaver_id, a, b)     the DfE IN_TOUCH meaning over [a, b], and
+--                                                  the last successful contact by b: THE
+--                                                  in-touch rule (the api: [d - IN_TOUCH_DAYS,
+--                                                  d]; the return and the Board: the SSDA903
+--                                                  birthday window)
+--   care_leaver_facts(c, d, in_touch_days)         what the representation shows on d:
+--                                                  contact status, last contact, when the
+--                                                  pathway plan and the next statutory visit
+--                                                  are due
+--
+-- The set-based ones are LANGUAGE sql, one query each, so the planner inlines them into their
+-- callers: a list page or a return computes them with index probes per care leaver, never a
+-- function call per row. The ones PL/pgSQL are planned once per session.
 
 -- The derived facts about a care leaver on any date D, one SQL function each, so the api, the
 -- worker and the Board report compute them the same way (DESIGN §6). Each takes the date; the
@@ -89,125 +110,75 @@ BEGIN
 END
 $$;
 
--- When the pathway plan is next due on d: the plan in force's next review, or, with no plan,
--- 16 years 3 months (local practice after the CPPCR reg 42 assessment) but never sooner than
--- three months after the case opened. Null when the case is not open on d or the young
--- person is qualifying (no automatic pathway plan).
-CREATE FUNCTION cl_pathway_plan_due_on(c care_leavers, p_on date) RETURNS date
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    p pathway_plans;
-BEGIN
-    IF NOT cl_case_open_on(c, p_on) OR c.category = 'qualifying' THEN
-        RETURN NULL;
-    END IF;
-    p := cl_plan_in_force(c.id, p_on);
-    IF p.id IS NOT NULL THEN
-        RETURN cl_plan_review_due(p, p_on);
-    END IF;
-    RETURN greatest(c.date_of_birth + interval '16 years 3 months',
-                    c.opened_on + interval '3 months')::date;
-END
+-- The DfE IN_TOUCH meaning of a care leaver over [p_from, p_to], with the last successful
+-- contact on or before p_to:
+--   died                         a death recorded by p_to (always first: nothing follows it);
+--   refuses_contact, no_longer_requires_services, returned_home
+--                                the latest such event recorded by p_to, when no successful
+--                                contact came after it;
+--   in_touch                     a successful contact in [p_from, p_to];
+--   not_in_touch                 otherwise.
+-- One index probe each into contacts_successful and contact_status_events_care_leaver.
+CREATE FUNCTION cl_contact_status_in(p_care_leaver uuid, p_from date, p_to date)
+RETURNS TABLE (status text, last_contact_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN e.status = 'died' THEN 'died'
+                WHEN e.status IS NOT NULL AND (k.last_on IS NULL OR k.last_on <= e.occurred_on)
+                    THEN e.status
+                WHEN k.last_on >= p_from THEN 'in_touch'
+                ELSE 'not_in_touch' END,
+           k.last_on
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT k.occurred_on AS last_on FROM contacts k
+        WHERE k.care_leaver_id = p_care_leaver AND k.successful AND k.occurred_on <= p_to
+        ORDER BY k.occurred_on DESC LIMIT 1) k ON true
+    LEFT JOIN LATERAL (
+        SELECT e.status, e.occurred_on FROM contact_status_events e
+        WHERE e.care_leaver_id = p_care_leaver AND e.occurred_on <= p_to
+        ORDER BY (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
+        LIMIT 1) e ON true
 $$;
 
-CREATE FUNCTION cl_plan_overdue(c care_leavers, p_on date) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT coalesce(cl_pathway_plan_due_on(c, p_on) < p_on, false)
-$$;
-
-CREATE FUNCTION cl_last_contact_on(p_care_leaver uuid, p_on date) RETURNS date
-    LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN (SELECT k.occurred_on FROM contacts k
-            WHERE k.care_leaver_id = p_care_leaver AND k.successful AND k.occurred_on <= p_on
-            ORDER BY k.occurred_on DESC LIMIT 1);
-END
-$$;
-
--- The DfE IN_TOUCH meaning on d: died (final); else the latest recorded event unless a
--- successful contact came after it; else in_touch when the last successful contact is within
--- p_days days, not_in_touch otherwise.
-CREATE FUNCTION cl_contact_status(c care_leavers, p_on date, p_days integer) RETURNS text
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    v_status text;
-    v_on date;
-    v_last date := cl_last_contact_on(c.id, p_on);
-BEGIN
-    SELECT e.status, e.occurred_on INTO v_status, v_on FROM contact_status_events e
-    WHERE e.care_leaver_id = c.id AND e.occurred_on <= p_on
-    ORDER BY (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
-    LIMIT 1;
-    IF v_status = 'died' THEN
-        RETURN 'died';
-    END IF;
-    IF v_status IS NOT NULL AND (v_last IS NULL OR v_last <= v_on) THEN
-        RETURN v_status;
-    END IF;
-    IF v_last >= p_on - p_days THEN
-        RETURN 'in_touch';
-    END IF;
-    RETURN 'not_in_touch';
-END
-$$;
-
-CREATE FUNCTION cl_in_touch(c care_leavers, p_on date, p_days integer) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT cl_contact_status(c, p_on, p_days) = 'in_touch'
-$$;
-
-CREATE FUNCTION cl_visit_interval_days(p_category text, p_age integer) RETURNS integer
-    LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN (SELECT s.interval_days FROM visit_standards s
-            WHERE s.category = p_category AND p_age BETWEEN s.min_age AND s.max_age
-            ORDER BY s.min_age DESC LIMIT 1);
-END
-$$;
-
--- The next statutory visit on d: the last successful statutory visit plus the category's
--- interval at the young person's age, or a week after the case opened when there has been
--- none (CLR reg 8(2)). Null when the case is not open on d, the young person has died, or the
--- category has no visit duty.
-CREATE FUNCTION cl_next_visit_due_on(c care_leavers, p_on date) RETURNS date
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    v_days integer;
-    v_last date;
-BEGIN
-    IF NOT cl_case_open_on(c, p_on) THEN
-        RETURN NULL;
-    END IF;
-    v_days := cl_visit_interval_days(c.category, cl_age_on(c.date_of_birth, p_on));
-    IF v_days IS NULL OR EXISTS (SELECT 1 FROM contact_status_events e
-                                 WHERE e.care_leaver_id = c.id AND e.status = 'died'
-                                   AND e.occurred_on <= p_on) THEN
-        RETURN NULL;
-    END IF;
-    SELECT k.occurred_on INTO v_last FROM contacts k
-    WHERE k.care_leaver_id = c.id AND k.successful AND k.statutory_visit AND k.occurred_on <= p_on
-    ORDER BY k.occurred_on DESC LIMIT 1;
-    RETURN coalesce(v_last + v_days, c.opened_on + 7);
-END
-$$;
-
-CREATE FUNCTION cl_visit_overdue(c care_leavers, p_on date) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT coalesce(cl_next_visit_due_on(c, p_on) < p_on, false)
-$$;
-
--- By id, for callers that hold only the id.
-CREATE FUNCTION cl_contact_status(p_id uuid, p_on date, p_days integer) RETURNS text
-    LANGUAGE sql STABLE AS $$
-    SELECT cl_contact_status(c, p_on, p_days) FROM care_leavers c WHERE c.id = p_id
-$$;
-
-CREATE FUNCTION cl_plan_overdue(p_id uuid, p_on date) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT cl_plan_overdue(c, p_on) FROM care_leavers c WHERE c.id = p_id
-$$;
-
-CREATE FUNCTION cl_visit_overdue(p_id uuid, p_on date) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT cl_visit_overdue(c, p_on) FROM care_leavers c WHERE c.id = p_id
+-- What the care leaver's representation shows on p_on: the contact status over the
+-- IN_TOUCH_DAYS (p_days) before it and the last contact (cl_contact_status_in); when the
+-- pathway plan is due (the review of the plan in force, cl_plan_in_force and
+-- cl_plan_review_due, or three months after the case opened, and not before 16 years and
+-- three months of age, when there is none; nothing for a closed case or a qualifying young
+-- person); when the next statutory visit is due (the last one plus the interval visit_standards
+-- sets for the category and age, or a week after the case opened; nothing for a closed case,
+-- after a death, or without a standard). A CASE with a NULL condition falls through.
+CREATE FUNCTION care_leaver_facts(c care_leavers, p_on date, p_days integer)
+RETURNS TABLE (contact_status text, last_contact_on date, pathway_plan_due_on date,
+               next_visit_due_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT st.status,
+           st.last_contact_on,
+           CASE WHEN NOT cl_case_open_on(c, p_on) OR c.category = 'qualifying' THEN NULL
+                ELSE coalesce(
+                    (SELECT (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
+                                  THEN greatest(p.started_on, p.reviewed_on)
+                                  ELSE p.started_on END + interval '6 months')::date
+                     FROM pathway_plans p
+                     WHERE p.care_leaver_id = c.id AND p.status <> 'draft'
+                       AND p.started_on <= p_on
+                     ORDER BY p.started_on DESC, p.version_no DESC
+                     LIMIT 1),
+                    greatest(c.date_of_birth + interval '16 years 3 months',
+                             c.opened_on + interval '3 months')::date) END,
+           CASE WHEN NOT cl_case_open_on(c, p_on) OR st.status = 'died' THEN NULL
+                ELSE (SELECT coalesce(
+                          (SELECT v.occurred_on FROM contacts v
+                           WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
+                             AND v.occurred_on <= p_on
+                           ORDER BY v.occurred_on DESC LIMIT 1) + s.interval_days,
+                          c.opened_on + 7)
+                      FROM (SELECT s.interval_days FROM visit_standards s
+                            WHERE s.category = c.category
+                              AND cl_age_on(c.date_of_birth, p_on) BETWEEN s.min_age AND s.max_age
+                            ORDER BY s.min_age DESC LIMIT 1) s) END
+    FROM cl_contact_status_in(c.id, p_on - p_days, p_on) AS st
+    -- kept a subquery of its own, so each fact is computed once per care leaver however
+    -- often the caller uses it
+    OFFSET 0
 $$;

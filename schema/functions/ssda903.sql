@@ -41,6 +41,15 @@ CREATE FUNCTION ssda903_birthday(p_dob date, p_age integer) RETURNS date
                 ELSE (p_dob + make_interval(years => p_age))::date END
 $$;
 
+-- The SSDA903 IN_TOUCH code of a contact status (cl_contact_status_in, facts.sql).
+CREATE FUNCTION ssda903_in_touch(p_status text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE p_status WHEN 'in_touch' THEN 'YES' WHEN 'not_in_touch' THEN 'NO'
+                         WHEN 'died' THEN 'DIED' WHEN 'refuses_contact' THEN 'REFU'
+                         WHEN 'no_longer_requires_services' THEN 'NREQ'
+                         WHEN 'returned_home' THEN 'RHOM' END
+$$;
+
 -- The return's Header carries the UPN, MOTHER and MC_DOB the care leaver record now holds
 -- (0070): ssda903_return_rows as 0041 wrote it, with those three columns filled in.
 --
@@ -91,16 +100,6 @@ LANGUAGE sql STABLE AS $$
                least((a.ref + make_interval(months => p_after))::date, p.ye)
         FROM p JOIN asked a ON a.care_leaver_id = p.id
         WHERE p.age BETWEEN 22 AND 25 AND p_year >= 2023
-    ), lc AS (
-        -- the last successful contact by the end of the window
-        SELECT q.id, max(k.occurred_on) AS on_ FROM q
-        JOIN contacts k ON k.care_leaver_id = q.id AND k.successful AND k.occurred_on <= q.we
-        GROUP BY q.id
-    ), ev AS (
-        -- the recorded status event in force at the end of the window (death first)
-        SELECT DISTINCT ON (q.id) q.id, e.status, e.occurred_on FROM q
-        JOIN contact_status_events e ON e.care_leaver_id = q.id AND e.occurred_on <= q.we
-        ORDER BY q.id, (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
     ), act AS (
         -- the episode on the reference date, else the one in the window nearest to it
         SELECT DISTINCT ON (q.id) q.id, a.code FROM q
@@ -119,21 +118,13 @@ LANGUAGE sql STABLE AS $$
                             ELSE q.ref - (e.ended_on - 1) END,
                  e.started_on DESC
     ), coded AS (
-        SELECT q.*, lc.on_ AS last_contact, act.code AS activ_code, acc.code AS accom_code,
-               acc.suitable,
+        SELECT q.*, s.last_contact_on AS last_contact, act.code AS activ_code,
+               acc.code AS accom_code, acc.suitable,
                CASE WHEN q.cohort = '22-25' THEN
                         CASE WHEN d.occurred_on <= q.ye THEN 'DIED' ELSE 'YES' END
-                    WHEN ev.status = 'died' THEN 'DIED'
-                    WHEN ev.status IS NOT NULL
-                         AND (lc.on_ IS NULL OR lc.on_ <= ev.occurred_on) THEN
-                        CASE ev.status WHEN 'refuses_contact' THEN 'REFU'
-                             WHEN 'no_longer_requires_services' THEN 'NREQ'
-                             WHEN 'returned_home' THEN 'RHOM' END
-                    WHEN lc.on_ >= q.ws THEN 'YES'
-                    ELSE 'NO' END AS it
+                    ELSE ssda903_in_touch(s.status) END AS it
         FROM q
-        LEFT JOIN lc ON lc.id = q.id
-        LEFT JOIN ev ON ev.id = q.id
+        CROSS JOIN LATERAL cl_contact_status_in(q.id, q.ws, q.we) AS s
         LEFT JOIN contact_status_events d ON d.care_leaver_id = q.id AND d.status = 'died'
         LEFT JOIN act ON act.id = q.id
         LEFT JOIN acc ON acc.id = q.id
