@@ -1,5 +1,5 @@
 /* /v1/jobs and /v1/artifacts: thin handlers over the job_* SQL functions
- * (schema/migrations/0040_job_queue.sql).
+ * (schema/functions/jobs.sql).
  *
  * Access is data-driven: common/cl_jobspec.c says which roles may request each job kind, and
  * the same list decides what a caller sees. A caller lists, reads, cancels and downloads only

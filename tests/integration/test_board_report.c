@@ -1098,4 +1098,3 @@ Test(board_report, the_outreach_summary_is_suppressed_for_the_board)
     free(board);
     free(mgr);
 }
-
