@@ -2,9 +2,11 @@
  * (schema/functions/jobs.sql).
  *
  * Access is data-driven: common/cl_jobspec.c says which roles may request each job kind, and
- * the same list decides what a caller sees. A caller lists, reads, cancels and downloads only
- * jobs of kinds its role may request; any other job is 404, as if it did not exist. Asking
- * for a kind the role may not request is 403.
+ * the same table decides what a caller sees. A caller lists, reads, cancels and downloads only
+ * jobs of kinds its role may request, and of a kind its role sees only when its own role
+ * requested it (the board's board reports) only those; any other job is 404, as if it did not
+ * exist. Asking for a kind the role may not request is 403. Row-level security on jobs and
+ * artifacts (schema/migrations/0160_jobs_row_security.sql) repeats the same rule.
  *
  * Idempotency: POST /v1/jobs honours Idempotency-Key through the generic mechanism in
  * http.c (the same key and body within 24 h replays the first 202 and creates nothing; the
@@ -30,55 +32,69 @@ static const struct cl_field create_fields[] = {
 };
 
 static struct cl_stmt create = {"SELECT * FROM job_request($1, $2::jsonb, $3::int)"};
+/* The two lists of struct kinds travel as $2 and $3 ($1 and $2 in the list). */
 static struct cl_stmt get = {"SELECT job_json(j), j.version, j.id FROM jobs j "
-                             "WHERE j.id = $1::uuid AND j.kind = ANY ($2::text[])"};
-static struct cl_stmt cancel = {"SELECT * FROM job_cancel($1::uuid, $2::text[])"};
+                             "WHERE j.id = $1::uuid "
+                             "AND job_listed(j.kind, j.created_role, $2::text[], $3::text[])"};
+static struct cl_stmt cancel = {"SELECT * FROM job_cancel($1::uuid, $2::text[], $3::text[])"};
 static struct cl_stmt list = {
     "SELECT job_json(j), "
     "  to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), j.id::text "
-    "FROM jobs j WHERE j.kind = ANY ($1::text[]) "
-    "AND ($2::text IS NULL OR j.kind = $2) "
-    "AND ($3::text IS NULL OR j.status = $3) "
-    "AND ($4::text IS NULL OR j.created_by = $4) "
-    "AND ($5::date IS NULL OR j.created_at >= ($5::date)::timestamp AT TIME ZONE 'UTC') "
-    "AND ($6::date IS NULL OR j.created_at < ($6::date + 1)::timestamp AT TIME ZONE 'UTC') "
-    "AND ($7::text IS NULL OR (j.created_at, j.id) < "
-    "     ($7::timestamp AT TIME ZONE 'UTC', $8::uuid)) "
-    "ORDER BY j.created_at DESC, j.id DESC LIMIT $9::int"};
+    "FROM jobs j WHERE job_listed(j.kind, j.created_role, $1::text[], $2::text[]) "
+    "AND ($3::text IS NULL OR j.kind = $3) "
+    "AND ($4::text IS NULL OR j.status = $4) "
+    "AND ($5::text IS NULL OR j.created_by = $5) "
+    "AND ($6::date IS NULL OR j.created_at >= ($6::date)::timestamp AT TIME ZONE 'UTC') "
+    "AND ($7::date IS NULL OR j.created_at < ($7::date + 1)::timestamp AT TIME ZONE 'UTC') "
+    "AND ($8::text IS NULL OR (j.created_at, j.id) < "
+    "     ($8::timestamp AT TIME ZONE 'UTC', $9::uuid)) "
+    "ORDER BY j.created_at DESC, j.id DESC LIMIT $10::int"};
 static struct cl_stmt job_visible = {
-    "SELECT 1 FROM jobs j WHERE j.id = $1::uuid AND j.kind = ANY ($2::text[])"};
+    "SELECT 1 FROM jobs j WHERE j.id = $1::uuid "
+    "AND job_listed(j.kind, j.created_role, $2::text[], $3::text[])"};
 static struct cl_stmt artifacts = {
     "SELECT artifact_json(a), a.name, a.id::text FROM artifacts a "
     "WHERE a.job_id = $1::uuid AND ($2::text IS NULL OR (a.name, a.id) > ($2, $3::uuid)) "
     "ORDER BY a.name, a.id LIMIT $4::int"};
 static struct cl_stmt artifact_meta = {
     "SELECT a.name, a.media_type, a.sha256 FROM artifacts a JOIN jobs j ON j.id = a.job_id "
-    "WHERE a.id = $1::uuid AND j.kind = ANY ($2::text[])"};
+    "WHERE a.id = $1::uuid AND job_listed(j.kind, j.created_role, $2::text[], $3::text[])"};
 static struct cl_stmt artifact_bytes = {
-    "SELECT bytes FROM artifact_download($1::uuid, $2::text[])"};
+    "SELECT bytes FROM artifact_download($1::uuid, $2::text[], $3::text[])"};
 
-/* The kinds role may request, as a PostgreSQL array literal ("{}" when none). Kind names are
- * [a-z0-9_] (cl_jobspec.c), so they need no quoting. */
+/* The jobs a role sees, as two PostgreSQL array literals ("{}" when none) for job_listed():
+ * every job of the kinds in all, and of the kinds in own only those its own role requested
+ * (cl_jobspec_sight). Kind names are [a-z0-9_] (cl_jobspec.c), so they need no quoting. */
+struct kinds {
+    char all[256], own[256];
+};
+
+/* Appends kind to the array literal being built in out, leaving room for its closing brace. */
 static void
-kinds_for(const char *role, char *out, size_t outlen)
+append_kind(char *out, size_t outlen, const char *kind)
 {
-    size_t used = 0;
-    int n = 0;
+    size_t used = strlen(out);
 
-    out[used++] = '{';
+    if (used + strlen(kind) + 3 <= outlen)
+        snprintf(out + used, outlen - used, "%s%s", used > 1 ? "," : "", kind);
+}
+
+static struct kinds
+kinds_for(const char *role)
+{
+    struct kinds k = {"{", "{"};
+
     for (int i = 0; i < cl_jobspecs_count; i++) {
-        const struct cl_jobspec *s = &cl_jobspecs[i];
-        size_t len = strlen(s->kind);
+        enum cl_jobspec_sight sight = cl_jobspec_sight(&cl_jobspecs[i], role);
 
-        if (!cl_jobspec_allows(s, role) || used + len + 3 > outlen)
-            continue;
-        if (n++)
-            out[used++] = ',';
-        memcpy(out + used, s->kind, len);
-        used += len;
+        if (sight == CL_JOBS_ALL)
+            append_kind(k.all, sizeof k.all, cl_jobspecs[i].kind);
+        else if (sight == CL_JOBS_OWN_ROLE)
+            append_kind(k.own, sizeof k.own, cl_jobspecs[i].kind);
     }
-    out[used++] = '}';
-    out[used] = '\0';
+    snprintf(k.all + strlen(k.all), sizeof k.all - strlen(k.all), "}");
+    snprintf(k.own + strlen(k.own), sizeof k.own - strlen(k.own), "}");
+    return k;
 }
 
 /* Copies the kind's params problems into resp as "params.<field>". */
@@ -154,19 +170,19 @@ cl_h_jobs_create(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_jobs_get(struct cl_req *req, struct cl_resp *resp)
 {
-    char kinds[512];
+    struct kinds k = kinds_for(req->role_name);
 
-    kinds_for(req->role_name, kinds, sizeof kinds);
-    return cl_api_row(req, resp, &get, 2, (const char *[]){req->params[0], kinds}, 200, NULL);
+    return cl_api_row(req, resp, &get, 3, (const char *[]){req->params[0], k.all, k.own}, 200,
+                      NULL);
 }
 
 int
 cl_h_jobs_cancel(struct cl_req *req, struct cl_resp *resp)
 {
-    char kinds[512];
+    struct kinds k = kinds_for(req->role_name);
 
-    kinds_for(req->role_name, kinds, sizeof kinds);
-    return cl_api_row(req, resp, &cancel, 2, (const char *[]){req->params[0], kinds}, 200, NULL);
+    return cl_api_row(req, resp, &cancel, 3, (const char *[]){req->params[0], k.all, k.own}, 200,
+                      NULL);
 }
 
 int
@@ -174,32 +190,33 @@ cl_h_jobs_list(struct cl_req *req, struct cl_resp *resp)
 {
     static const char *const statuses[] = {"queued", "running",   "succeeded",
                                            "failed", "cancelled", NULL};
-    char kinds[512], kind[33], status[16], created_by[128], from[16], to[16];
+    char kind[33], status[16], created_by[128], from[16], to[16];
+    struct kinds k = kinds_for(req->role_name);
     struct cl_page page;
-    const char *p[9];
+    const char *p[10];
     int err = cl_page_parse(req, resp, 2, &page);
 
     if (err != CL_OK)
         return err;
-    kinds_for(req->role_name, kinds, sizeof kinds);
-    p[0] = kinds;
-    p[1] = cl_api_filter(req, resp, "kind", 's', NULL, kind, sizeof kind);
-    p[2] = cl_api_filter(req, resp, "status", 's', statuses, status, sizeof status);
-    p[3] = cl_api_filter(req, resp, "created_by", 's', NULL, created_by, sizeof created_by);
-    p[4] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
-    p[5] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
+    p[0] = k.all;
+    p[1] = k.own;
+    p[2] = cl_api_filter(req, resp, "kind", 's', NULL, kind, sizeof kind);
+    p[3] = cl_api_filter(req, resp, "status", 's', statuses, status, sizeof status);
+    p[4] = cl_api_filter(req, resp, "created_by", 's', NULL, created_by, sizeof created_by);
+    p[5] = cl_api_filter(req, resp, "from", 'd', NULL, from, sizeof from);
+    p[6] = cl_api_filter(req, resp, "to", 'd', NULL, to, sizeof to);
     if (resp->errors)
         return CL_EBADREQ;
-    p[6] = cl_page_key(&page, 0);
-    p[7] = cl_page_key(&page, 1);
-    p[8] = page.limit_plus_one;
-    return cl_api_list(req, resp, &page, &list, 9, p);
+    p[7] = cl_page_key(&page, 0);
+    p[8] = cl_page_key(&page, 1);
+    p[9] = page.limit_plus_one;
+    return cl_api_list(req, resp, &page, &list, 10, p);
 }
 
 int
 cl_h_jobs_artifacts(struct cl_req *req, struct cl_resp *resp)
 {
-    char kinds[512];
+    struct kinds k = kinds_for(req->role_name);
     struct cl_page page;
     PGresult *res = NULL;
     const char *p[4];
@@ -207,10 +224,10 @@ cl_h_jobs_artifacts(struct cl_req *req, struct cl_resp *resp)
 
     if (err != CL_OK)
         return err;
-    kinds_for(req->role_name, kinds, sizeof kinds);
     err = cl_req_begin(req);
     if (err == CL_OK)
-        err = cl_db_one(req->db, &job_visible, 2, (const char *[]){req->params[0], kinds}, &res);
+        err = cl_db_one(req->db, &job_visible, 3, (const char *[]){req->params[0], k.all, k.own},
+                        &res);
     PQclear(res);
     res = NULL;
     if (err == CL_ENOTFOUND)
@@ -309,17 +326,18 @@ none_match(const char *h, const char *tag)
 int
 cl_h_artifacts_get(struct cl_req *req, struct cl_resp *resp)
 {
-    char kinds[512], filename[128];
-    const char *p[2];
+    char filename[128];
+    struct kinds k = kinds_for(req->role_name);
+    const char *p[3];
     PGresult *meta = NULL, *res = NULL;
     int err;
 
-    kinds_for(req->role_name, kinds, sizeof kinds);
     p[0] = req->params[0];
-    p[1] = kinds;
+    p[1] = k.all;
+    p[2] = k.own;
     err = cl_req_begin(req);
     if (err == CL_OK)
-        err = cl_db_one(req->db, &artifact_meta, 2, p, &meta);
+        err = cl_db_one(req->db, &artifact_meta, 3, p, &meta);
     if (err == CL_ENOTFOUND)
         cl_resp_detail(resp, "no such artifact");
     if (err != CL_OK)
@@ -333,7 +351,7 @@ cl_h_artifacts_get(struct cl_req *req, struct cl_resp *resp)
         goto done;
     }
     /* Binary results: the bytes travel as they are, with no hex encoding either way. */
-    err = cl_db_exec_ex(req->db, &artifact_bytes, 2, p, NULL, NULL, 1, &res);
+    err = cl_db_exec_ex(req->db, &artifact_bytes, 3, p, NULL, NULL, 1, &res);
     if (err == CL_OK && PQntuples(res) != 1) {
         cl_resp_detail(resp, "no such artifact");
         err = CL_ENOTFOUND;

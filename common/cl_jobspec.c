@@ -22,9 +22,9 @@ validate_noop(const cJSON *params, const char *role, cJSON *errors)
 }
 
 const struct cl_jobspec cl_jobspecs[] = {
-    {"noop", "admin,service", validate_noop},
-    {"ssda903", "manager,admin,service", cl_jobspec_ssda903_validate},
-    {"board_report", "board,manager,admin,service", cl_jobspec_board_validate},
+    {"noop", "admin,service", "", validate_noop},
+    {"ssda903", "manager,admin,service", "", cl_jobspec_ssda903_validate},
+    {"board_report", "board,manager,admin,service", "board", cl_jobspec_board_validate},
 };
 
 const int cl_jobspecs_count = (int)(sizeof cl_jobspecs / sizeof cl_jobspecs[0]);
@@ -38,11 +38,12 @@ cl_jobspec_find(const char *kind)
     return NULL;
 }
 
-int
-cl_jobspec_allows(const struct cl_jobspec *spec, const char *role)
+/* 1 when role appears in the comma-separated list. */
+static int
+listed(const char *list, const char *role)
 {
     size_t n = strlen(role);
-    const char *p = spec->roles;
+    const char *p = list;
 
     while (*p) {
         size_t len = strcspn(p, ",");
@@ -54,4 +55,18 @@ cl_jobspec_allows(const struct cl_jobspec *spec, const char *role)
             p++;
     }
     return 0;
+}
+
+int
+cl_jobspec_allows(const struct cl_jobspec *spec, const char *role)
+{
+    return listed(spec->roles, role);
+}
+
+enum cl_jobspec_sight
+cl_jobspec_sight(const struct cl_jobspec *spec, const char *role)
+{
+    if (!listed(spec->roles, role))
+        return CL_JOBS_NONE;
+    return listed(spec->own_roles, role) ? CL_JOBS_OWN_ROLE : CL_JOBS_ALL;
 }

@@ -453,3 +453,115 @@ Test(dbroles, deactivated_principals_lose_access_at_once)
     expect_as("partner", NULL, p.partner, "SELECT body FROM eet_referral_get('%s')", p.referral,
               "CL404", NULL, "a deactivated partner reaches no referral");
 }
+
+/* ---- jobs and artifacts (issue 15, item 7) ----------------------------------------------------
+ */
+
+/* Three finished jobs on a queue no worker takes, one artifact each: f001 a board report a
+ * manager requested (it may name a subset of districts or any date), f002 one the board
+ * requested, f003 a noop an admin requested. Their ids begin with JOBS_PREFIX; the artifacts'
+ * last four digits are f011 to f013. */
+#define JOBS_PREFIX "d8000000-0000-4000-8000-00000000f0"
+#define JOBS_SEEN                                                                                  \
+    "SELECT coalesce(string_agg(right(id::text, 4), ',' ORDER BY id), '') FROM jobs "              \
+    "WHERE id::text LIKE '%s%%'"
+#define ARTIFACTS_SEEN                                                                             \
+    "SELECT coalesce(string_agg(right(id::text, 4), ',' ORDER BY id), '') FROM artifacts "         \
+    "WHERE id::text LIKE '%s%%'"
+
+static void
+job_fixtures(void)
+{
+    cr_assert_eq(
+        tc_sql("INSERT INTO jobs (id, kind, params, status, created_by, created_role, queue) "
+               "VALUES ('" JOBS_PREFIX "01', 'board_report', '{\"as_at\":\"2025-06-29\"}', "
+               "'succeeded', 'dbroles-mgr', 'manager', 'nobody'), "
+               "('" JOBS_PREFIX "02', 'board_report', '{\"as_at\":\"2025-06-30\"}', "
+               "'succeeded', 'dbroles-board', 'board', 'nobody'), "
+               "('" JOBS_PREFIX "03', 'noop', '{}', 'succeeded', 'dbroles-admin', 'admin', "
+               "'nobody') ON CONFLICT DO NOTHING;"
+               "INSERT INTO artifacts (id, job_id, name, media_type, bytes, sha256, size) "
+               "SELECT ('" JOBS_PREFIX "1' || i)::uuid, ('" JOBS_PREFIX "0' || i)::uuid, "
+               "'report.json', 'application/json', '{}', 'h', 2 FROM generate_series(1, 3) i "
+               "ON CONFLICT DO NOTHING"),
+        0);
+}
+
+/* Row-level security repeats what api/jobs.c does: a role sees the kinds it may request, and
+ * the board only the reports the board itself requested. */
+Test(dbroles, jobs_and_artifacts_follow_the_kind_and_the_requester)
+{
+    PGconn *c = login("CL_TEST_APP_DATABASE_URL");
+    char sql[256];
+
+    job_fixtures();
+    snprintf(sql, sizeof sql, JOBS_SEEN, JOBS_PREFIX);
+    expect_text(c, sql, "", "no principal: no job");
+    snprintf(sql, sizeof sql, ARTIFACTS_SEEN, JOBS_PREFIX);
+    expect_text(c, sql, "", "no principal: no artifact");
+    PQfinish(c);
+    expect_as("", NULL, NULL, JOBS_SEEN, JOBS_PREFIX, "00000", "", "an empty role sees no job");
+    expect_as("board", NULL, NULL, JOBS_SEEN, JOBS_PREFIX, "00000", "f002",
+              "the board sees only the report the board requested");
+    expect_as("board", NULL, NULL, ARTIFACTS_SEEN, JOBS_PREFIX, "00000", "f012",
+              "and only that report's artifact");
+    expect_as("manager", NULL, NULL, JOBS_SEEN, JOBS_PREFIX, "00000", "f001,f002",
+              "a manager sees every board report, not the noop");
+    expect_as("manager", NULL, NULL, ARTIFACTS_SEEN, JOBS_PREFIX, "00000", "f011,f012",
+              "and their artifacts");
+    expect_as("admin", NULL, NULL, JOBS_SEEN, JOBS_PREFIX, "00000", "f001,f002,f003", "admin");
+    expect_as("service", NULL, NULL, ARTIFACTS_SEEN, JOBS_PREFIX, "00000", "f011,f012,f013",
+              "service");
+    expect_as("adviser", "d8000000-0000-4000-8000-00000000000a", NULL, JOBS_SEEN, JOBS_PREFIX,
+              "00000", "", "an adviser requests no kind, so sees no job");
+    expect_as("partner", NULL, "d8000000-0000-4000-8000-000000001003", ARTIFACTS_SEEN, JOBS_PREFIX,
+              "00000", "", "nor does a partner see an artifact");
+}
+
+/* What the api's login may write to the queue: its own role's requests of kinds that role may
+ * request, and a cancel of a job it sees; never who requested a job. */
+Test(dbroles, the_api_login_writes_jobs_only_inside_its_policies)
+{
+    job_fixtures();
+    expect_as("board", NULL, NULL,
+              "WITH u AS (UPDATE jobs SET status = 'cancelled' WHERE id = '%s01' RETURNING 1) "
+              "SELECT count(*) FROM u",
+              JOBS_PREFIX, "00000", "0", "the board cannot cancel a manager's report");
+    expect_as("board", NULL, NULL,
+              "INSERT INTO jobs (id, kind, created_by, created_role) VALUES (gen_random_uuid(), "
+              "'noop', 'dbroles-test', 'board') RETURNING '%s'",
+              JOBS_PREFIX, "42501", NULL, "the board cannot queue a kind it may not request");
+    expect_as("manager", NULL, NULL,
+              "INSERT INTO jobs (id, kind, created_by, created_role) VALUES (gen_random_uuid(), "
+              "'board_report', 'dbroles-test', 'board') RETURNING '%s'",
+              JOBS_PREFIX, "42501", NULL, "a manager cannot pass a report off as the board's");
+    expect_as("manager", NULL, NULL, "UPDATE jobs SET created_role = 'board' WHERE id = '%s01'",
+              JOBS_PREFIX, "42501", NULL, "nor relabel one");
+    expect_as("manager", NULL, NULL,
+              "INSERT INTO job_kind_roles (kind, role, own_role_only) "
+              "VALUES ('noop', 'manager', false) RETURNING '%s'",
+              JOBS_PREFIX, "42501", NULL, "nor widen the mapping");
+    expect_as("manager", NULL, NULL,
+              "INSERT INTO jobs (id, kind, created_by, created_role) VALUES (gen_random_uuid(), "
+              "'board_report', 'dbroles-test', 'manager') RETURNING '%s'",
+              JOBS_PREFIX, "00000", NULL, "a manager queues its own report");
+}
+
+/* The worker claims, runs and finishes every kind, whoever requested it. */
+Test(dbroles, the_worker_login_reaches_every_job)
+{
+    PGconn *c = login("CL_TEST_WORKER_DATABASE_URL");
+    char sql[256];
+
+    job_fixtures();
+    snprintf(sql, sizeof sql, JOBS_SEEN, JOBS_PREFIX);
+    expect_text(c, sql, "f001,f002,f003", "every job");
+    snprintf(sql, sizeof sql, ARTIFACTS_SEEN, JOBS_PREFIX);
+    expect_text(c, sql, "f011,f012,f013", "every artifact");
+    snprintf(sql, sizeof sql,
+             "WITH u AS (UPDATE jobs SET stage = stage WHERE id::text LIKE '%s%%' RETURNING 1) "
+             "SELECT count(*) FROM u",
+             JOBS_PREFIX);
+    expect_text(c, sql, "3", "and updates them");
+    PQfinish(c);
+}

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "cl_jobspec.h"
 #include "cl_mem.h"
+#include "routes.h"
 #include "tc.h"
 #include "tw.h"
 
@@ -411,4 +413,117 @@ Test(jobs, list_filters_and_pages)
     for (int i = 0; i < 3; i++)
         free(ids[i]);
     free(admin);
+}
+
+/* A finished board_report job requested by role (created_by sub) on a queue no worker takes,
+ * with one artifact; its id and the artifact's into job and art. */
+static void
+seed_report(const char *role, const char *sub, char job[37], char art[37])
+{
+    char sql[768];
+
+    snprintf(sql, sizeof sql,
+             "INSERT INTO jobs (id, kind, params, status, created_by, created_role, queue) "
+             "VALUES (gen_random_uuid(), 'board_report', '{\"as_at\":\"2025-06-30\"}', "
+             "'succeeded', '%s', '%s', 'nobody') RETURNING id",
+             sub, role);
+    cr_assert_eq(tw_sql_text(sql, job, 37), 0);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO artifacts (id, job_id, name, media_type, bytes, sha256, size) VALUES "
+             "(gen_random_uuid(), '%s', 'report.json', 'application/json', '{}', "
+             "encode(sha256('{}'), 'hex'), 2) RETURNING id",
+             job);
+    cr_assert_eq(tw_sql_text(sql, art, 37), 0);
+}
+
+/* The status of GET (or POST when post) path as tok. */
+static int
+status_of(const char *method, const char *fmt, const char *id, const char *tok)
+{
+    char path[160];
+    struct tc_resp *r;
+    int st;
+
+    snprintf(path, sizeof path, fmt, id);
+    r = tc_req(method, path, tok, NULL, NULL);
+    st = r->status;
+    tc_free(r);
+    return st;
+}
+
+/* The number of jobs GET /v1/jobs?created_by=sub lists for tok. */
+static int
+listed(const char *sub, const char *tok)
+{
+    char path[160];
+    struct tc_resp *r;
+    int n;
+
+    snprintf(path, sizeof path, "/v1/jobs?kind=board_report&created_by=%s", sub);
+    r = tc_get(path, tok);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    n = cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items"));
+    tc_free(r);
+    return n;
+}
+
+/* A manager's board report may cover a subset of districts or any date; the board role sees
+ * only the reports the board requested (fixed form), or two of them could be differenced. */
+Test(jobs, the_board_sees_only_board_requested_reports)
+{
+    char *board = token("board", "h15-rls-board"), *mgr = token("manager", "h15-rls-mgr");
+    char mjob[37], mart[37], bjob[37], bart[37];
+
+    seed_report("manager", "h15-rls-mgr", mjob, mart);
+    seed_report("board", "h15-rls-board", bjob, bart);
+    cr_expect_eq(status_of("GET", "/v1/jobs/%s", mjob, board), 404);
+    cr_expect_eq(status_of("GET", "/v1/jobs/%s/artifacts", mjob, board), 404);
+    cr_expect_eq(status_of("GET", "/v1/artifacts/%s", mart, board), 404);
+    cr_expect_eq(status_of("POST", "/v1/jobs/%s/cancel", mjob, board), 404);
+    cr_expect_eq(listed("h15-rls-mgr", board), 0, "the manager's report is not listed");
+    cr_expect_eq(count_sql("SELECT count(*) FROM audit_log WHERE resource_id = '%s'", mart), 0,
+                 "nothing was downloaded");
+
+    cr_expect_eq(status_of("GET", "/v1/jobs/%s", bjob, board), 200);
+    cr_expect_eq(status_of("GET", "/v1/jobs/%s/artifacts", bjob, board), 200);
+    cr_expect_eq(status_of("GET", "/v1/artifacts/%s", bart, board), 200);
+    cr_expect_eq(listed("h15-rls-board", board), 1, "the board's own report is listed");
+
+    cr_expect_eq(status_of("GET", "/v1/jobs/%s", mjob, mgr), 200, "a manager sees both");
+    cr_expect_eq(status_of("GET", "/v1/artifacts/%s", mart, mgr), 200);
+    cr_expect_eq(status_of("GET", "/v1/jobs/%s", bjob, mgr), 200);
+    cr_expect_eq(listed("h15-rls-mgr", mgr), 1);
+    free(board);
+    free(mgr);
+}
+
+/* The database's copy of which roles may see which kind (job_kind_roles, read by the row-level
+ * security policies of jobs and artifacts) says what common/cl_jobspec.c says, for every role. */
+Test(jobs, the_sql_kind_roles_mirror_cl_jobspecs)
+{
+    char want[2048] = "", sorted[2048], got[2048], sql[2560], role[16];
+    size_t used = 0;
+
+    for (int i = 0; i < cl_jobspecs_count; i++)
+        for (unsigned bit = 1; bit < 64; bit <<= 1) {
+            int sight;
+
+            cl_route_roles_str(bit, role, sizeof role);
+            sight = cl_jobspec_sight(&cl_jobspecs[i], role);
+            if (sight != CL_JOBS_NONE)
+                used += (size_t)snprintf(want + used, sizeof want - used, "%s%s:%s:%s",
+                                         used ? "," : "", cl_jobspecs[i].kind, role,
+                                         sight == CL_JOBS_OWN_ROLE ? "own" : "all");
+        }
+    cr_assert_lt(used, sizeof want - 1);
+    snprintf(sql, sizeof sql,
+             "SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array('%s', ',')) x",
+             want);
+    cr_assert_eq(tw_sql_text(sql, sorted, sizeof sorted), 0);
+    cr_assert_eq(tw_sql_text("SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT kind || ':' || "
+                             "role || ':' || CASE WHEN own_role_only THEN 'own' ELSE 'all' END "
+                             "FROM job_kind_roles) m(x)",
+                             got, sizeof got),
+                 0, "job_kind_roles is readable");
+    cr_expect_str_eq(got, sorted, "job_kind_roles says %s, cl_jobspecs %s", got, sorted);
 }
