@@ -6,7 +6,8 @@
  * jobs of kinds its role may request, and of a kind its role sees only when its own role
  * requested it (the board's board reports) only those; any other job is 404, as if it did not
  * exist. Asking for a kind the role may not request is 403. Row-level security on jobs and
- * artifacts (schema/migrations/0160_jobs_row_security.sql) repeats the same rule.
+ * artifacts (schema/migrations/0160_jobs_row_security.sql, the api's policies in
+ * schema/functions/security.sql) repeats the same rule.
  *
  * Idempotency: POST /v1/jobs honours Idempotency-Key through the generic mechanism in
  * http.c (the same key and body within 24 h replays the first 202 and creates nothing; the

@@ -49,14 +49,43 @@ BEGIN
 END
 $$;
 
--- Queued or running -> cancelled. A running job's worker finds its lease gone: its heartbeat
--- tells it to stop, and its fenced completion changes nothing, so no artifacts appear.
-CREATE FUNCTION job_cancel(p_id uuid, p_kinds text[])
+-- True when the principal's role (app.role) sees a job of kind requested by created_role.
+CREATE FUNCTION cl_job_visible(p_kind text, p_created_role text)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM job_kind_roles r
+                   WHERE r.kind = p_kind AND r.role = cl_role()
+                     AND (NOT r.own_role_only OR p_created_role = r.role))
+$$;
+
+-- The api's own filter, the same two lists in every jobs query: a job of kinds_all, or of
+-- kinds_own requested by the caller's role.
+CREATE FUNCTION job_listed(p_kind text, p_created_role text, p_kinds_all text[],
+                           p_kinds_own text[])
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT p_kind = ANY (p_kinds_all) OR (p_kind = ANY (p_kinds_own) AND p_created_role = cl_role())
+$$;
+
+-- The queue's size by status for /metrics: counts only, whoever may see the jobs (the metrics
+-- endpoint has no principal of its own to set).
+CREATE FUNCTION job_queue_counts()
+RETURNS TABLE (status text, jobs bigint, oldest_queued_s double precision)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT s.status, count(j.id),
+           coalesce(extract(epoch FROM now() - min(j.created_at)
+                            FILTER (WHERE j.status = 'queued')), 0)::double precision
+    FROM unnest(ARRAY['queued', 'running', 'succeeded', 'failed', 'cancelled']) AS s(status)
+    LEFT JOIN public.jobs j ON j.status = s.status
+    GROUP BY s.status ORDER BY s.status
+$$;
+
+CREATE FUNCTION job_cancel(p_id uuid, p_kinds_all text[], p_kinds_own text[])
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     j jobs;
 BEGIN
-    SELECT * INTO j FROM jobs WHERE jobs.id = p_id AND jobs.kind = ANY (p_kinds) FOR UPDATE;
+    SELECT * INTO j FROM jobs
+    WHERE jobs.id = p_id AND job_listed(jobs.kind, jobs.created_role, p_kinds_all, p_kinds_own)
+    FOR UPDATE;
     IF NOT FOUND THEN
         PERFORM cl_fail('CL404', 'no such job');
     END IF;
@@ -75,13 +104,12 @@ BEGIN
 END
 $$;
 
--- The bytes of an artifact the caller may download, with the download audited in the same
--- transaction (the api commits before it sends a byte). No row: not visible.
-CREATE FUNCTION artifact_download(p_id uuid, p_kinds text[])
+CREATE FUNCTION artifact_download(p_id uuid, p_kinds_all text[], p_kinds_own text[])
 RETURNS TABLE (bytes bytea) LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM artifacts a JOIN jobs j ON j.id = a.job_id
-                   WHERE a.id = p_id AND j.kind = ANY (p_kinds)) THEN
+                   WHERE a.id = p_id
+                     AND job_listed(j.kind, j.created_role, p_kinds_all, p_kinds_own)) THEN
         RETURN;
     END IF;
     PERFORM cl_audit('download', 'artifact', p_id);

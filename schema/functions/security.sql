@@ -78,6 +78,19 @@ CREATE POLICY housing_referrals_scope ON housing_referrals TO cl_app
 CREATE POLICY housing_protocol_breaches_scope ON housing_protocol_breaches TO cl_app
     USING (cl_sees_all()) WITH CHECK (cl_role() IN ('manager', 'admin'));
 
+-- Jobs and artifacts: a role sees the kinds it may request (job_kind_roles, cl_job_visible),
+-- requests only as itself, cancels only what it sees; artifacts follow their job.
+CREATE POLICY jobs_scope ON jobs FOR SELECT TO cl_app
+    USING (cl_job_visible(kind, created_role));
+CREATE POLICY jobs_request ON jobs FOR INSERT TO cl_app
+    WITH CHECK (created_by = cl_sub() AND created_role = cl_role()
+                AND cl_job_visible(kind, created_role));
+CREATE POLICY jobs_cancel ON jobs FOR UPDATE TO cl_app
+    USING (cl_job_visible(kind, created_role)) WITH CHECK (cl_job_visible(kind, created_role));
+CREATE POLICY artifacts_scope ON artifacts FOR SELECT TO cl_app
+    USING (EXISTS (SELECT 1 FROM jobs j
+                   WHERE j.id = artifacts.job_id AND cl_job_visible(j.kind, j.created_role)));
+
 -- ---- SECURITY DEFINER functions ---------------------------------------------------------------
 
 GRANT CREATE ON SCHEMA public TO cl_definer; -- ALTER ... OWNER needs it; revoked below
@@ -95,11 +108,11 @@ $$;
 REVOKE CREATE ON SCHEMA public FROM cl_definer;
 
 -- The api's: what a partner may see (scope.sql), the principal check, the EET places taken,
--- the housing protocol figures and the outreach summary.
+-- the housing protocol figures, the outreach summary and the queue's counts for /metrics.
 GRANT EXECUTE ON FUNCTION cl_partner_sees_via_eet(uuid), cl_partner_sees_via_housing(uuid),
     cl_partner_person(uuid), cl_principal_check(text, text, text), eet_places_taken(uuid),
     housing_protocol_figures(uuid, date, date), housing_protocol_breaches_in(uuid, date, date),
-    outreach_contact_summary(date, date, integer) TO cl_app;
+    outreach_contact_summary(date, date, integer), job_queue_counts() TO cl_app;
 -- The worker's: the Board report's housing protocol figures, and the retention purge.
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),
     housing_protocol_breaches_in(uuid, date, date), cl_purge_expired(integer) TO cl_worker;

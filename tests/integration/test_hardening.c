@@ -180,7 +180,7 @@ Test(outage, a_changed_functions_file_is_applied_again_and_readiness_waits_for_i
                              "'cl_definer'::regrole OR has_function_privilege('public', oid, "
                              "'EXECUTE'))"),
                  0, "every SECURITY DEFINER function is cl_definer's, PUBLIC may not call it");
-    cr_expect_eq(tc_sql_long("SELECT count(*) FROM pg_policies WHERE roles = '{cl_app}'"), 13,
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM pg_policies WHERE roles = '{cl_app}'"), 17,
                  "the api's policies are back");
     PQfinish(c);
 }
