@@ -521,7 +521,7 @@ BEGIN
 END
 $$;
 
--- 0022's name for an EET referral: a partner's through cl_partner_person.
+-- The name on an EET referral: a partner's through cl_partner_person.
 CREATE FUNCTION eet_referral_person(p_care_leaver uuid) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', c.id,
@@ -537,13 +537,10 @@ LANGUAGE sql STABLE AS $$
     WHERE cl_role() <> 'partner' AND c.id = p_care_leaver
 $$;
 
--- What an employer or college sees of an EET referral (issue 15, item 4).
---
--- 0022's representation sent the adviser's free-text notes, every step's note and the staff
--- token subjects (actor) to the provider the referral is addressed to. For a partner now: notes
--- is empty, and a step taken by the council keeps its status, date and role but not its note
+-- An EET referral as its reader may see it. For the employer or college it is addressed to
+-- (a partner): notes is empty, and a step taken by the council keeps its status, date and role but not its note
 -- or who took it; the partner's own steps are shown whole. Everyone else sees what they saw.
--- The young person is named through cl_partner_person (0101), only while the referral, or
+-- The young person is named through cl_partner_person (scope.sql), only while the referral, or
 -- another one to the same partner, is live.
 CREATE FUNCTION eet_referral_json(r eet_referrals) RETURNS text
 LANGUAGE sql STABLE AS $$

@@ -64,7 +64,7 @@ BEGIN
 END
 $$;
 
--- The caseload of one adviser today, as 0012, with the facts computed set-based.
+-- The caseload of one adviser today, the facts (care_leaver_facts) computed set-based.
 CREATE FUNCTION adviser_caseload(p_adviser uuid, p_days integer)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE

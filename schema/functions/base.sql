@@ -52,15 +52,6 @@ BEGIN
 END
 $$;
 
--- Every CL422 our functions raise names the request field it is about, so the api can list each
--- offending field in the problem's errors (issue: a party that is not an active partner was
--- answered 422 with an empty errors list).
---
--- The one convention, already that of cl_fail_fields (0012): a CL422's message is
--- "field: message" pairs separated by "; ", the field a request member (or query parameter)
--- name; the api (api/http.c) turns each pair into an errors entry. cl_fail_field raises one pair.
--- Nothing else raises CL422 (tests/integration/test_sql_fields.c scans the effective
--- definitions and drives each raise through the api). The functions below are those of 0020-0033
--- with only their CL422 raises rewritten.
+-- One "field: message" pair as a CL422 (see the top of this file).
 CREATE FUNCTION cl_fail_field(p_field text, p_message text) RETURNS void LANGUAGE plpgsql
     AS $$ BEGIN PERFORM cl_fail_fields(ARRAY[p_field || ': ' || p_message]); END $$;

@@ -87,7 +87,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The SSDA903 (OC3) cohort of a window, exactly as the return defines it
--- (ssda903_return_rows, 0041) but for any window rather than a collection year: young people
+-- (ssda903_return_rows, ssda903.sql) but for any window rather than a collection year: young people
 -- other than qualifying ones whose 17th, 18th, 19th, 20th or 21st birthday (ssda903_birthday)
 -- fell in (p_from, p_to] and who had left care by it, without those who had died or returned
 -- home (DIED, RHOM). Over the birthday window [birthday - p_before months, birthday + p_after
@@ -555,14 +555,14 @@ CREATE FUNCTION board_ymd(p_from date, p_to date) RETURNS integer[]
                  ORDER BY d)
 $$;
 
--- board_report (0051) in two parts that can run side by side, on two connections sharing one
+-- board_report in two parts that can run side by side, on two connections sharing one
 -- snapshot (worker/board_report.c): p_national true gives the rows of the national indicators
 -- and the statutory visits (in_touch_, eet_, neet_ and suitable_ with 17_18 or 19_21,
 -- visits_on_time, visits_recorded_in_time) and the trend; false every other row; NULL the
 -- whole report. Each part is in the report's order and no indicator has rows in both, so the
 -- parts merged by (month_end IS NOT NULL, sort) are the whole report. The part left out is
 -- not computed: its CTEs' conditions are false once the planner knows p_national.
--- As 0051 otherwise, with the visits counted in one pass (vis, visits).
+-- The visits are counted in one pass (vis, visits).
 CREATE FUNCTION board_report_part(p_as_at date, p_compare_to date, p_districts text[],
                                   p_before integer, p_after integer, p_recorded_days integer,
                                   p_national boolean)

@@ -29,7 +29,7 @@ BEGIN
 END
 $$;
 
--- 0012's rules over the whole row, plus the motherhood items'.
+-- The rules over the whole row, the motherhood items' among them.
 CREATE FUNCTION care_leaver_problems(n care_leavers, o care_leavers) RETURNS text[]
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -109,7 +109,7 @@ BEGIN
 END
 $$;
 
--- 0012's create, writing the three items too.
+-- Create, with the SSDA903 Header items (upn, mother, first_child_dob).
 CREATE FUNCTION care_leaver_create(p jsonb, p_days integer)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
@@ -191,7 +191,7 @@ BEGIN
 END
 $$;
 
--- 0070's merge patch, finding the care leaver only within the caller's scope.
+-- Merge patch, finding the care leaver only within the caller's scope.
 CREATE FUNCTION care_leaver_patch(p_id uuid, p jsonb, p_version text, p_days integer)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
@@ -278,8 +278,8 @@ BEGIN
 END
 $$;
 
--- A page of care leavers by family name, given name, id (keyset after p_k1, p_k2, p_k3), as
--- 0012 with the same filters, order and audit rows, in two steps (the caller's scope is the
+-- A page of care leavers by family name, given name, id (keyset after p_k1, p_k2, p_k3), with
+-- its filters, order and audit rows, in two steps (the caller's scope is the
 -- row-level security policy's alone here: written out as well, the planner counts its
 -- selectivity twice, expects a few dozen rows and sorts the whole table instead of walking
 -- care_leavers_name, 1.2 ms -> 380 ms for a first page at 100 000 rows):

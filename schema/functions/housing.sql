@@ -253,8 +253,7 @@ CREATE FUNCTION housing_referral_visible(p_partner uuid, p_care_leaver uuid) RET
                 WHERE c.id = p_care_leaver AND c.adviser_id = cl_adviser_id()))
 $$;
 
--- 0032's representation; a partner's view of the young person now comes from
--- cl_partner_person (null once no live referral to it is left).
+-- A housing referral; a partner's view of the young person comes from cl_partner_person (null once no live referral to it is left).
 CREATE FUNCTION housing_referral_json(r housing_referrals) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(

@@ -36,9 +36,9 @@ BEGIN
 END
 $$;
 
--- 0014's create with the whole rule: the field checks and the age on sent_on (CL422, every
+-- Create with the whole rule: the field checks and the age on sent_on (CL422, every
 -- field at once), then who outreach is for (CL409). The care leaver is found within the
--- caller's scope (care_leaver_for_nested, 0085) before anything else.
+-- caller's scope (care_leaver_for_nested, care_leaver.sql) before anything else.
 CREATE FUNCTION outreach_contact_create(p jsonb)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
@@ -74,8 +74,8 @@ END
 $$;
 
 -- Each query below also asks whether the caller may reach the care leaver the attempt was sent
--- to, written out rather than called through a function holding a sub-select, for the reason
--- 0010 gives for its policies.
+-- to, written out so the planner keeps it in the query (a SQL function holding a sub-select
+-- would be planned again on every call).
 CREATE FUNCTION outreach_contact_read(p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
@@ -94,7 +94,7 @@ BEGIN
 END
 $$;
 
--- 0014's merge patch of the response (response, responded_on, notes), guarded by If-Match,
+-- Merge patch of the response (response, responded_on, notes), guarded by If-Match,
 -- finding the attempt only within the caller's scope and only for the roles that write a care
 -- leaver's records.
 CREATE FUNCTION outreach_contact_patch(p_id uuid, p jsonb, p_version text)
@@ -135,7 +135,7 @@ BEGIN
 END
 $$;
 
--- 0014's list, newest first (keyset on sent_on, id). Filtering by a care leaver the caller
+-- The list, newest first (keyset on sent_on, id). Filtering by a care leaver the caller
 -- cannot reach is 404 (care_leaver_for_nested); without that filter each attempt's care
 -- leaver must be within the caller's scope. For the roles that see every care leaver the
 -- first arm of the OR settles it without looking the care leaver up.

@@ -20,29 +20,7 @@ CREATE FUNCTION cl_role() RETURNS text LANGUAGE sql STABLE
 CREATE FUNCTION cl_sub() RETURNS text LANGUAGE sql STABLE
     AS $$ SELECT coalesce(current_setting('app.sub', true), '') $$;
 
--- Partners are kept out by the database, not only by the route table (issue 15, item 3), and
--- deactivated advisers and partners lose access at once (item 5's database half).
---
--- Until now cl_can_see_care_leaver (0003) let a partner reach a care leaver's whole record once
--- any referral to it had ever existed, even a withdrawn one, and every child table's policy
--- (plans, contacts, accommodation, grants, EET, outreach) followed care_leavers with no role
--- test. Now:
---
--- * a partner never sees a care_leavers row, so no read function and no child table gives it
---   anything about a person (they all go through care_leavers);
--- * what a partner may know of the young person comes only from cl_partner_person, a minimal
---   projection (SECURITY DEFINER, cl_definer) that answers only while a live referral addressed
---   to that partner exists: a housing referral not declined or withdrawn, an EET referral still
---   open (referred, applied, interview, offered, started);
--- * cl_adviser_id() and cl_org_id() are NULL for an adviser or partner marked inactive, so every
---   scope rule built on them (row-level security and the functions' own predicates) closes the
---   moment an administrator deactivates them, whatever token they still hold.
---
--- eet_activities keeps one partner arm: a referral to a partner's opportunity reaching
--- `started` opens an activity episode and ends a NEET one in the partner's own transaction
--- (eet_referral_transition, 0022), so the partner may touch the activity rows of a care leaver
--- it has a live referral for. No read function hands those rows to a partner (they all ask
--- cl_can_see_care_leaver first).
+-- The adviser or partner of the principal, NULL when marked inactive.
 CREATE FUNCTION cl_adviser_id() RETURNS uuid LANGUAGE sql STABLE AS $$
     SELECT a.id FROM advisers a
     WHERE a.id = nullif(current_setting('app.adviser_id', true), '')::uuid AND a.active
@@ -60,8 +38,8 @@ CREATE FUNCTION cl_request_id() RETURNS text LANGUAGE sql STABLE
 CREATE FUNCTION cl_sees_all() RETURNS boolean LANGUAGE sql STABLE
     AS $$ SELECT cl_role() IN ('manager', 'admin', 'service') $$;
 
--- A partner sees a care leaver only while something is addressed to it; later migrations
--- (housing referrals, EET referrals) replace this function to say what.
+-- A partner sees a care leaver only while something is addressed to it: a live housing or EET
+-- referral.
 CREATE FUNCTION cl_partner_sees_care_leaver(p_care_leaver uuid) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT cl_partner_sees_via_housing(p_care_leaver)
@@ -95,7 +73,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           AND r.status IN ('referred', 'applied', 'interview', 'offered', 'started'))
 $$;
 
--- A live referral addressed to the calling partner (cl_definer owns both since 0100).
+-- A live referral addressed to the calling partner (both owned by cl_definer, security.sql).
 CREATE FUNCTION cl_partner_sees_via_housing(p_care_leaver uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT cl_role() = 'partner' AND cl_org_id() IS NOT NULL AND EXISTS (

@@ -16,7 +16,9 @@ CREATE POLICY care_leavers_scope ON care_leavers TO cl_app
 
 -- A row hanging off a care leaver is reachable exactly when its care leaver is
 -- (care_leavers_scope), and written by managers, administrators and the care leaver's own
--- adviser.
+-- adviser. The sub-selects are written inline rather than through a function so the planner
+-- keeps them in the query (a SQL function holding a sub-select would be planned again on
+-- every call).
 CREATE POLICY pathway_plans_scope ON pathway_plans TO cl_app
     USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = pathway_plans.care_leaver_id))
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = pathway_plans.care_leaver_id

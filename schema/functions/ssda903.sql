@@ -3,15 +3,6 @@
 -- domain notes (§3); the rules about one young person on one date are those of facts.sql and
 -- of the episode tables (accommodation_eet.sql).
 
--- The SSDA903 care leavers return (Header + OC3) for one collection year, as one set-based
--- query the worker renders (worker/ssda903.c). The domain rules come from
--- the project's SSDA903 domain notes (§3). The rules about one young person on one date are
--- those of the migrations that own them:
---
---   cl_contact_status: the DfE IN_TOUCH meaning (0011), here over the birthday window, written
---   out as joins for speed and checked equal to the function by the integration tests
---   the episode tables, episodes never overlapping, and their DfE code tables (0020, 0021)
---
 -- Cohort, for collection year Y (1 April Y-1 to 31 March Y):
 --   17-21  relevant and former relevant young people (not qualifying) whose 17th to 21st
 --          birthday falls in the year and who had left care by that birthday (care ending ON
@@ -50,16 +41,15 @@ CREATE FUNCTION ssda903_in_touch(p_status text) RETURNS text
                          WHEN 'returned_home' THEN 'RHOM' END
 $$;
 
--- The return's Header carries the UPN, MOTHER and MC_DOB the care leaver record now holds
--- (0070): ssda903_return_rows as 0041 wrote it, with those three columns filled in.
---
+-- The return's rows, Header and OC3 items together, in CHILD order. The Header's UPN, MOTHER
+-- and MC_DOB:
 --   UPN     the stored UPN or unknown-UPN code, for every young person (blank if not recorded).
 --   MOTHER  1 or 0 as recorded, only for a young person looked after at some point in the year
 --   MC_DOB  (care ended on or after 1 April: rule 628 forbids motherhood details for care
 --           leavers not looked after during the year, 607 asks for MOTHER from a female who
 --           ceased to be looked after in it) and never for a male (174). As at 31 March: a
 --           first child born after the year is not in it (MOTHER 0, MC_DOB blank).
--- Nothing else changes: the cohort, the codes and the row order are 0041's.
+-- IN_TOUCH of the 17-21 cohort is cl_contact_status_in over the birthday window (facts.sql).
 CREATE FUNCTION ssda903_return_rows(p_year integer, p_before integer, p_after integer)
 RETURNS TABLE (child text, sex text, dob text, ethnic text, upn text, mother text, mc_dob text,
                in_touch text, activ text, accom text, age integer, cohort text,

@@ -490,10 +490,10 @@ GRANT SELECT, INSERT, UPDATE ON accommodation_episodes TO cl_app;
 -- constraint on [started_on, ended_on), 409). The activity on a date is a SQL function shared
 -- by the API (current_activity on the care leaver), the SSDA903 return and the Board report.
 -- An episode opened by an EET referral reaching `started` carries that referral's id (the
--- foreign key is added with the referrals table in 0022).
+-- foreign key is added with the referrals table below).
 --
--- Scope as for accommodation: episode_care_leaver() (0020) answers 404 outside the caller's
--- reach; row-level security is the second wall.
+-- Scope as for accommodation: episode_care_leaver() (functions/accommodation_eet.sql) answers
+-- 404 outside the caller's reach; row-level security is the second wall.
 
 -- The DfE main activity codes (SSDA903 ACTIV). `0` (not known) is what a return says when there
 -- is no episode, so it is not an activity here; F3/P3 were withdrawn in 2021/22.
@@ -908,12 +908,13 @@ CREATE TABLE job_attempts (
 CREATE INDEX job_attempts_open ON job_attempts (job_id) WHERE finished_at IS NULL;
 GRANT SELECT, UPDATE ON job_attempts TO cl_app;
 
--- Corporate Parenting Board report (issue 8): what each indicator is, and the England averages
+-- Corporate Parenting Board report: what each indicator is, and the England averages
 -- DfE publishes for the national ones. Both are data, not code: a council changes a label or
 -- adds a year of national figures with an UPDATE or INSERT, and every format of the report
 -- (and anything else reading these tables) follows.
 --
--- The figures themselves are computed by board_report_figures (0051) from the case records.
+-- The figures themselves are computed by board_report_figures (functions/board.sql) from the
+-- case records.
 
 CREATE TABLE board_indicators (
     code          text PRIMARY KEY CHECK (code ~ '^[a-z0-9_]{1,60}$'),
@@ -1216,14 +1217,14 @@ COMMENT ON TABLE idempotency_keys IS
 CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
 
 -- audit_log.request_id is always the server's own request id (a UUID the api makes); a
--- client's X-Request-Id is kept beside it, never in its place (issue 15, item 9). The api sets
+-- client's X-Request-Id is kept beside it, never in its place. The api sets
 -- app.client_request_id with the rest of the principal at the start of each transaction.
 -- Every audit insert leaves this column out, so the default fills it in the same statement.
 ALTER TABLE audit_log ADD COLUMN client_request_id text
     DEFAULT nullif(current_setting('app.client_request_id', true), '');
 
 -- List cursors are sealed (api/cursor.c) so that they carry no names or values into URLs,
--- proxy logs and browser histories (issue 15, item 9). The api derives its keys from this one
+-- proxy logs and browser histories. The api derives its keys from this one
 -- secret, read once, so every replica and every restart shares them. Rotating it (UPDATE the
 -- row, restart the api) only makes cursors already handed out answer 400.
 -- One secret (four random UUIDs: 488 random bits) from which the api derives the cursor keys.
