@@ -31,6 +31,14 @@ COMMON_SRC := $(wildcard common/*.c)
 API_SRC := $(filter-out api/main.c api/token_main.c,$(wildcard api/*.c))
 WORKER_SRC := $(filter-out worker/main.c,$(wildcard worker/*.c))
 MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
+# The one current definition of every function, applied in this order after the migrations
+# (common/cl_migrate.c); every file in schema/functions must be listed here.
+FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql advisers.sql \
+  partners.sql care_leaver.sql casework.sql outreach.sql accommodation_eet.sql grants.sql \
+  housing.sql jobs.sql ssda903.sql board.sql security.sql)
+ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
+$(error schema/functions and FUNCTIONS in the Makefile differ: $(filter-out $(FUNCTIONS),$(wildcard schema/functions/*.sql)) $(filter-out $(wildcard schema/functions/*.sql),$(FUNCTIONS)))
+endif
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o) $(GEN)/migrations.o
 API_OBJ := $(API_SRC:%.c=$(BUILD)/obj/%.o) $(GEN)/assets.o
@@ -62,9 +70,9 @@ $(BUILD)/obj/worker/%.o: worker/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(PDF_CFLAGS) -Icommon -Iworker -c $< -o $@
 
-$(GEN)/migrations.c: $(MIGRATIONS) scripts/embed.py
+$(GEN)/migrations.c: $(MIGRATIONS) $(FUNCTIONS) scripts/embed.py Makefile
 	@mkdir -p $(@D)
-	$(PYTHON) scripts/embed.py migrations $@ $(MIGRATIONS)
+	$(PYTHON) scripts/embed.py migrations $@ $(MIGRATIONS) --functions $(FUNCTIONS)
 # The served document: what /v1/openapi.json answers, byte for byte (lint-spec checks this file).
 $(GEN)/openapi.json: openapi/openapi.yaml scripts/embed.py
 	@mkdir -p $(@D)
@@ -72,7 +80,7 @@ $(GEN)/openapi.json: openapi/openapi.yaml scripts/embed.py
 $(GEN)/assets.c: $(GEN)/openapi.json $(REDOC_JS) scripts/embed.py
 	@mkdir -p $(@D)
 	$(PYTHON) scripts/embed.py assets $@ $(GEN)/openapi.json $(REDOC_JS)
-$(GEN)/migrations.o: $(GEN)/migrations.c $(MIGRATIONS)
+$(GEN)/migrations.o: $(GEN)/migrations.c $(MIGRATIONS) $(FUNCTIONS)
 	$(CC) $(CFLAGS_ALL) -Icommon -c $< -o $@
 $(GEN)/assets.o: $(GEN)/assets.c $(GEN)/openapi.json $(REDOC_JS)
 	$(CC) $(CFLAGS_ALL) -Iapi -c $< -o $@
@@ -119,6 +127,7 @@ $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:
 TEST_BUILD ?= build/san
 test:
 	@scripts/deps.sh
+	$(PYTHON) tests/tools/schema_layout.py
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=$(TEST_BUILD) $(TEST_BUILD)/api \
 	  $(TEST_BUILD)/worker $(TEST_BUILD)/token $(TEST_BUILD)/tests/unit_tests \
 	  $(TEST_BUILD)/tests/integration_tests
@@ -127,6 +136,7 @@ test:
 	  $(TEST_BUILD)/tests/unit_tests --jobs 2
 	$(MAKE) --no-print-directory fuzz-smoke
 	tests/integration/run.sh $(TEST_BUILD)
+	tests/golden/run.sh $(TEST_BUILD)
 	tests/reliability/run.sh $(TEST_BUILD) --quick
 
 test-unit:

@@ -1,6 +1,6 @@
 /* /v1/care-leavers/{care_leaver_id}/accommodation: thin handlers over the accommodation_* SQL
- * functions (schema/migrations/0020), which check scope, the DfE code rules and write the
- * audit rows. Overlapping episodes are refused by an exclusion constraint (409). */
+ * functions (schema/functions/accommodation_eet.sql), which check scope, the DfE code rules and
+ * write the audit rows. Overlapping episodes are refused by an exclusion constraint (409). */
 #include "accommodation.h"
 
 #include "conflict.h"

@@ -1,4 +1,4 @@
-/* /v1/advisers: thin handlers over the adviser_* SQL functions (schema/migrations/0004). */
+/* /v1/advisers: thin handlers over the adviser_* SQL functions (schema/functions/advisers.sql). */
 #include "advisers.h"
 
 #include "resource.h"

@@ -7,7 +7,8 @@
  * the whole token in constant time and checks the window, so it answers exactly what verifying
  * again would. Slots are picked by a hash keyed per process; each slot has its own lock.
  * Whether the adviser or partner a token names is still active is never cached: every
- * transaction checks it as it sets the caller (cl_db_begin, migration 0130). */
+ * transaction checks it as it sets the caller (cl_db_begin, cl_principal_check in
+ * schema/functions/scope.sql). */
 #ifndef CL_AUTH_CACHE_H
 #define CL_AUTH_CACHE_H
 

@@ -1,5 +1,6 @@
 /* /v1/care-leavers: thin handlers over the care_leaver_* SQL functions
- * (schema/migrations/0010-0012). Derived fields (age, contact_status, in_touch,
+ * (schema/functions/care_leaver.sql; the derived facts in
+ * schema/functions/facts.sql). Derived fields (age, contact_status, in_touch,
  * pathway_plan_due_on, plan_overdue, next_visit_due_on, visit_overdue) are computed in SQL. */
 #include "care_leavers.h"
 

@@ -1,5 +1,5 @@
 /* Thin handlers over the contact_* and contact_status_event_* SQL functions
- * (schema/migrations/0013). recorded_in_time uses the configured VISIT_RECORDED_DAYS. */
+ * (schema/functions/casework.sql). recorded_in_time uses the configured VISIT_RECORDED_DAYS. */
 #include "contacts.h"
 
 #include <stdio.h>

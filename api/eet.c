@@ -1,5 +1,5 @@
 /* EET activities, the opportunity catalogue and referrals: thin handlers over the SQL
- * functions of schema/migrations/0021 and 0022, which hold scope (adviser caseload, partner
+ * functions of schema/functions/accommodation_eet.sql, which hold scope (adviser caseload, partner
  * organisation), the referral route, the places lock and the audit rows. */
 #include "eet.h"
 

@@ -1,5 +1,5 @@
 /* Grant types and payments: thin handlers over the grant_* SQL functions
- * (schema/migrations/0023), which hold scope, the per-person cap (with its lock) and the
+ * (schema/functions/grants.sql), which hold scope, the per-person cap (with its lock) and the
  * audit rows. */
 #include "grants.h"
 

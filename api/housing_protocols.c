@@ -1,5 +1,5 @@
 /* /v1/housing-protocols: thin handlers over the housing_protocol_* and housing_breach_* SQL
- * functions (schema/migrations/0031, 0033). */
+ * functions (schema/functions/housing.sql). */
 #include "housing.h"
 
 #include <string.h>

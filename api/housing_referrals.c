@@ -1,5 +1,5 @@
 /* /v1/housing-referrals: thin handlers over the housing_referral_* SQL functions
- * (schema/migrations/0032). Scope (an adviser's caseload, a partner's own referrals) and the
+ * (schema/functions/housing.sql). Scope (an adviser's caseload, a partner's own referrals) and the
  * partner's narrow view of the young person are decided in SQL. */
 #include "housing.h"
 

@@ -682,7 +682,7 @@ over_limit(struct mg_connection *conn, const struct cl_req *req, struct cl_resp 
 /* Runs the request through every check up to the handler; returns the handler's error, or
  * fills resp with a problem directly. */
 /* Our own SQL functions raise CLnnn errors whose message is written for clients; a CL422's
- * message names its fields, "field: message" pairs (schema/migrations/0120), each of which
+ * message names its fields, "field: message" pairs (schema/functions/base.sql), each of which
  * becomes an errors entry. */
 static void
 sql_error_detail(const struct cl_req *req, struct cl_resp *resp)

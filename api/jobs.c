@@ -1,12 +1,13 @@
 /* /v1/jobs and /v1/artifacts: thin handlers over the job_* SQL functions
- * (schema/migrations/0040_job_queue.sql).
+ * (schema/functions/jobs.sql).
  *
  * Access is data-driven: common/cl_jobspec.c says which roles may request each job kind, and
  * the same table decides what a caller sees. A caller lists, reads, cancels and downloads only
  * jobs of kinds its role may request, and of a kind its role sees only when its own role
  * requested it (the board's board reports) only those; any other job is 404, as if it did not
  * exist. Asking for a kind the role may not request is 403. Row-level security on jobs and
- * artifacts (schema/migrations/0160_jobs_row_security.sql) repeats the same rule.
+ * artifacts (schema/migrations/0160_jobs_row_security.sql, the api's policies in
+ * schema/functions/security.sql) repeats the same rule.
  *
  * Idempotency: POST /v1/jobs honours Idempotency-Key through the generic mechanism in
  * http.c (the same key and body within 24 h replays the first 202 and creates nothing; the

@@ -1,5 +1,5 @@
 /* /v1/outreach-contacts: thin handlers over the outreach_contact_* SQL functions
- * (schema/migrations/0014). A PATCH records the response; who was contacted, when and how
+ * (schema/functions/outreach.sql). A PATCH records the response; who was contacted, when and how
  * is fixed once sent. */
 #include "outreach.h"
 

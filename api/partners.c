@@ -1,4 +1,4 @@
-/* /v1/partners: thin handlers over the partner_* SQL functions (schema/migrations/0030). */
+/* /v1/partners: thin handlers over the partner_* SQL functions (schema/functions/partners.sql). */
 #include "partners.h"
 
 #include "resource.h"

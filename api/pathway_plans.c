@@ -1,5 +1,5 @@
 /* /v1/care-leavers/{care_leaver_id}/pathway-plans: thin handlers over the pathway_plan_* SQL
- * functions (schema/migrations/0013). next_review_due is derived in SQL. */
+ * functions (schema/functions/casework.sql). next_review_due is derived in SQL. */
 #include "pathway_plans.h"
 
 #include "resource.h"

@@ -46,7 +46,8 @@ const struct cl_route cl_routes[] = {
     {"GET", "/v1/advisers/{adviser_id}/caseload", cl_h_adviser_caseload, A | M | D | S,
      "getAdviserCaseload", 0},
 
-    /* care leavers and their casework (schema/migrations/0010-0014) */
+    /* care leavers and their casework (schema/functions/care_leaver.sql, casework.sql,
+       outreach.sql) */
     {"POST", "/v1/care-leavers", cl_h_care_leavers_create, A | M | D, "createCareLeaver", BODY},
     {"GET", "/v1/care-leavers", cl_h_care_leavers_list, A | M | D | S, "listCareLeavers", 0},
     {"GET", "/v1/care-leavers/{care_leaver_id}", cl_h_care_leavers_get, A | M | D | S,
@@ -83,13 +84,13 @@ const struct cl_route cl_routes[] = {
     {"PATCH", "/v1/outreach-contacts/{outreach_contact_id}", cl_h_outreach_patch, A | M | D,
      "updateOutreachContact", BODY},
 
-    /* partner organisations (schema/migrations/0030) */
+    /* partner organisations (schema/functions/partners.sql) */
     {"POST", "/v1/partners", cl_h_partners_create, D, "createPartner", BODY},
     {"GET", "/v1/partners", cl_h_partners_list, P | A | M | D | S, "listPartners", 0},
     {"GET", "/v1/partners/{partner_id}", cl_h_partners_get, P | A | M | D | S, "getPartner", 0},
     {"PATCH", "/v1/partners/{partner_id}", cl_h_partners_patch, D, "updatePartner", BODY},
 
-    /* joint housing protocol (schema/migrations/0031, 0033) */
+    /* joint housing protocol (schema/functions/housing.sql) */
     {"POST", "/v1/housing-protocols", cl_h_housing_protocols_create, D, "createHousingProtocol",
      BODY},
     {"GET", "/v1/housing-protocols", cl_h_housing_protocols_list, B | P | A | M | D | S,
@@ -111,7 +112,7 @@ const struct cl_route cl_routes[] = {
     {"GET", "/v1/housing-protocols/{protocol_id}/breaches/{breach_id}", cl_h_housing_breaches_get,
      M | D | S, "getHousingBreach", 0},
 
-    /* housing referrals (schema/migrations/0032) */
+    /* housing referrals (schema/functions/housing.sql) */
     {"POST", "/v1/housing-referrals", cl_h_housing_referrals_create, A | M | D,
      "createHousingReferral", BODY},
     {"GET", "/v1/housing-referrals", cl_h_housing_referrals_list, P | A | M | D | S,
@@ -121,7 +122,7 @@ const struct cl_route cl_routes[] = {
     {"PATCH", "/v1/housing-referrals/{referral_id}", cl_h_housing_referrals_patch, P | A | M | D,
      "updateHousingReferral", BODY},
 
-    /* accommodation episodes (schema/migrations/0020) */
+    /* accommodation episodes (schema/functions/accommodation_eet.sql) */
     {"GET", "/v1/care-leavers/{care_leaver_id}/accommodation", cl_h_accommodation_list,
      A | M | D | S, "listAccommodation", 0},
     {"POST", "/v1/care-leavers/{care_leaver_id}/accommodation", cl_h_accommodation_create,
@@ -131,7 +132,7 @@ const struct cl_route cl_routes[] = {
     {"PATCH", "/v1/care-leavers/{care_leaver_id}/accommodation/{episode_id}",
      cl_h_accommodation_patch, A | M | D, "updateAccommodation", BODY},
 
-    /* EET activity episodes (schema/migrations/0021) */
+    /* EET activity episodes (schema/functions/accommodation_eet.sql) */
     {"GET", "/v1/care-leavers/{care_leaver_id}/eet-activities", cl_h_eet_activities_list,
      A | M | D | S, "listEetActivities", 0},
     {"POST", "/v1/care-leavers/{care_leaver_id}/eet-activities", cl_h_eet_activities_create,
@@ -141,7 +142,7 @@ const struct cl_route cl_routes[] = {
     {"PATCH", "/v1/care-leavers/{care_leaver_id}/eet-activities/{activity_id}",
      cl_h_eet_activities_patch, A | M | D, "updateEetActivity", BODY},
 
-    /* EET opportunity catalogue and referrals (schema/migrations/0022) */
+    /* EET opportunity catalogue and referrals (schema/functions/accommodation_eet.sql) */
     {"GET", "/v1/eet-opportunities", cl_h_eet_opportunities_list, P | A | M | D | S,
      "listEetOpportunities", 0},
     {"POST", "/v1/eet-opportunities", cl_h_eet_opportunities_create, P | M | D,
@@ -161,7 +162,7 @@ const struct cl_route cl_routes[] = {
     {"POST", "/v1/eet-referrals/{referral_id}/transitions", cl_h_eet_referrals_transition,
      P | A | M | D, "transitionEetReferral", BODY},
 
-    /* grants (schema/migrations/0023) */
+    /* grants (schema/functions/grants.sql) */
     {"GET", "/v1/grant-types", cl_h_grant_types_list, A | M | D | S, "listGrantTypes", 0},
     {"POST", "/v1/grant-types", cl_h_grant_types_create, D, "createGrantType", BODY},
     {"GET", "/v1/grant-types/{grant_type_id}", cl_h_grant_types_get, A | M | D | S, "getGrantType",

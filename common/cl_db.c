@@ -40,7 +40,8 @@ struct cl_pool {
 static int next_stmt_id; /* ids handed out to statements, 1-based */
 
 #define CL_PRINCIPAL_PARAMS 6 /* the members of struct cl_principal */
-/* Also refuses (CL401) an adviser or partner principal that is not active (migration 0130). */
+/* Also refuses (CL401) an adviser or partner principal that is not active (cl_principal_check,
+ * schema/functions/scope.sql). */
 static struct cl_stmt set_principal = {
     "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
     "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "

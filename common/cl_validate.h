@@ -48,7 +48,7 @@ int cl_validate(const cJSON *body, const struct cl_field *fields, enum cl_vmode 
 /* Appends {"field": field, "message": message} to errors. */
 void cl_validate_add(cJSON *errors, const char *field, const char *message);
 /* Appends one entry per "field: message" pair of list, the pairs separated by "; " and each
- * field a snake_case name, as our SQL functions word a CL422 (schema/migrations/0120). Returns
+ * field a snake_case name, as our SQL functions word a CL422 (schema/functions/base.sql). Returns
  * 0, or -1 with errors unchanged when list is not in that form. */
 int cl_validate_add_pairs(cJSON *errors, const char *list);
 /* 1 when errors (NULL: none) already holds an entry for field, for the checks a resource adds

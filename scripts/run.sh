@@ -46,6 +46,12 @@ owner=$(psql_ -d postgres -tAc "SELECT pg_get_userbyid(datdba) FROM pg_database 
 if [[ -n $owner && $owner != cl_owner ]]; then
   echo "the local database predates the database roles (SECURITY.md): recreating it"
   psql_ -d postgres -c "DROP DATABASE leaving_care"
+# One migrated before the schema was squashed into 0001_baseline.sql (README, changelog) cannot
+# take the baseline: the same.
+elif [[ -n $owner && $(psql_ -d leaving_care -tAc "SELECT to_regclass('schema_migrations') IS NOT NULL
+      AND EXISTS (SELECT 1 FROM schema_migrations WHERE version = '0001_base.sql')") == t ]]; then
+  echo "the local database predates the squashed baseline (README, changelog): recreating it"
+  psql_ -d postgres -c "DROP DATABASE leaving_care"
 fi
 scripts/db-roles.sh "host=127.0.0.1 port=$CL_PGPORT user=postgres dbname=postgres"
 

@@ -1,5 +1,5 @@
 /* The Corporate Parenting Board report as the renderers see it: the figures read from SQL
- * (board_report, schema/migrations/005x), already marked for
+ * (board_report, schema/functions/board.sql), already marked for
  * small-number suppression, plus the header block from configuration. Every number here
  * comes from the database; the renderers only format and lay out.
  *

@@ -1,5 +1,5 @@
 /* Job kind "board_report": the Corporate Parenting Board report. Reads every figure from the
- * SQL function board_report_part (schema/migrations/0050-0059, 0090) in two statements run
+ * SQL function board_report_part (schema/functions/board.sql) in two statements run
  * side by side on two connections sharing one snapshot, marks small numbers for suppression,
  * and renders the formats asked for (JSON, CSV, HTML, PDF) as the job's artifacts. Parameters
  * were validated when the job was requested (common/cl_jobspec_board.c); defaults are applied

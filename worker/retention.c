@@ -1,8 +1,9 @@
 /* Retention: copies of personal data do not outlive their use. Every worker, at start and then
- * once an hour, calls cl_purge_expired (migration 0110), which deletes idempotency keys older
- * than 24 h and artifacts older than ARTIFACT_RETENTION_DAYS, with an audit row per artifact.
- * It runs as cl_definer (SECURITY DEFINER, migration 0150), so the worker's role needs no DELETE
- * on either table. Several workers purging at once is harmless: a row is deleted once. */
+ * once an hour, calls cl_purge_expired (schema/functions/jobs.sql), which deletes idempotency keys
+ * older than 24 h and artifacts older than ARTIFACT_RETENTION_DAYS, with an audit row per artifact.
+ * It runs as cl_definer (SECURITY DEFINER, schema/functions/security.sql), so the worker's role
+ * needs no DELETE on either table. Several workers purging at once is harmless: a row is deleted
+ * once. */
 #include "queue.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The "ssda903" job kind: the SSDA903 care leavers return for one collection year, validated
  * before release.
  *
- * One set-based query (ssda903_return_rows, schema/migrations/0041_ssda903.sql) selects the
+ * One set-based query (ssda903_return_rows, schema/functions/ssda903.sql) selects the
  * cohort and codes every row; this file checks the rows against every DfE rule that runs on
  * Header and OC3 alone (ssda903_rules.c) and writes the files (ssda903_render.c). A return with
  * errors is still produced, flagged has_errors, so officers can fix the records and run it

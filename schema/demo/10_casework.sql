@@ -89,7 +89,7 @@ WITH g AS MATERIALIZED (
     FROM g
 ), b AS MATERIALIZED (
     SELECT a.*,
-           ((current_date - make_interval(years => a.age))::date
+           ((:'today'::date - make_interval(years => a.age))::date
             - (pg_temp.r(:seed, a.i, 'dob') * 364)::int) AS dob,
            CASE WHEN a.age < 18 THEN
                     CASE WHEN rc < 0.60 THEN 'eligible' WHEN rc < 0.85 THEN 'relevant'
@@ -106,11 +106,11 @@ WITH g AS MATERIALIZED (
     SELECT b.*,
            CASE WHEN b.category = 'eligible' THEN NULL
                 WHEN b.category = 'former_relevant' AND rm < 0.7
-                    THEN least((b.dob + interval '18 years')::date, current_date)
-                ELSE least(current_date, (b.dob + interval '16 years')::date
+                    THEN least((b.dob + interval '18 years')::date, :'today'::date)
+                ELSE least(:'today'::date, (b.dob + interval '16 years')::date
                            + (pg_temp.r(:seed, b.i, 'ceased') * 700)::int)
            END AS care_ceased_on,
-           least(current_date,
+           least(:'today'::date,
                  (b.dob + interval '16 years')::date - 45
                  + (pg_temp.r(:seed, b.i, 'opened') * 540)::int) AS opened_on,
            -- closed: a third of the 22-25s, a few younger; died and returned home are rare
@@ -126,14 +126,14 @@ WITH g AS MATERIALIZED (
 SELECT c.*,
        pg_temp.uid(:seed, 1, c.i) AS id,
        CASE WHEN c.ending IS NOT NULL
-            THEN least(current_date, greatest(c.opened_on, current_date - 700)
+            THEN least(:'today'::date, greatest(c.opened_on, :'today'::date - 700)
                        + (pg_temp.r(:seed, c.i, 'closed') * 400)::int) END AS closed_on,
        (pg_temp.r(:seed, c.i, 'unalloc') < 0.3 AND c.category = 'qualifying') AS unallocated
 FROM c;
 ALTER TABLE demo_cw ADD PRIMARY KEY (i);
 -- "as at": today for open cases, the closing day for closed ones; histories end there
 ALTER TABLE demo_cw ADD COLUMN ref date;
-UPDATE demo_cw SET ref = coalesce(closed_on, current_date);
+UPDATE demo_cw SET ref = coalesce(closed_on, :'today'::date);
 ANALYZE demo_cw;
 
 -- ---- advisers: one team per district, about 23 open cases each -----------------------------------
@@ -215,7 +215,7 @@ SELECT p.id, 'D' || lpad(p.i::text, 8, '0'),
        CASE WHEN p.sex = 'F' THEN p.mother END,
        CASE WHEN p.sex = 'F' AND p.mother = 1 THEN
             (p.dob + interval '16 years')::date
-            + (p.h7 % greatest(1, current_date - (p.dob + interval '16 years')::date))::int END
+            + (p.h7 % greatest(1, :'today'::date - (p.dob + interval '16 years')::date))::int END
 FROM (
     SELECT d.*,
            CASE WHEN d.re < 0.003 THEN 'U' WHEN (d.rm * 1000)::int % 2 = 0 THEN 'F' ELSE 'M' END AS sex,
@@ -287,7 +287,7 @@ UPDATE demo_cw SET
     n_contacts = k + CASE WHEN category = 'qualifying' THEN 0 ELSE
                  greatest(0, (last_ok - (k - 1) * gap
                               - greatest(opened_on,
-                                         make_date(extract(year FROM current_date
+                                         make_date(extract(year FROM :'today'::date
                                                            + interval '9 months')::int - 2, 1, 1)
                                          - 14)) / gap2) END,
     spell = CASE WHEN pg_temp.r(:seed, i, 'spell') < 0.25 THEN
@@ -426,21 +426,21 @@ INSERT INTO outreach_contacts (id, care_leaver_id, sent_on, channel, response, r
 SELECT pg_temp.uid(:seed, 7, d.i * 4 + j), d.id, o.sent_on,
        CASE WHEN j = 1 THEN 'letter' ELSE 'text' END, o.response,
        CASE WHEN o.response <> 'none'
-            THEN least(current_date, o.sent_on + 3 + (pg_temp.r(:seed, d.i * 4 + j, 'resp') * 25)::int)
+            THEN least(:'today'::date, o.sent_on + 3 + (pg_temp.r(:seed, d.i * 4 + j, 'resp') * 25)::int)
        END,
        '', 'demo', now(), now()
 FROM demo_cw d
 CROSS JOIN LATERAL generate_series(1, CASE WHEN d.i % 5 = 0 THEN 2 ELSE 1 END) j
 CROSS JOIN LATERAL (
     SELECT greatest((d.dob + interval '21 years')::date,
-                    current_date - 180 + (pg_temp.r(:seed, d.i, 'sent') * 150)::int + (j - 1) * 21)
+                    :'today'::date - 180 + (pg_temp.r(:seed, d.i, 'sent') * 150)::int + (j - 1) * 21)
                AS sent_on,
            CASE WHEN pg_temp.r(:seed, d.i * 4 + j, 'reply') >= 0.245 THEN 'none'
                 WHEN pg_temp.r(:seed, d.i * 4 + j, 'kind') < 0.61 THEN 'wants_service'
                 WHEN pg_temp.r(:seed, d.i * 4 + j, 'kind') < 0.89 THEN 'not_at_address'
                 ELSE 'declined' END AS response
 ) o
-WHERE d.age BETWEEN 21 AND 25 AND o.sent_on <= current_date
+WHERE d.age BETWEEN 21 AND 25 AND o.sent_on <= :'today'::date
   -- former relevant, the case closed (no longer requiring services) before the letter: not
   -- receiving a service on sent_on (cl_receiving_service_on), as outreach_contact_create asks
   AND d.category = 'former_relevant' AND d.ending = 'nreq' AND o.sent_on >= d.closed_on

@@ -51,8 +51,8 @@ ANALYZE care_leavers;
 CREATE TEMP TABLE demo_people AS
 SELECT x.*,
        CASE WHEN x.closed_on IS NOT NULL THEN x.closed_on
-            WHEN x.last_ok IS NULL OR x.last_ok < current_date - 93 THEN
-                 least(current_date,
+            WHEN x.last_ok IS NULL OR x.last_ok < :'today'::date - 93 THEN
+                 least(:'today'::date,
                        greatest(coalesce(x.last_ok, x.start_on) + 14 + ((x.he / 7) % 46)::int,
                                 x.start_on + 30))
        END AS end_on
@@ -61,7 +61,7 @@ FROM (
            c.mother, c.first_child_dob, l.last_ok,
            greatest((c.date_of_birth + interval '16 years')::date,
                     coalesce(c.care_ceased_on, (c.date_of_birth + interval '17 years')::date),
-                    current_date - 1460) AS start_on,
+                    :'today'::date - 1460) AS start_on,
            (hashtext(:'seed' || ':eet:' || c.la_child_id)::bigint + 2147483648) AS he,
            (hashtext(:'seed' || ':ref:' || c.la_child_id)::bigint + 2147483648) AS hr,
            (hashtext(:'seed' || ':grant:' || c.la_child_id)::bigint + 2147483648) AS hg
@@ -74,7 +74,7 @@ FROM (
 -- for a service after the history ended
 ALTER TABLE demo_people ADD PRIMARY KEY (id), ADD COLUMN history boolean, ADD COLUMN reply_on date;
 UPDATE demo_people SET
-    history = start_on <= current_date AND (end_on IS NULL OR start_on < end_on - 1);
+    history = start_on <= :'today'::date AND (end_on IS NULL OR start_on < end_on - 1);
 UPDATE demo_people p SET reply_on = r.on_
 FROM (SELECT o.care_leaver_id, min(o.responded_on) AS on_
       FROM outreach_contacts o JOIN demo_people p ON p.id = o.care_leaver_id
@@ -120,7 +120,7 @@ FROM (
     SELECT x.*,
            CASE
                WHEN x.i = 0 AND x.s = (x.dob + interval '18 years')::date
-                    AND coalesce(x.f, current_date) <= (x.dob + interval '21 years')::date
+                    AND coalesce(x.f, :'today'::date) <= (x.dob + interval '21 years')::date
                     AND x.r2 / 1000 % 100 < 45 THEN 'Z'
                WHEN x.r < 31 THEN 'U' WHEN x.r < 51 THEN 'D' WHEN x.r < 59 THEN 'E'
                WHEN x.r < 67 THEN 'B' WHEN x.r < 77 THEN 'D'
@@ -145,8 +145,8 @@ FROM (
                 + 2147483648) % 100 AS r,
                (hashtext(:'seed' || ':suit:' || p.la_child_id || ':' || i)::bigint
                 + 2147483648) AS r2
-        FROM (SELECT p.*, coalesce(p.end_on, current_date) - p.start_on AS span,
-                     CASE WHEN coalesce(p.end_on, current_date) - p.start_on < 90 THEN 1
+        FROM (SELECT p.*, coalesce(p.end_on, :'today'::date) - p.start_on AS span,
+                     CASE WHEN coalesce(p.end_on, :'today'::date) - p.start_on < 90 THEN 1
                           ELSE 1 + (hashtext(:'seed' || ':accn:' || p.la_child_id)::bigint
                                     + 2147483648) % 3 END AS k
               FROM demo_people p
@@ -207,10 +207,10 @@ SELECT o.id, o.kind,
                 ELSE emp.ids[1 + o.h % greatest(cardinality(emp.ids), 1)] END,
        o.h % 10 < 6,
        CASE WHEN o.kind = 'peer_mentor_traineeship' THEN 10 ELSE 1 + (o.h / 10) % 8 END,
-       current_date - 120 + ((o.h / 100) % 240)::int,
+       :'today'::date - 120 + ((o.h / 100) % 240)::int,
        CASE WHEN (o.h / 7) % 5 = 0 THEN NULL
             ELSE d.names[1 + (o.h / 7) % greatest(cardinality(d.names), 1)] END,
-       CASE WHEN current_date - 120 + ((o.h / 100) % 240)::int < current_date - 30
+       CASE WHEN :'today'::date - 120 + ((o.h / 100) % 240)::int < :'today'::date - 30
                  AND o.h % 2 = 0 THEN 'closed' ELSE 'open' END,
        src, eet_default_activity(o.kind),
        CASE WHEN o.kind IN ('apprenticeship', 'job', 'peer_mentor_traineeship') THEN 30
@@ -242,7 +242,7 @@ CREATE TEMP TABLE demo_refs AS
 WITH pick AS (
     SELECT md5(:'seed' || ':refid:' || p.la_child_id)::uuid AS id, p.id AS care_leaver_id,
            o.id AS opportunity_id, o.places, p.hr,
-           current_date - 70 - ((p.hr / 10000) % 300)::int AS referred_on,
+           :'today'::date - 70 - ((p.hr / 10000) % 300)::int AS referred_on,
            CASE WHEN (p.hr / 1000) % 100 < 12 THEN 'referred'
                 WHEN (p.hr / 1000) % 100 < 24 THEN 'applied'
                 WHEN (p.hr / 1000) % 100 < 36 THEN 'interview'
@@ -255,7 +255,7 @@ WITH pick AS (
     CROSS JOIN (SELECT count(*) AS n FROM demo_opps) c
     JOIN demo_opps d ON d.i = 1 + (p.hr / 100) % c.n
     JOIN eet_opportunities o ON o.id = d.id
-    WHERE p.status = 'open' AND p.start_on <= current_date - 400 AND p.hr % 100 < 15
+    WHERE p.status = 'open' AND p.start_on <= :'today'::date - 400 AND p.hr % 100 < 15
       AND NOT EXISTS (SELECT 1 FROM eet_referrals r JOIN demo_opps d ON d.id = r.opportunity_id)
 ), ranked AS (
     SELECT pick.*,
@@ -361,7 +361,7 @@ FROM (
         SELECT x.*,
                CASE WHEN x.neet THEN
                         CASE WHEN x.mother = 1 AND x.r % 3 <> 0
-                                  AND coalesce(x.f, current_date) > x.first_child_dob - 150
+                                  AND coalesce(x.f, :'today'::date) > x.first_child_dob - 150
                              THEN 'G6'
                              WHEN x.r % 5 = 3 THEN 'G4' ELSE 'G5' END
                     WHEN x.r % 100 < 25 THEN 'F2' WHEN x.r % 100 < 35 THEN 'P2'
@@ -380,8 +380,8 @@ FROM (
                    CASE WHEN i = k - 1 THEN (p.he / 1000) % 100 < 45
                         ELSE (hashtext(:'seed' || ':neet:' || p.la_child_id || ':' || i)::bigint
                               + 2147483648) % 100 < 50 END AS neet
-            FROM (SELECT p.*, coalesce(p.end_on, current_date) - p.start_on AS span,
-                         CASE WHEN coalesce(p.end_on, current_date) - p.start_on < 90 THEN 1
+            FROM (SELECT p.*, coalesce(p.end_on, :'today'::date) - p.start_on AS span,
+                         CASE WHEN coalesce(p.end_on, :'today'::date) - p.start_on < 90 THEN 1
                               ELSE 1 + (p.he / 100) % 2 END AS k
                   FROM demo_people p
                   WHERE p.history) p
@@ -412,26 +412,26 @@ ANALYZE eet_activities;
 INSERT INTO grant_payments (id, care_leaver_id, grant_type_id, amount_pence, paid_on, method,
                             reference, created_by)
 SELECT md5(:'seed' || ':pay:' || g.id || ':' || g.type_id || ':' || j)::uuid, g.id, g.type_id,
-       g.amount, least(g.first_on + ((j - 1) * 21)::int, current_date), g.method,
+       g.amount, least(g.first_on + ((j - 1) * 21)::int, :'today'::date), g.method,
        'DEMO-' || upper(substr(md5(:'seed' || ':ref:' || g.id || g.type_id || j), 1, 8)),
        'demo-loader'
 FROM (
     SELECT p.id, t.id AS type_id, 1 + (p.hg / 100) % 3 AS n,
            (150000 + ((p.hg / 1000) % 16) * 10000) / (1 + (p.hg / 100) % 3) AS amount,
-           greatest(a.started_on, current_date - 700) AS first_on,
+           greatest(a.started_on, :'today'::date - 700) AS first_on,
            (ARRAY['card', 'bank', 'voucher', 'direct_supplier'])[1 + (p.hg / 7) % 4] AS method
     FROM demo_people p
     JOIN accommodation_episodes a ON a.care_leaver_id = p.id AND a.code = 'U'
-         AND daterange(a.started_on, a.ended_on) @> current_date
+         AND daterange(a.started_on, a.ended_on) @> :'today'::date
     JOIN grant_types t ON t.name = 'Setting up home allowance'
-    WHERE p.hg % 100 < 40 AND p.dob <= current_date - interval '18 years'
+    WHERE p.hg % 100 < 40 AND p.dob <= :'today'::date - interval '18 years'
       AND NOT EXISTS (SELECT 1 FROM grant_payments x WHERE x.care_leaver_id = p.id)
     UNION ALL
     SELECT p.id, t.id, 1 + (p.hg / 1000) % 2, 100000,
-           greatest(a.started_on, current_date - 700), 'bank'
+           greatest(a.started_on, :'today'::date - 700), 'bank'
     FROM demo_people p
     JOIN eet_activities a ON a.care_leaver_id = p.id AND a.code IN ('F1', 'P1')
-         AND daterange(a.started_on, a.ended_on) @> current_date
+         AND daterange(a.started_on, a.ended_on) @> :'today'::date
     JOIN grant_types t ON t.name = 'Higher education bursary'
     WHERE (p.hg / 10) % 100 < 70
       AND NOT EXISTS (SELECT 1 FROM grant_payments x WHERE x.care_leaver_id = p.id)

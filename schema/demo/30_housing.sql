@@ -13,19 +13,19 @@ INSERT INTO housing_protocols (id, title, edition, status, approving_body, revie
                                created_at, updated_at)
 VALUES
     ('d0000000-0000-4000-8000-00000000a001', 'Joint housing protocol for care leavers', 1,
-     'superseded', 'Chief Executives'' Group', current_date - 365, 120, 14, 14, 2,
+     'superseded', 'Chief Executives'' Group', :'today'::date - 365, 120, 14, 14, 2,
      ARRAY['Care leavers aged 18 to 20 are treated as in priority need.',
            'Bed and breakfast is used only in an emergency and for no more than two nights.'],
-     current_date - 730, current_date - 365, current_date - 800, current_date - 365),
+     :'today'::date - 730, :'today'::date - 365, :'today'::date - 800, :'today'::date - 365),
     ('d0000000-0000-4000-8000-00000000a002', 'Joint housing protocol for care leavers', 2,
-     'signed_off', 'Chief Executives'' Group', current_date + 30, 180, 10, 28, 0,
+     'signed_off', 'Chief Executives'' Group', :'today'::date + 30, 180, 10, 28, 0,
      ARRAY['Housing need is assessed in the pathway plan from the 16th birthday.',
            'Every district names a single point of contact for care leavers.',
            'No care leaver is placed in bed and breakfast; 16 and 17 year olds never.',
            'Local connection to any district in the county is accepted.',
            'No intentionality decision is made without consulting the leaving care service.',
            'Quarterly figures by district go to the Corporate Parenting Board.'],
-     current_date - 365, NULL, current_date - 420, current_date - 365)
+     :'today'::date - 365, NULL, :'today'::date - 420, :'today'::date - 365)
 ON CONFLICT DO NOTHING;
 UPDATE housing_protocols SET superseded_by = 'd0000000-0000-4000-8000-00000000a002'
 WHERE id = 'd0000000-0000-4000-8000-00000000a001' AND superseded_by IS NULL;
@@ -57,12 +57,12 @@ base AS (
     SELECT c.id AS care_leaver_id, c.district, c.date_of_birth, c.la_child_id AS k0,
            h.response_days
     FROM care_leavers c, h
-    WHERE c.date_of_birth BETWEEN current_date - interval '21 years'
-                              AND current_date - interval '16 years 6 months'
+    WHERE c.date_of_birth BETWEEN :'today'::date - interval '21 years'
+                              AND :'today'::date - interval '16 years 6 months'
       AND ((hashtext(:'seed' || ':ref:' || c.la_child_id)::bigint + 2147483648) % 3) = 0),
 drawn AS (
     SELECT b.*,
-           current_date - 1 - ((hashtext(:'seed' || ':on:' || k0)::bigint + 2147483648) % 364)::int
+           :'today'::date - 1 - ((hashtext(:'seed' || ':on:' || k0)::bigint + 2147483648) % 364)::int
                AS referred_on,
            ((hashtext(:'seed' || ':resp:' || k0)::bigint + 2147483648) % 12)::int AS resp,
            ((hashtext(:'seed' || ':days:' || k0)::bigint + 2147483648) % 8)::int AS fast,
@@ -93,14 +93,14 @@ SELECT a.care_leaver_id, a.partner_id, 'd0000000-0000-4000-8000-00000000a002',
        (ARRAY['register', 'register', 'homeless_application', 'nomination',
               'supported_housing'])[1 + a.out % 5],
        a.referred_on, a.referred_on + 90, a.referred_on + a.response_days,
-       CASE WHEN a.answer_on <= current_date THEN a.answer_on END,
-       CASE WHEN a.answer_on > current_date OR a.answer_on IS NULL THEN NULL
+       CASE WHEN a.answer_on <= :'today'::date THEN a.answer_on END,
+       CASE WHEN a.answer_on > :'today'::date OR a.answer_on IS NULL THEN NULL
             WHEN a.out < 4 THEN 'accepted' WHEN a.out < 7 THEN 'offered'
             WHEN a.out < 9 THEN 'more_information' ELSE 'declined' END,
-       CASE WHEN a.answer_on <= current_date AND a.out < 4
-                 AND a.answer_on + 21 + a.fast * 4 <= current_date
+       CASE WHEN a.answer_on <= :'today'::date AND a.out < 4
+                 AND a.answer_on + 21 + a.fast * 4 <= :'today'::date
             THEN a.answer_on + 21 + a.fast * 4 END,
-       'demo-loader', a.referred_on, coalesce(least(a.answer_on, current_date), a.referred_on)
+       'demo-loader', a.referred_on, coalesce(least(a.answer_on, :'today'::date), a.referred_on)
 FROM answered a
 WHERE a.partner_id IS NOT NULL;
 
@@ -111,7 +111,7 @@ SELECT v.id::uuid, 'd0000000-0000-4000-8000-00000000a002', v.kind, p.id,
        (SELECT r.care_leaver_id FROM housing_referrals r
         WHERE r.partner_id = p.id AND r.protocol_id = 'd0000000-0000-4000-8000-00000000a002'
         ORDER BY r.referred_on, r.id LIMIT 1),
-       current_date - v.ago, v.details, 'demo-loader'
+       :'today'::date - v.ago, v.details, 'demo-loader'
 FROM (VALUES ('d0000000-0000-4000-8000-00000000b001', 'move_without_notice',
               'Severn Vale Homes', 140,
               'Moved to emergency accommodation out of hours; the PA was told a week later.'),

@@ -3,7 +3,9 @@
 #
 # Runs every schema/demo/NN_*.sql in name order in ONE transaction, as the local cluster's
 # superuser (row-level security, forced for the owner too, does not apply to it), with psql
-# variables n (care leavers wanted) and seed.
+# variables n (care leavers wanted), seed and today: the day the data is made as of, the
+# database's current_date unless DEMO_TODAY (YYYY-MM-DD) names another (the golden test fixes
+# it, so its data does not move with the calendar).
 # Without --if-empty it first empties the demo tables (TRUNCATE advisers, partners and
 # care_leavers CASCADE: everything hanging off them goes too), so the same N and SEED always
 # give the same data. With --if-empty it does nothing when care_leavers already has rows.
@@ -26,6 +28,9 @@ if ((if_empty)) && [[ $(psql_ -At -c "SELECT EXISTS (SELECT 1 FROM care_leavers)
   exit 0
 fi
 
+today=${DEMO_TODAY:-$(psql_ -At -c "SELECT current_date")}
+[[ $today =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || { echo "DEMO_TODAY must be YYYY-MM-DD" >&2; exit 2; }
+
 args=()
 if ((!if_empty)); then
   args+=(-c "TRUNCATE advisers, partners, care_leavers CASCADE")
@@ -36,7 +41,7 @@ files=("$dir"/[0-9][0-9]_*.sql)
 for f in "${files[@]}"; do args+=(-f "$f"); done
 
 start=$(date +%s%N)
-psql_ -1 -v n="$n" -v seed="$seed" -c "SET client_min_messages = warning" "${args[@]}" >/dev/null
+psql_ -1 -v n="$n" -v seed="$seed" -v today="$today" -c "SET client_min_messages = warning" "${args[@]}" >/dev/null
 ms=$((($(date +%s%N) - start) / 1000000))
 
 counts=$(psql_ -At -F ' ' -c "SELECT (SELECT count(*) FROM care_leavers),

@@ -17,8 +17,9 @@
 --   (the retention purge, cl_purge_expired), only while one of its functions runs.
 -- * Artifacts follow their job.
 --
--- job_cancel and artifact_download take the kinds the api lets the role see as two lists:
--- every job of kinds_all, and the jobs of kinds_own its own role requested.
+-- The functions (cl_job_visible, job_listed, job_cancel, artifact_download, job_queue_counts)
+-- are in schema/functions/jobs.sql; the api's policies, which call cl_job_visible, in
+-- schema/functions/security.sql.
 
 CREATE TABLE job_kind_roles (
     kind          text NOT NULL,
@@ -36,23 +37,8 @@ INSERT INTO job_kind_roles (kind, role, own_role_only) VALUES
     ('board_report', 'admin', false), ('board_report', 'service', false);
 GRANT SELECT ON job_kind_roles TO cl_app, cl_worker;
 
--- True when the principal's role (app.role) sees a job of kind requested by created_role.
-CREATE FUNCTION cl_job_visible(p_kind text, p_created_role text)
-RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM job_kind_roles r
-                   WHERE r.kind = p_kind AND r.role = cl_role()
-                     AND (NOT r.own_role_only OR p_created_role = r.role))
-$$;
-
 ALTER TABLE jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE jobs FORCE ROW LEVEL SECURITY;
-CREATE POLICY jobs_scope ON jobs FOR SELECT TO cl_app
-    USING (cl_job_visible(kind, created_role));
-CREATE POLICY jobs_request ON jobs FOR INSERT TO cl_app
-    WITH CHECK (created_by = cl_sub() AND created_role = cl_role()
-                AND cl_job_visible(kind, created_role));
-CREATE POLICY jobs_cancel ON jobs FOR UPDATE TO cl_app
-    USING (cl_job_visible(kind, created_role)) WITH CHECK (cl_job_visible(kind, created_role));
 CREATE POLICY jobs_worker ON jobs TO cl_worker USING (true) WITH CHECK (true);
 CREATE POLICY jobs_definer ON jobs FOR SELECT TO cl_definer
     USING (current_user = 'cl_definer');
@@ -62,79 +48,10 @@ GRANT UPDATE (status, finished_at, locked_by, locked_until, stage, version) ON j
 
 ALTER TABLE artifacts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE artifacts FORCE ROW LEVEL SECURITY;
-CREATE POLICY artifacts_scope ON artifacts FOR SELECT TO cl_app
-    USING (EXISTS (SELECT 1 FROM jobs j
-                   WHERE j.id = artifacts.job_id AND cl_job_visible(j.kind, j.created_role)));
 CREATE POLICY artifacts_worker ON artifacts TO cl_worker USING (true) WITH CHECK (true);
 CREATE POLICY artifacts_definer ON artifacts FOR SELECT TO cl_definer
     USING (current_user = 'cl_definer');
 CREATE POLICY artifacts_purge ON artifacts FOR DELETE TO cl_definer
     USING (current_user = 'cl_definer');
-
--- The api's own filter, the same two lists in every jobs query: a job of kinds_all, or of
--- kinds_own requested by the caller's role.
-CREATE FUNCTION job_listed(p_kind text, p_created_role text, p_kinds_all text[],
-                           p_kinds_own text[])
-RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT p_kind = ANY (p_kinds_all) OR (p_kind = ANY (p_kinds_own) AND p_created_role = cl_role())
-$$;
-
-DROP FUNCTION job_cancel(uuid, text[]);
-CREATE FUNCTION job_cancel(p_id uuid, p_kinds_all text[], p_kinds_own text[])
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    j jobs;
-BEGIN
-    SELECT * INTO j FROM jobs
-    WHERE jobs.id = p_id AND job_listed(jobs.kind, jobs.created_role, p_kinds_all, p_kinds_own)
-    FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such job');
-    END IF;
-    IF j.status NOT IN ('queued', 'running') THEN
-        PERFORM cl_fail('CL409', 'only a queued or running job can be cancelled; this one is '
-                                 || j.status);
-    END IF;
-    UPDATE jobs SET status = 'cancelled', finished_at = now(), locked_by = NULL,
-                    locked_until = NULL, stage = 'cancelled', version = jobs.version + 1
-    WHERE jobs.id = p_id
-    RETURNING * INTO j;
-    UPDATE job_attempts SET finished_at = clock_timestamp(), outcome = 'cancelled'
-    WHERE job_attempts.job_id = p_id AND finished_at IS NULL;
-    PERFORM cl_audit('transition', 'job', p_id, jsonb_build_object('to', 'cancelled'));
-    RETURN QUERY SELECT job_json(j), j.version, j.id;
-END
-$$;
-
-DROP FUNCTION artifact_download(uuid, text[]);
-CREATE FUNCTION artifact_download(p_id uuid, p_kinds_all text[], p_kinds_own text[])
-RETURNS TABLE (bytes bytea) LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM artifacts a JOIN jobs j ON j.id = a.job_id
-                   WHERE a.id = p_id
-                     AND job_listed(j.kind, j.created_role, p_kinds_all, p_kinds_own)) THEN
-        RETURN;
-    END IF;
-    PERFORM cl_audit('download', 'artifact', p_id);
-    RETURN QUERY SELECT a.bytes FROM artifacts a WHERE a.id = p_id;
-END
-$$;
-
--- The queue's size by status for /metrics: counts only, whoever may see the jobs (the metrics
--- endpoint has no principal of its own to set).
-CREATE FUNCTION job_queue_counts()
-RETURNS TABLE (status text, jobs bigint, oldest_queued_s double precision)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT s.status, count(j.id),
-           coalesce(extract(epoch FROM now() - min(j.created_at)
-                            FILTER (WHERE j.status = 'queued')), 0)::double precision
-    FROM unnest(ARRAY['queued', 'running', 'succeeded', 'failed', 'cancelled']) AS s(status)
-    LEFT JOIN public.jobs j ON j.status = s.status
-    GROUP BY s.status ORDER BY s.status
-$$;
+-- cl_definer reads jobs for job_queue_counts (schema/functions/jobs.sql).
 GRANT SELECT ON jobs TO cl_definer;
-GRANT CREATE ON SCHEMA public TO cl_definer; -- ALTER ... OWNER needs it; revoked below
-ALTER FUNCTION job_queue_counts() OWNER TO cl_definer;
-REVOKE CREATE ON SCHEMA public FROM cl_definer;
-REVOKE ALL ON FUNCTION job_queue_counts() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_queue_counts() TO cl_app;

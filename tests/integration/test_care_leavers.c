@@ -598,13 +598,15 @@ Test(care_leavers, derived_fields_on_constructed_data)
     tc_free(r);
 
     /* next visit = last statutory visit + 56 days for a former relevant 19-year-old */
-    cr_expect_eq(tcw_sql_long("SELECT cl_next_visit_due_on(c, current_date) - $2::date "
-                              "FROM care_leavers c WHERE id = $1::uuid",
+    cr_expect_eq(tcw_sql_long("SELECT f.next_visit_due_on - $2::date FROM care_leavers c "
+                              "CROSS JOIN LATERAL care_leaver_facts(c, current_date, 92) f "
+                              "WHERE c.id = $1::uuid",
                               2, (const char *[]){b, d200}),
                  56);
     /* as at 150 days ago b was in touch (the contact 200 days ago was within 92 days) */
-    cr_expect_eq(tcw_sql_long("SELECT cl_in_touch(c, current_date - 150, 92)::int "
-                              "FROM care_leavers c WHERE id = $1::uuid",
+    cr_expect_eq(tcw_sql_long("SELECT (s.status = 'in_touch')::int "
+                              "FROM cl_contact_status_in($1::uuid, current_date - 242, "
+                              "current_date - 150) s",
                               1, (const char *[]){b}),
                  1);
     cr_expect_eq(tcw_sql_long("SELECT cl_plan_up_to_date($1::uuid, current_date - 150)::int", 1,

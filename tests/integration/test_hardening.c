@@ -126,14 +126,14 @@ Test(outage, an_edited_migration_is_refused_and_readiness_drops)
     char cmd[1024], saved[80];
     PGconn *c = tc_db();
     PGresult *res = PQexec(c, "SELECT checksum FROM schema_migrations "
-                              "WHERE version = '0004_advisers.sql'");
+                              "WHERE version = '0001_baseline.sql'");
     int st;
 
     cr_assert_eq(PQntuples(res), 1);
     snprintf(saved, sizeof saved, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     PQclear(PQexec(c, "UPDATE schema_migrations SET checksum = 'edited' "
-                      "WHERE version = '0004_advisers.sql'"));
+                      "WHERE version = '0001_baseline.sql'"));
     snprintf(cmd, sizeof cmd, "'%s/api' --migrate-only 2>'%s/migrate.err'", getenv("CL_TEST_BUILD"),
              getenv("CL_TEST_TMP"));
     st = system(cmd);
@@ -146,10 +146,41 @@ Test(outage, an_edited_migration_is_refused_and_readiness_drops)
         char sql[256];
 
         snprintf(sql, sizeof sql,
-                 "UPDATE schema_migrations SET checksum = '%s' WHERE version = '0004_advisers.sql'",
+                 "UPDATE schema_migrations SET checksum = '%s' WHERE version = '0001_baseline.sql'",
                  saved);
         PQclear(PQexec(c, sql));
     }
     cr_expect_eq(tc_wait_status("/readyz", 200, 3000), 200);
+    PQfinish(c);
+}
+
+/* In the serial group: a functions file whose recorded checksum is not its own (edited since,
+ * or another build's) keeps readiness at 503 until api --migrate applies the files again, in
+ * one transaction, after which every SECURITY DEFINER function still belongs to cl_definer
+ * with EXECUTE kept from PUBLIC. */
+Test(outage, a_changed_functions_file_is_applied_again_and_readiness_waits_for_it)
+{
+    char cmd[1024];
+    PGconn *c = tc_db();
+    int st;
+
+    PQclear(PQexec(c, "UPDATE schema_migrations SET checksum = 'another build' "
+                      "WHERE version = 'functions/facts.sql'"));
+    cr_expect_eq(tc_wait_status("/readyz", 503, 3000), 503, "not ready while a file is stale");
+    snprintf(cmd, sizeof cmd, "'%s/api' --migrate-only 2>'%s/migrate-functions.err'",
+             getenv("CL_TEST_BUILD"), getenv("CL_TEST_TMP"));
+    st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "api --migrate-only applies the files");
+    cr_expect_eq(tc_wait_status("/readyz", 200, 3000), 200);
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM schema_migrations WHERE version LIKE "
+                             "'functions/%' AND checksum = 'another build'"),
+                 0);
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM pg_proc WHERE pronamespace = "
+                             "'public'::regnamespace AND prosecdef AND (proowner <> "
+                             "'cl_definer'::regrole OR has_function_privilege('public', oid, "
+                             "'EXECUTE'))"),
+                 0, "every SECURITY DEFINER function is cl_definer's, PUBLIC may not call it");
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM pg_policies WHERE roles = '{cl_app}'"), 17,
+                 "the api's policies are back");
     PQfinish(c);
 }

@@ -407,31 +407,6 @@ Test(ssda903, the_birthday_window_is_a_parameter)
     free(tok);
 }
 
-/* The query's contact status is cl_contact_status over the window, for every row. */
-Test(ssda903, contact_status_agrees_with_the_shared_rule)
-{
-    static const char check[] =
-        "SELECT count(*) FILTER (WHERE r.in_touch IS DISTINCT FROM CASE "
-        "cl_contact_status(c, r.window_end, r.window_end - r.window_start) "
-        "WHEN 'in_touch' THEN 'YES' WHEN 'not_in_touch' THEN 'NO' "
-        "WHEN 'refuses_contact' THEN 'REFU' WHEN 'no_longer_requires_services' THEN 'NREQ' "
-        "WHEN 'died' THEN 'DIED' WHEN 'returned_home' THEN 'RHOM' END), count(*) "
-        "FROM ssda903_return_rows(%d, %d, %d) r "
-        "JOIN care_leavers c ON c.la_child_id = r.child WHERE r.cohort = '17-21'";
-    static const int runs[][3] = {{2026, 3, 1}, {2026, 0, 0}, {2025, 6, 2}, {2027, 3, 1}};
-    char q[1024], count[32];
-
-    load_once("H7E01", edges);
-    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-        snprintf(q, sizeof q, check, runs[i][0], runs[i][1], runs[i][2]);
-        cr_expect_eq(tc_sql_long(q), 0, "year %d window %d/%d", runs[i][0], runs[i][1], runs[i][2]);
-    }
-    snprintf(q, sizeof q,
-             "SELECT count(*) FROM ssda903_return_rows(2026, 3, 1) WHERE cohort = '17-21'");
-    cr_assert_eq(tw_sql_text(q, count, sizeof count), 0);
-    cr_expect_gt(strtol(count, NULL, 10), 8, "the check saw rows");
-}
-
 /* ---- 2016: a whole return ---------------------------------------------------------------- */
 
 static const char whole[] =

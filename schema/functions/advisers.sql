@@ -1,0 +1,107 @@
+-- /v1/advisers and /v1/advisers/{id}/caseload (api/advisers.c): the representation, create,
+-- patch, the scope check and the caseload summary. Admin writes; manager, admin and service
+-- read all; an adviser reads itself.
+
+-- Personal advisers: representation, create, patch, read and list, each one SQL function the
+-- api calls. Admin writes; manager, admin and service read all; an adviser reads itself.
+CREATE FUNCTION adviser_json(a advisers) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', a.id, 'name', a.name, 'email', a.email, 'team', a.team, 'fte', a.fte,
+        'caseload_limit', a.caseload_limit, 'eet_lead', a.eet_lead, 'active', a.active,
+        'version', a.version, 'created_at', cl_ts(a.created_at),
+        'updated_at', cl_ts(a.updated_at))::text
+$$;
+
+CREATE FUNCTION adviser_visible(p_id uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT cl_sees_all() OR (cl_role() = 'adviser' AND p_id = cl_adviser_id())
+$$;
+
+CREATE FUNCTION adviser_create(p jsonb)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    a advisers;
+BEGIN
+    INSERT INTO advisers (name, email, team, fte, caseload_limit, eet_lead, active)
+    VALUES (p->>'name', lower(p->>'email'), coalesce(p->>'team', ''),
+            coalesce((p->>'fte')::numeric, 1.0), coalesce((p->>'caseload_limit')::int, 24),
+            coalesce((p->>'eet_lead')::boolean, false), coalesce((p->>'active')::boolean, true))
+    RETURNING * INTO a;
+    PERFORM cl_audit('create', 'adviser', a.id);
+    RETURN QUERY SELECT adviser_json(a), a.version, a.id;
+END
+$$;
+
+-- JSON Merge Patch of the writable fields, guarded by If-Match (p_version: NULL, '*' or N).
+CREATE FUNCTION adviser_patch(p_id uuid, p jsonb, p_version text)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    a advisers;
+BEGIN
+    SELECT * INTO a FROM advisers WHERE advisers.id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM cl_fail('CL404', 'no such adviser');
+    END IF;
+    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> a.version::text THEN
+        PERFORM cl_fail('CL412', 'the adviser has changed since it was read');
+    END IF;
+    UPDATE advisers SET
+        name = CASE WHEN p ? 'name' THEN p->>'name' ELSE advisers.name END,
+        email = CASE WHEN p ? 'email' THEN lower(p->>'email') ELSE advisers.email END,
+        team = CASE WHEN p ? 'team' THEN p->>'team' ELSE advisers.team END,
+        fte = CASE WHEN p ? 'fte' THEN (p->>'fte')::numeric ELSE advisers.fte END,
+        caseload_limit = CASE WHEN p ? 'caseload_limit' THEN (p->>'caseload_limit')::int
+                              ELSE advisers.caseload_limit END,
+        eet_lead = CASE WHEN p ? 'eet_lead' THEN (p->>'eet_lead')::boolean
+                        ELSE advisers.eet_lead END,
+        active = CASE WHEN p ? 'active' THEN (p->>'active')::boolean ELSE advisers.active END,
+        version = advisers.version + 1,
+        updated_at = now()
+    WHERE advisers.id = p_id
+    RETURNING * INTO a;
+    PERFORM cl_audit('update', 'adviser', a.id,
+                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    RETURN QUERY SELECT adviser_json(a), a.version, a.id;
+END
+$$;
+
+-- The caseload of one adviser today, the facts (care_leaver_facts) computed set-based.
+CREATE FUNCTION adviser_caseload(p_adviser uuid, p_days integer)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    a advisers;
+BEGIN
+    SELECT * INTO a FROM advisers x WHERE x.id = p_adviser AND adviser_visible(x.id);
+    IF NOT FOUND THEN
+        PERFORM cl_fail('CL404', 'no such adviser');
+    END IF;
+    RETURN QUERY
+    WITH cl AS (
+        SELECT c.category, f.contact_status AS status,
+               coalesce(f.pathway_plan_due_on < current_date, false) AS plan_overdue,
+               coalesce(f.next_visit_due_on < current_date, false) AS visit_overdue
+        FROM care_leavers c CROSS JOIN LATERAL care_leaver_facts(c, current_date, p_days) f
+        WHERE c.adviser_id = p_adviser AND c.status = 'open'
+    )
+    SELECT json_build_object(
+        'adviser_id', a.id, 'as_at', current_date, 'caseload_limit', a.caseload_limit,
+        'fte', a.fte, 'count', count(*), 'over_limit', count(*) > a.caseload_limit,
+        'by_category', json_build_object(
+            'eligible', count(*) FILTER (WHERE cl.category = 'eligible'),
+            'relevant', count(*) FILTER (WHERE cl.category = 'relevant'),
+            'former_relevant', count(*) FILTER (WHERE cl.category = 'former_relevant'),
+            'qualifying', count(*) FILTER (WHERE cl.category = 'qualifying')),
+        'by_contact_status', json_build_object(
+            'in_touch', count(*) FILTER (WHERE cl.status = 'in_touch'),
+            'not_in_touch', count(*) FILTER (WHERE cl.status = 'not_in_touch'),
+            'refuses_contact', count(*) FILTER (WHERE cl.status = 'refuses_contact'),
+            'no_longer_requires_services',
+                count(*) FILTER (WHERE cl.status = 'no_longer_requires_services'),
+            'died', count(*) FILTER (WHERE cl.status = 'died'),
+            'returned_home', count(*) FILTER (WHERE cl.status = 'returned_home')),
+        'visits_overdue', count(*) FILTER (WHERE cl.visit_overdue),
+        'plans_overdue', count(*) FILTER (WHERE cl.plan_overdue),
+        'not_in_touch', count(*) FILTER (WHERE cl.status <> 'in_touch'))::text,
+        NULL::integer, a.id
+    FROM cl;
+END
+$$;

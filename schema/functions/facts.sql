@@ -1,0 +1,184 @@
+-- The derived facts about a care leaver on a date, each defined once here and used by the
+-- api's representation, the SSDA903 return and the Board report alike (DESIGN §6). Each takes
+-- the date; the ones that depend on configuration take the configured number (IN_TOUCH_DAYS,
+-- VISIT_RECORDED_DAYS) from the caller, which reads it from its environment.
+--
+--   cl_age_on(dob, d)                              whole years on d
+--   cl_working_days(a, b)                          working days after a up to and including b
+--   cl_recorded_in_time(occurred, recorded, n)     recorded within n working days
+--   cl_case_open_on(c, d)                          the case was open with the service on d
+--   cl_plan_in_force(care_leaver_id, d)            the non-draft plan version in force on d
+--   cl_plan_review_due(plan, d)                    that version's next review, as known on d
+--   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
+--   cl_contact_status_in(care_leaver_id, a, b)     the DfE IN_TOUCH meaning over [a, b], and
+--                                                  the last successful contact by b: THE
+--                                                  in-touch rule (the api: [d - IN_TOUCH_DAYS,
+--                                                  d]; the return and the Board: the SSDA903
+--                                                  birthday window)
+--   care_leaver_facts(c, d, in_touch_days)         what the representation shows on d:
+--                                                  contact status, last contact, when the
+--                                                  pathway plan and the next statutory visit
+--                                                  are due
+--
+-- The set-based ones are LANGUAGE sql, one query each, so the planner inlines them into their
+-- callers: a list page or a return computes them with index probes per care leaver, never a
+-- function call per row. The ones PL/pgSQL are planned once per session.
+
+-- The derived facts about a care leaver on any date D, one SQL function each, so the api, the
+-- worker and the Board report compute them the same way (DESIGN §6). Each takes the date; the
+-- ones that depend on configuration take the configured number (IN_TOUCH_DAYS,
+-- VISIT_RECORDED_DAYS) from the caller, which reads it from its environment.
+--
+--   cl_age_on(dob, d)                            whole years on d
+--   cl_working_days(a, b)                        working days after a up to and including b
+--   cl_recorded_in_time(occurred, recorded, n)   recorded within n working days
+--   cl_case_open_on(c, d)                        the case was open with the service on d
+--   cl_plan_in_force(care_leaver_id, d)          the non-draft plan version in force on d
+--   cl_plan_review_due(plan, d)                  that version's next review, as known on d
+--   cl_plan_up_to_date(care_leaver_id, d)        "pathway plan up to date on d"
+--   cl_pathway_plan_due_on(c, d)                 next review, or when a first plan is due
+--   cl_plan_overdue(c, d)
+--   cl_last_contact_on(care_leaver_id, d)        last successful contact on or before d
+--   cl_contact_status(c, d, in_touch_days)       DfE IN_TOUCH meaning on d
+--   cl_in_touch(c, d, in_touch_days)
+--   cl_visit_interval_days(category, age)        from visit_standards
+--   cl_next_visit_due_on(c, d)                   next statutory visit due
+--   cl_visit_overdue(c, d)
+--
+-- The ones that query tables are PL/pgSQL: their query plans are prepared once per session,
+-- where an SQL function called from another function's query would be planned again on every
+-- call. The one-expression helpers stay SQL so the planner inlines them.
+CREATE FUNCTION cl_age_on(p_dob date, p_on date) RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT extract(year FROM age(p_on, p_dob))::integer
+$$;
+
+CREATE FUNCTION cl_working_days(p_from date, p_to date) RETURNS integer
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_to <= p_from THEN
+        RETURN 0;
+    END IF;
+    RETURN (SELECT count(*)::integer
+            FROM generate_series(p_from + 1, p_to, interval '1 day') g(day)
+            WHERE extract(isodow FROM g.day) < 6
+              AND NOT EXISTS (SELECT 1 FROM bank_holidays h WHERE h.day = g.day::date));
+END
+$$;
+
+CREATE FUNCTION cl_recorded_in_time(p_occurred date, p_recorded date, p_days integer)
+    RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT cl_working_days(p_occurred, p_recorded) <= p_days
+$$;
+
+CREATE FUNCTION cl_case_open_on(c care_leavers, p_on date) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT c.opened_on <= p_on AND (c.closed_on IS NULL OR c.closed_on > p_on)
+$$;
+
+-- The plan in force on d: the latest non-draft version that had started by then. Drafts never
+-- count; a superseded version counts for the days before its successor started. A row of
+-- nulls when there is none.
+CREATE FUNCTION cl_plan_in_force(p_care_leaver uuid, p_on date) RETURNS pathway_plans
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    p pathway_plans;
+BEGIN
+    SELECT * INTO p FROM pathway_plans x
+    WHERE x.care_leaver_id = p_care_leaver AND x.status <> 'draft' AND x.started_on <= p_on
+    ORDER BY x.started_on DESC, x.version_no DESC
+    LIMIT 1;
+    RETURN p;
+END
+$$;
+
+-- Reviews at least every six months (CLR reg 7): six months after the later of the start and
+-- the last review known on d.
+CREATE FUNCTION cl_plan_review_due(p pathway_plans, p_on date) RETURNS date
+    LANGUAGE sql STABLE AS $$
+    SELECT (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
+                 THEN greatest(p.started_on, p.reviewed_on) ELSE p.started_on END
+            + interval '6 months')::date
+$$;
+
+CREATE FUNCTION cl_plan_up_to_date(p_care_leaver uuid, p_on date) RETURNS boolean
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    p pathway_plans := cl_plan_in_force(p_care_leaver, p_on);
+BEGIN
+    RETURN p.id IS NOT NULL AND p_on <= cl_plan_review_due(p, p_on);
+END
+$$;
+
+-- The DfE IN_TOUCH meaning of a care leaver over [p_from, p_to], with the last successful
+-- contact on or before p_to:
+--   died                         a death recorded by p_to (always first: nothing follows it);
+--   refuses_contact, no_longer_requires_services, returned_home
+--                                the latest such event recorded by p_to, when no successful
+--                                contact came after it;
+--   in_touch                     a successful contact in [p_from, p_to];
+--   not_in_touch                 otherwise.
+-- One index probe each into contacts_successful and contact_status_events_care_leaver.
+CREATE FUNCTION cl_contact_status_in(p_care_leaver uuid, p_from date, p_to date)
+RETURNS TABLE (status text, last_contact_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN e.status = 'died' THEN 'died'
+                WHEN e.status IS NOT NULL AND (k.last_on IS NULL OR k.last_on <= e.occurred_on)
+                    THEN e.status
+                WHEN k.last_on >= p_from THEN 'in_touch'
+                ELSE 'not_in_touch' END,
+           k.last_on
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT k.occurred_on AS last_on FROM contacts k
+        WHERE k.care_leaver_id = p_care_leaver AND k.successful AND k.occurred_on <= p_to
+        ORDER BY k.occurred_on DESC LIMIT 1) k ON true
+    LEFT JOIN LATERAL (
+        SELECT e.status, e.occurred_on FROM contact_status_events e
+        WHERE e.care_leaver_id = p_care_leaver AND e.occurred_on <= p_to
+        ORDER BY (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
+        LIMIT 1) e ON true
+$$;
+
+-- What the care leaver's representation shows on p_on: the contact status over the
+-- IN_TOUCH_DAYS (p_days) before it and the last contact (cl_contact_status_in); when the
+-- pathway plan is due (the review of the plan in force, cl_plan_in_force and
+-- cl_plan_review_due, or three months after the case opened, and not before 16 years and
+-- three months of age, when there is none; nothing for a closed case or a qualifying young
+-- person); when the next statutory visit is due (the last one plus the interval visit_standards
+-- sets for the category and age, or a week after the case opened; nothing for a closed case,
+-- after a death, or without a standard). A CASE with a NULL condition falls through.
+CREATE FUNCTION care_leaver_facts(c care_leavers, p_on date, p_days integer)
+RETURNS TABLE (contact_status text, last_contact_on date, pathway_plan_due_on date,
+               next_visit_due_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT st.status,
+           st.last_contact_on,
+           CASE WHEN NOT cl_case_open_on(c, p_on) OR c.category = 'qualifying' THEN NULL
+                ELSE coalesce(
+                    (SELECT (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
+                                  THEN greatest(p.started_on, p.reviewed_on)
+                                  ELSE p.started_on END + interval '6 months')::date
+                     FROM pathway_plans p
+                     WHERE p.care_leaver_id = c.id AND p.status <> 'draft'
+                       AND p.started_on <= p_on
+                     ORDER BY p.started_on DESC, p.version_no DESC
+                     LIMIT 1),
+                    greatest(c.date_of_birth + interval '16 years 3 months',
+                             c.opened_on + interval '3 months')::date) END,
+           CASE WHEN NOT cl_case_open_on(c, p_on) OR st.status = 'died' THEN NULL
+                ELSE (SELECT coalesce(
+                          (SELECT v.occurred_on FROM contacts v
+                           WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
+                             AND v.occurred_on <= p_on
+                           ORDER BY v.occurred_on DESC LIMIT 1) + s.interval_days,
+                          c.opened_on + 7)
+                      FROM (SELECT s.interval_days FROM visit_standards s
+                            WHERE s.category = c.category
+                              AND cl_age_on(c.date_of_birth, p_on) BETWEEN s.min_age AND s.max_age
+                            ORDER BY s.min_age DESC LIMIT 1) s) END
+    FROM cl_contact_status_in(c.id, p_on - p_days, p_on) AS st
+    -- kept a subquery of its own, so each fact is computed once per care leaver however
+    -- often the caller uses it
+    OFFSET 0
+$$;
