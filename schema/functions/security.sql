@@ -92,6 +92,13 @@ CREATE POLICY jobs_cancel ON jobs FOR UPDATE TO cl_app
 CREATE POLICY artifacts_scope ON artifacts FOR SELECT TO cl_app
     USING (EXISTS (SELECT 1 FROM jobs j
                    WHERE j.id = artifacts.job_id AND cl_job_visible(j.kind, j.created_role)));
+-- A job's attempts (worker names, error text) follow their job too; a cancel closes them.
+CREATE POLICY job_attempts_scope ON job_attempts FOR SELECT TO cl_app
+    USING (EXISTS (SELECT 1 FROM jobs j
+                   WHERE j.id = job_attempts.job_id AND cl_job_visible(j.kind, j.created_role)));
+CREATE POLICY job_attempts_cancel ON job_attempts FOR UPDATE TO cl_app
+    USING (EXISTS (SELECT 1 FROM jobs j
+                   WHERE j.id = job_attempts.job_id AND cl_job_visible(j.kind, j.created_role)));
 
 -- ---- SECURITY DEFINER functions ---------------------------------------------------------------
 
