@@ -49,7 +49,7 @@ help:
 	@sed -n '1,6p' Makefile
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 
 # ---- libraries and binaries ---------------------------------------------------------------
 $(BUILD)/obj/common/%.o: common/%.c
@@ -73,7 +73,9 @@ $(GEN)/migrations.o: $(GEN)/migrations.c $(MIGRATIONS)
 $(GEN)/assets.o: $(GEN)/assets.c openapi/openapi.yaml $(REDOC_JS)
 	$(CC) $(CFLAGS_ALL) -Iapi -c $< -o $@
 
-# The docs page's renderer: the standalone bundle from the pinned redoc package, checked.
+# The docs page's renderer: the standalone bundle from the pinned redoc package, checked. Only
+# a download (npm pack runs nothing from the package), so the machine's own npm does it and
+# `make run` needs no other Node.js.
 $(REDOC_JS):
 	@mkdir -p build/vendor/pack
 	cd build/vendor/pack && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null && \
@@ -114,7 +116,7 @@ $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:
 # TEST_BUILD lets several checkouts' worth of work build side by side (default build/san).
 TEST_BUILD ?= build/san
 test:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=$(TEST_BUILD) $(TEST_BUILD)/api \
 	  $(TEST_BUILD)/worker $(TEST_BUILD)/token $(TEST_BUILD)/tests/unit_tests \
 	  $(TEST_BUILD)/tests/integration_tests
@@ -131,7 +133,7 @@ test-unit:
 
 # ---- running -------------------------------------------------------------------------------
 run:
-	@scripts/deps.sh
+	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh $(BUILD)
 
@@ -150,12 +152,12 @@ fmt:
 fmt-check:
 	clang-format --dry-run --Werror common/*.[ch] api/*.[ch] worker/*.[ch] tests/*/*.[ch]
 
-openapi/node_modules/.bin/redocly: openapi/package.json openapi/package-lock.json
-	cd openapi && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
-lint-spec: openapi/node_modules/.bin/redocly
+# The linter runs on the pinned Node.js (scripts/node.sh), which also checks it is the Node
+# @redocly/cli declares.
+lint-spec:
+	scripts/node.sh install openapi
 	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
-	  node_modules/.bin/redocly lint openapi.yaml --format=stylish
+	  ../scripts/node.sh node_modules/.bin/redocly lint openapi.yaml --format=stylish
 	$(PYTHON) tests/contract/spec_check.py openapi/openapi.yaml
 lint: lint-spec fmt-check
 	tests/tools/banned.sh
@@ -168,11 +170,11 @@ clean:
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 bench:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	scripts/bench.sh
 
 reliability:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=build/san build/san/api build/san/worker build/san/token
 	tests/reliability/run.sh build/san --record
 
