@@ -12,13 +12,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PINS=$ROOT/scripts/node
 DIR=$ROOT/build/node
-BIN=$DIR/node_modules/.bin
+BIN=$DIR/bin
 
-if [[ ! $DIR/node_modules/.package-lock.json -nt $PINS/package-lock.json ]]; then
+if [[ ! $DIR/installed -nt $PINS/package-lock.json ]]; then
   mkdir -p "$DIR"
   (
     flock 9
-    if [[ ! $DIR/node_modules/.package-lock.json -nt $PINS/package-lock.json ]]; then
+    if [[ ! $DIR/installed -nt $PINS/package-lock.json ]]; then
       if ! command -v npm >/dev/null; then
         echo "scripts/node.sh: npm is needed once, to fetch the pinned Node.js (scripts/deps.sh installs it)" >&2
         exit 1
@@ -29,7 +29,19 @@ if [[ ! $DIR/node_modules/.package-lock.json -nt $PINS/package-lock.json ]]; the
       # The pinned npm reads the machine's global npm settings (registry, proxy, CA) as the
       # machine's own npm does, not the empty ones beside the pinned node.
       echo "globalconfig=$(npm config get globalconfig)" >node_modules/npm/npmrc
-      touch node_modules/.package-lock.json
+      # Our own links: npm ci leaves the one node-linux-<arch> this machine runs, and some npm
+      # releases (Debian's 9.2) do not link a bin named node.
+      node=$(echo node_modules/node-linux-*/bin/node)
+      if [[ ! -f $node ]]; then
+        echo "scripts/node.sh: scripts/node/package.json pins no Node.js for $(uname -m)" >&2
+        exit 1
+      fi
+      chmod +x "$node"
+      mkdir -p bin
+      ln -sfn "../$node" bin/node
+      ln -sfn ../node_modules/npm/bin/npm-cli.js bin/npm
+      ln -sfn ../node_modules/npm/bin/npx-cli.js bin/npx
+      touch installed
     fi
   ) 9>"$DIR.lock"
 fi

@@ -74,7 +74,8 @@ for (const dir of process.argv.slice(2)) {
       seen.push(`${name} ${pkg.version} (${range})`);
     } else {
       console.error(`${dir}: ${name} ${pkg.version} declares node ${range}, but the node ` +
-        `running it is ${node} (${process.execPath}); run the tools with scripts/node.sh`);
+        `running it is ${node} (${process.execPath}); the tools run on the Node.js pinned in ` +
+        'scripts/node/package.json, through scripts/node.sh');
       ok = false;
     }
   }
