@@ -57,7 +57,7 @@ help:
 	@sed -n '1,6p' Makefile
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 
 # ---- libraries and binaries ---------------------------------------------------------------
 $(BUILD)/obj/common/%.o: common/%.c
@@ -85,7 +85,9 @@ $(GEN)/migrations.o: $(GEN)/migrations.c $(MIGRATIONS) $(FUNCTIONS)
 $(GEN)/assets.o: $(GEN)/assets.c $(GEN)/openapi.json $(REDOC_JS)
 	$(CC) $(CFLAGS_ALL) -Iapi -c $< -o $@
 
-# The docs page's renderer: the standalone bundle from the pinned redoc package, checked.
+# The docs page's renderer: the standalone bundle from the pinned redoc package, checked. Only
+# a download (npm pack runs nothing from the package), so the machine's own npm does it and
+# `make run` needs no other Node.js.
 $(REDOC_JS):
 	@mkdir -p build/vendor/pack
 	cd build/vendor/pack && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null && \
@@ -126,7 +128,7 @@ $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:
 # TEST_BUILD lets several checkouts' worth of work build side by side (default build/san).
 TEST_BUILD ?= build/san
 test:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	$(PYTHON) tests/tools/schema_layout.py
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=$(TEST_BUILD) $(TEST_BUILD)/api \
 	  $(TEST_BUILD)/worker $(TEST_BUILD)/token $(TEST_BUILD)/tests/unit_tests \
@@ -145,7 +147,7 @@ test-unit:
 
 # ---- running -------------------------------------------------------------------------------
 run:
-	@scripts/deps.sh
+	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh $(BUILD)
 
@@ -164,18 +166,17 @@ fmt:
 fmt-check:
 	clang-format --dry-run --Werror common/*.[ch] api/*.[ch] worker/*.[ch] tests/*/*.[ch]
 
-openapi/node_modules/.bin/redocly: openapi/package.json openapi/package-lock.json
-	cd openapi && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
 # Checks the document the api serves ($(GEN)/openapi.json, embedded as it is): the same as the
 # source read as YAML 1.2, clean under the linter, valid OpenAPI 3.1 under a second, independent
-# validator (its official JSON Schema), and complete by our own rules.
-lint-spec: openapi/node_modules/.bin/redocly $(GEN)/openapi.json
+# validator (its official JSON Schema), and complete by our own rules. The JavaScript tools run
+# on the pinned Node.js (scripts/node.sh), which also checks it is the Node they declare.
+lint-spec: $(GEN)/openapi.json
+	scripts/node.sh install openapi
 	$(PYTHON) tests/contract/served_check.py $(GEN)/openapi.json openapi/openapi.yaml
 	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
-	  node_modules/.bin/redocly lint ../$(GEN)/openapi.json --format=stylish
-	openapi/node_modules/.bin/validate-api $(GEN)/openapi.json >$(GEN)/openapi-validation.json || \
-	  { cat $(GEN)/openapi-validation.json; exit 1; }
+	  ../scripts/node.sh node_modules/.bin/redocly lint ../$(GEN)/openapi.json --format=stylish
+	scripts/node.sh openapi/node_modules/.bin/validate-api $(GEN)/openapi.json \
+	  >$(GEN)/openapi-validation.json || { cat $(GEN)/openapi-validation.json; exit 1; }
 	$(PYTHON) tests/contract/spec_check.py $(GEN)/openapi.json
 lint: lint-spec fmt-check
 	tests/tools/banned.sh
@@ -188,11 +189,11 @@ clean:
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 bench:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	scripts/bench.sh
 
 reliability:
-	@scripts/deps.sh
+	@scripts/deps.sh test
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=build/san build/san/api build/san/worker build/san/token
 	tests/reliability/run.sh build/san --record
 

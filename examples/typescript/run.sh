@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the quick start from the OpenAPI document the api serves (/v1/openapi.json: types
 # generated, strict tsc) and runs it against that api. Usage: run.sh API_URL MANAGER_TOKEN BOARD_TOKEN
-# Installs exactly what package-lock.json pins (npm ci), once per lockfile change.
+# Installs exactly what package-lock.json pins (npm ci), once per lockfile change, and runs it
+# on the pinned Node.js (scripts/node.sh), not the machine's.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
-fi
+../../scripts/node.sh install .
+PATH=$(../../scripts/node.sh path):$PATH
 # The document the api serves, as an integrator gets it.
 mkdir -p gen
 curl -fsS -o gen/openapi.json "$1/v1/openapi.json"

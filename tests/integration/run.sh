@@ -70,7 +70,7 @@ proxyport=$(scripts/pg.sh free-port $((apiport + 600)))
 tests/contract/prism.sh run "$apiport" "$proxyport" "$TMP/prism.log" &
 PIDS+=($!)
 PRISM_PID=$!
-tests/contract/prism.sh wait "$proxyport"
+tests/contract/prism.sh wait "$proxyport" "$TMP/prism.log" "$PRISM_PID"
 export CL_TEST_API_PORT=$proxyport CL_TEST_DIRECT_PORT=$apiport
 export CL_TEST_CONTRACT_LOG=$TMP/contract.log CL_TEST_CONTRACT_DIRECT_LOG=$TMP/contract-direct.log
 
