@@ -11,6 +11,7 @@
 #include "cl_config.h"
 #include "cl_db.h"
 #include "cl_err.h"
+#include "cl_role.h"
 
 struct cl_auth;
 struct cl_ratelimit;
@@ -25,18 +26,6 @@ struct cl_app {
     struct cl_readiness *ready;     /* /readyz state (readiness.h) */
     struct cl_ratelimit *ratelimit; /* per address and per subject (ratelimit.h) */
 };
-
-/* Roles as bits, least privilege first (DESIGN §4). */
-enum cl_role {
-    CL_ROLE_BOARD = 1,
-    CL_ROLE_PARTNER = 2,
-    CL_ROLE_ADVISER = 4,
-    CL_ROLE_MANAGER = 8,
-    CL_ROLE_ADMIN = 16,
-    CL_ROLE_SERVICE = 32,
-};
-#define CL_ROLE_NONE 0 /* route needs no token */
-#define CL_ROLES_ALL 63
 
 #define CL_MAX_PATH_PARAMS 3
 

@@ -4,6 +4,7 @@
 
 #include "cl_jobspec_board.h"
 #include "cl_jobspec_ssda903.h"
+#include "cl_role.h"
 #include "cl_validate.h"
 
 /* "noop": exercises the queue itself (tests, smoke checks). */
@@ -22,9 +23,11 @@ validate_noop(const cJSON *params, const char *role, cJSON *errors)
 }
 
 const struct cl_jobspec cl_jobspecs[] = {
-    {"noop", "admin,service", "", validate_noop},
-    {"ssda903", "manager,admin,service", "", cl_jobspec_ssda903_validate},
-    {"board_report", "board,manager,admin,service", "board", cl_jobspec_board_validate},
+    {"noop", CL_ROLE_ADMIN | CL_ROLE_SERVICE, CL_ROLE_NONE, validate_noop},
+    {"ssda903", CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE, CL_ROLE_NONE,
+     cl_jobspec_ssda903_validate},
+    {"board_report", CL_ROLE_BOARD | CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE,
+     CL_ROLE_BOARD, cl_jobspec_board_validate},
 };
 
 const int cl_jobspecs_count = (int)(sizeof cl_jobspecs / sizeof cl_jobspecs[0]);
@@ -38,35 +41,16 @@ cl_jobspec_find(const char *kind)
     return NULL;
 }
 
-/* 1 when role appears in the comma-separated list. */
-static int
-listed(const char *list, const char *role)
-{
-    size_t n = strlen(role);
-    const char *p = list;
-
-    while (*p) {
-        size_t len = strcspn(p, ",");
-
-        if (len == n && strncmp(p, role, n) == 0)
-            return 1;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
-}
-
 int
 cl_jobspec_allows(const struct cl_jobspec *spec, const char *role)
 {
-    return listed(spec->roles, role);
+    return (spec->roles & (unsigned)cl_role_from_name(role)) != 0;
 }
 
 enum cl_jobspec_sight
 cl_jobspec_sight(const struct cl_jobspec *spec, const char *role)
 {
-    if (!listed(spec->roles, role))
+    if (!cl_jobspec_allows(spec, role))
         return CL_JOBS_NONE;
-    return listed(spec->own_roles, role) ? CL_JOBS_OWN_ROLE : CL_JOBS_ALL;
+    return spec->own_roles & (unsigned)cl_role_from_name(role) ? CL_JOBS_OWN_ROLE : CL_JOBS_ALL;
 }

@@ -8,10 +8,10 @@
 
 struct cl_jobspec {
     const char *kind;
-    const char *roles; /* comma-separated role names that may request and download it */
-    /* Those of roles that see only the jobs of this kind their own role requested ("" when
-     * none): the board sees its own fixed-form reports, never a manager's narrower ones. */
-    const char *own_roles;
+    unsigned roles; /* CL_ROLE_* bits (cl_role.h) that may request and download it */
+    /* Those of roles that see only the jobs of this kind their own role requested (CL_ROLE_NONE
+     * when none): the board sees its own fixed-form reports, never a manager's narrower ones. */
+    unsigned own_roles;
     /* Appends {"field","message"} problems to errors; params is a JSON object, role the name of
      * the requester's role (a kind may allow a role less than others). */
     void (*validate)(const cJSON *params, const char *role, cJSON *errors);
@@ -22,7 +22,7 @@ extern const int cl_jobspecs_count;
 
 /* The spec for kind, or NULL. */
 const struct cl_jobspec *cl_jobspec_find(const char *kind);
-/* 1 when role (a name) appears in spec->roles. */
+/* 1 when role (a name) is one of spec->roles. */
 int cl_jobspec_allows(const struct cl_jobspec *spec, const char *role);
 
 /* Which jobs of a kind a role sees. schema/migrations/0160_jobs_row_security.sql keeps the same

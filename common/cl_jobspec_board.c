@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_role.h"
 #include "cl_validate.h"
 
 static const char *const board_formats[] = {"json", "csv", "html", "pdf", NULL};
@@ -124,6 +125,6 @@ cl_jobspec_board_validate(const cJSON *params, const char *role, cJSON *errors)
     cl_validate(params, fields, CL_V_CREATE, errors);
     if (cJSON_IsObject(params))
         check_arrays_and_dates(params, errors);
-    if (cJSON_IsObject(params) && strcmp(role, "board") == 0)
+    if (cJSON_IsObject(params) && cl_role_from_name(role) == CL_ROLE_BOARD)
         check_board_form(params, errors);
 }
