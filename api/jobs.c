@@ -9,7 +9,7 @@
  * artifacts (schema/migrations/0160_jobs_row_security.sql) repeats the same rule.
  *
  * Idempotency: POST /v1/jobs honours Idempotency-Key through the generic mechanism in
- * http.c (the same key and body within 24 h replays the first 202 and creates nothing; the
+ * idempotency.c (the same key and body within 24 h replays the first 202 and creates nothing; the
  * same key with another body is 422; two concurrent requests with one key create one job and
  * the other gets 409). jobs.idempotency_key is left to the scheduler's once-a-day keys, so an
  * api key expires after 24 h like every other POST. */
