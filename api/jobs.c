@@ -141,14 +141,14 @@ cl_h_jobs_create(struct cl_req *req, struct cl_resp *resp)
         }
     }
     if (spec && (params == NULL || cJSON_IsObject(params))) {
-        cJSON *problems = cJSON_CreateArray(), *empty = NULL;
+        cJSON *problems = cJSON_CreateArray();
+        void *decoded = NULL;
 
-        if (params == NULL)
-            params = empty = cJSON_CreateObject();
-        spec->validate(params, req->role_name, problems);
-        add_param_errors(resp, problems);
+        if (cl_jobspec_decode(spec, params, req->role_name, req->app->cfg, &decoded, problems) !=
+            CL_OK)
+            add_param_errors(resp, problems);
+        cl_jobspec_params_free(spec, decoded);
         cJSON_Delete(problems);
-        cJSON_Delete(empty);
     }
     if (cJSON_GetArraySize(resp->errors) > 0 || spec == NULL) {
         cl_resp_detail(resp, "the request has invalid fields");

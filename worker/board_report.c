@@ -2,8 +2,7 @@
  * SQL function board_report_part (schema/migrations/0050-0059, 0090) in two statements run
  * side by side on two connections sharing one snapshot, marks small numbers for suppression,
  * and renders the formats asked for (JSON, CSV, HTML, PDF) as the job's artifacts. Parameters
- * were validated when the job was requested (common/cl_jobspec_board.c); defaults are applied
- * here. */
+ * come decoded, defaults applied (common/cl_jobspec_board.c). */
 #include "board_report.h"
 
 #include <pthread.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 
 #include "board.h"
+#include "cl_jobspec_board.h"
 #include "cl_json.h"
 #include "cl_log.h"
 #include "cl_mem.h"
@@ -360,30 +360,17 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
     return err;
 }
 
-static const char *
-str_param(const cJSON *params, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Header fields, dates and districts from the params and the configuration. */
 static int
 prepare(struct cl_job *job, struct board_report *r, char **districts_json)
 {
-    const char *as_at = str_param(job->params, "as_at");
-    const char *cmp = str_param(job->params, "compare_to");
-    const char *board_date = str_param(job->params, "board_date");
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(job->params, "districts");
-    const char *p[2] = {as_at, cmp};
+    const struct cl_board_params *params = job->params;
+    const char *p[2] = {params->as_at, params->compare_to[0] ? params->compare_to : NULL};
     PGresult *res = NULL;
     int at[D_NCOLS], err;
 
-    if (as_at == NULL)
-        return cl_job_fail(job, "as_at is required");
-    snprintf(r->as_at, sizeof r->as_at, "%s", as_at);
-    snprintf(r->board_date, sizeof r->board_date, "%s", board_date ? board_date : as_at);
+    snprintf(r->as_at, sizeof r->as_at, "%s", params->as_at);
+    snprintf(r->board_date, sizeof r->board_date, "%s", params->board_date);
     err = cl_db_one(job->db, &dates_stmt, 2, p, &res);
     if (err == CL_OK)
         err = find_cols(res, dates_names, D_NCOLS, at);
@@ -404,33 +391,18 @@ prepare(struct cl_job *job, struct board_report *r, char **districts_json)
     r->director = cl_strdup(job->cfg->board_director);
     r->suppress_below = job->cfg->board_suppress_below;
     *districts_json = NULL;
-    if (cJSON_IsArray(d) && cJSON_GetArraySize(d) > 0) {
-        const cJSON *e;
+    if (params->ndistricts > 0) {
+        cJSON *d = cJSON_CreateArray();
 
-        r->districts = cl_calloc((size_t)cJSON_GetArraySize(d), sizeof *r->districts);
-        cJSON_ArrayForEach(e, d)
-        {
-            if (cJSON_IsString(e))
-                r->districts[r->ndistricts++] = cl_strdup(e->valuestring);
+        r->districts = cl_calloc((size_t)params->ndistricts, sizeof *r->districts);
+        for (int i = 0; i < params->ndistricts; i++) {
+            r->districts[r->ndistricts++] = cl_strdup(params->districts[i]);
+            cJSON_AddItemToArray(d, cJSON_CreateString(params->districts[i]));
         }
         *districts_json = cl_json_print(d);
+        cJSON_Delete(d);
     }
     return CL_OK;
-}
-
-static int
-wants(const cJSON *params, const char *format)
-{
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(params, "formats"), *e;
-
-    if (!cJSON_IsArray(f))
-        return 1;
-    cJSON_ArrayForEach(e, f)
-    {
-        if (cJSON_IsString(e) && strcmp(e->valuestring, format) == 0)
-            return 1;
-    }
-    return 0;
 }
 
 struct format {
@@ -470,7 +442,7 @@ cl_board_report_run(struct cl_job *job)
         struct cl_buf out;
         char name[64];
 
-        if (!wants(job->params, f->name))
+        if (!cl_board_params_wants(job->params, f->name))
             continue;
         cl_job_progress(job, 50 + 12 * step++, f->name);
         cl_buf_init(&out, MAX_ARTIFACT);
