@@ -11,8 +11,8 @@
 #include "cl_b64.h"
 #include "cl_json.h"
 #include "cl_mem.h"
+#include "cl_role.h"
 #include "cl_validate.h"
-#include "routes.h"
 
 struct cl_auth {
     jwt_alg_t alg;
@@ -176,11 +176,11 @@ check_claims(const struct cl_auth *a, const cJSON *c, double now, struct cl_clai
     if (copy_str(c, "role", out->role, sizeof out->role) != 0 || cl_role_from_name(out->role) == 0)
         return "unknown role";
     out->adviser_id[0] = out->org_id[0] = '\0';
-    if (strcmp(out->role, "adviser") == 0 &&
+    if (cl_role_from_name(out->role) == CL_ROLE_ADVISER &&
         (copy_str(c, "adviser_id", out->adviser_id, sizeof out->adviser_id) != 0 ||
          !cl_uuid_valid(out->adviser_id)))
         return "adviser without adviser_id";
-    if (strcmp(out->role, "partner") == 0 &&
+    if (cl_role_from_name(out->role) == CL_ROLE_PARTNER &&
         (copy_str(c, "org_id", out->org_id, sizeof out->org_id) != 0 ||
          !cl_uuid_valid(out->org_id)))
         return "partner without org_id";

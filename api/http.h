@@ -1,5 +1,6 @@
-/* The request and response that handlers see. Handlers never touch Civetweb: the glue in
- * http.c frames the request, authenticates, decodes the body and writes the response. */
+/* The request and response that handlers see, and the library they call on them (http.c).
+ * Handlers never touch Civetweb: the edge in http_server.c frames the request, authenticates,
+ * decodes the body, calls the handler and writes the response. */
 #ifndef CL_HTTP_H
 #define CL_HTTP_H
 
@@ -11,11 +12,11 @@
 #include "cl_config.h"
 #include "cl_db.h"
 #include "cl_err.h"
+#include "cl_role.h"
 
 struct cl_auth;
 struct cl_ratelimit;
 struct cl_readiness;
-struct cl_route;
 
 /* Process-wide state, read-only once the server has started. */
 struct cl_app {
@@ -26,23 +27,11 @@ struct cl_app {
     struct cl_ratelimit *ratelimit; /* per address and per subject (ratelimit.h) */
 };
 
-/* Roles as bits, least privilege first (DESIGN §4). */
-enum cl_role {
-    CL_ROLE_BOARD = 1,
-    CL_ROLE_PARTNER = 2,
-    CL_ROLE_ADVISER = 4,
-    CL_ROLE_MANAGER = 8,
-    CL_ROLE_ADMIN = 16,
-    CL_ROLE_SERVICE = 32,
-};
-#define CL_ROLE_NONE 0 /* route needs no token */
-#define CL_ROLES_ALL 63
-
 #define CL_MAX_PATH_PARAMS 3
 
 struct cl_req {
     const struct cl_app *app;
-    const struct cl_route *route;
+    const char *route_path; /* the matched route's path template, NULL before matching */
     const char *method;
     const char *path;
     const char *query;                      /* raw query string, NULL when none */
@@ -115,7 +104,14 @@ void cl_resp_field_error(struct cl_resp *resp, const char *field, const char *me
 void cl_resp_problem(struct cl_resp *resp, const struct cl_req *req, int status,
                      const char *detail);
 
+/* Turns a handler's error into the problem+json answer: the status for err, the detail the
+ * handler set, else a client-facing CLnnn message from our SQL functions (a CL422's
+ * "field: message" pairs become errors entries). */
+void cl_resp_error(const struct cl_req *req, struct cl_resp *resp, int err);
+
 /* The HTTP status for an error code. */
 int cl_http_status_for(int err);
+/* The reason phrase for an HTTP status ("Not Found"); a problem's title. */
+const char *cl_http_reason(int status);
 
 #endif

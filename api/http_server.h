@@ -1,4 +1,4 @@
-/* Starting the Civetweb server that routes every request through http.c. */
+/* Starting the Civetweb server: the edge (http_server.c) every request goes through. */
 #ifndef CL_HTTP_SERVER_H
 #define CL_HTTP_SERVER_H
 

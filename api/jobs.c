@@ -10,7 +10,7 @@
  * schema/functions/security.sql) repeats the same rule.
  *
  * Idempotency: POST /v1/jobs honours Idempotency-Key through the generic mechanism in
- * http.c (the same key and body within 24 h replays the first 202 and creates nothing; the
+ * idempotency.c (the same key and body within 24 h replays the first 202 and creates nothing; the
  * same key with another body is 422; two concurrent requests with one key create one job and
  * the other gets 409). jobs.idempotency_key is left to the scheduler's once-a-day keys, so an
  * api key expires after 24 h like every other POST. */
@@ -142,14 +142,14 @@ cl_h_jobs_create(struct cl_req *req, struct cl_resp *resp)
         }
     }
     if (spec && (params == NULL || cJSON_IsObject(params))) {
-        cJSON *problems = cJSON_CreateArray(), *empty = NULL;
+        cJSON *problems = cJSON_CreateArray();
+        void *decoded = NULL;
 
-        if (params == NULL)
-            params = empty = cJSON_CreateObject();
-        spec->validate(params, req->role_name, problems);
-        add_param_errors(resp, problems);
+        if (cl_jobspec_decode(spec, params, req->role_name, req->app->cfg, &decoded, problems) !=
+            CL_OK)
+            add_param_errors(resp, problems);
+        cl_jobspec_params_free(spec, decoded);
         cJSON_Delete(problems);
-        cJSON_Delete(empty);
     }
     if (cJSON_GetArraySize(resp->errors) > 0 || spec == NULL) {
         cl_resp_detail(resp, "the request has invalid fields");

@@ -153,6 +153,8 @@ main(int argc, char **argv)
         return 1;
     }
     cl_metrics_init(cl_routes_count);
+    for (int i = 0; i < cl_routes_count; i++)
+        cl_metrics_name(i, cl_routes[i].method, cl_routes[i].path);
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, on_signal);

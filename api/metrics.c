@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cl_mem.h"
-#include "routes.h"
 
 static const int statuses[] = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405,
                                409, 412, 413, 415, 422, 429, 431, 500, 503};
@@ -18,6 +17,8 @@ struct route_stats {
     unsigned long bucket[NBUCKET];
     unsigned long observations;
     unsigned long micros; /* sum of durations in microseconds */
+    const char *method;   /* labels (cl_metrics_name) */
+    const char *path;
 };
 
 static struct route_stats *stats; /* nroutes + 1: the last one is "no route" */
@@ -28,6 +29,17 @@ cl_metrics_init(int nroutes)
 {
     nstats = nroutes + 1;
     stats = cl_calloc((size_t)nstats, sizeof *stats);
+    stats[nstats - 1].method = "any";
+    stats[nstats - 1].path = "unmatched";
+}
+
+void
+cl_metrics_name(int route, const char *method, const char *path)
+{
+    if (route >= 0 && route < nstats - 1) {
+        stats[route].method = method;
+        stats[route].path = path;
+    }
 }
 
 void
@@ -66,8 +78,7 @@ cl_metrics_render(struct cl_buf *b)
                              "# TYPE cl_http_requests_total counter\n");
 
     for (int r = 0; r < nstats && err == CL_OK; r++) {
-        const char *route = r < nstats - 1 ? cl_routes[r].path : "unmatched";
-        const char *method = r < nstats - 1 ? cl_routes[r].method : "any";
+        const char *route = stats[r].path, *method = stats[r].method;
 
         for (int i = 0; i <= NSTATUS && err == CL_OK; i++) {
             unsigned long n = __atomic_load_n(&stats[r].count[i], __ATOMIC_RELAXED);
@@ -91,8 +102,7 @@ cl_metrics_render(struct cl_buf *b)
                              "response, by route template and method.\n"
                              "# TYPE cl_http_request_duration_seconds histogram\n");
     for (int r = 0; r < nstats && err == CL_OK; r++) {
-        const char *route = r < nstats - 1 ? cl_routes[r].path : "unmatched";
-        const char *method = r < nstats - 1 ? cl_routes[r].method : "any";
+        const char *route = stats[r].path, *method = stats[r].method;
         unsigned long total = __atomic_load_n(&stats[r].observations, __ATOMIC_RELAXED);
         unsigned long cum = 0;
 

@@ -6,13 +6,12 @@
 
 #include "cl_json.h"
 #include "cursor.h"
-#include "routes.h"
 
 /* The list a cursor belongs to: its route template. */
 static const char *
 page_scope(const struct cl_req *req)
 {
-    return req->route ? req->route->path : req->path;
+    return req->route_path ? req->route_path : req->path;
 }
 
 int

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "cl_role.h"
 #include "http.h"
 
 typedef int (*cl_handler)(struct cl_req *req, struct cl_resp *resp);
@@ -29,9 +30,7 @@ extern const int cl_routes_count;
 const struct cl_route *cl_route_match(const char *method, const char *path, struct cl_req *req,
                                       char *allow, size_t allowlen, int *status);
 
-/* "board,partner,..." for a role mask, into out. */
+/* A route's roles as the spec's x-roles names them, "board,partner,...", into out. */
 void cl_route_roles_str(unsigned roles, char *out, size_t outlen);
-/* Role bit for a role name, 0 when unknown. */
-int cl_role_from_name(const char *name);
 
 #endif

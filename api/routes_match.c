@@ -6,35 +6,10 @@
 
 #include "cl_validate.h"
 
-static const char *const role_names[] = {"board",   "partner", "adviser",
-                                         "manager", "admin",   "service"};
-
-int
-cl_role_from_name(const char *name)
-{
-    for (int i = 0; i < 6; i++)
-        if (strcmp(role_names[i], name) == 0)
-            return 1 << i;
-    return 0;
-}
-
 void
 cl_route_roles_str(unsigned roles, char *out, size_t outlen)
 {
-    size_t used = 0;
-
-    out[0] = '\0';
-    for (int i = 0; i < 6 && used < outlen; i++)
-        if (roles & (1u << i)) {
-            size_t n = strlen(role_names[i]);
-
-            if (used + n + 2 > outlen)
-                break;
-            if (used)
-                out[used++] = ',';
-            memcpy(out + used, role_names[i], n + 1);
-            used += n;
-        }
+    cl_role_list(roles, out, outlen);
 }
 
 /* Matches one template against path; fills params when out is not NULL. */

@@ -11,7 +11,7 @@
 #include "auth.h"
 #include "cl_config.h"
 #include "cl_mem.h"
-#include "routes.h"
+#include "cl_role.h"
 
 static char *
 read_all(const char *path)
@@ -63,9 +63,9 @@ main(int argc, char **argv)
     claims = cJSON_CreateObject();
     cJSON_AddStringToObject(claims, "sub", argc > 2 && argv[2][0] ? argv[2] : argv[1]);
     cJSON_AddStringToObject(claims, "role", argv[1]);
-    if (argc > 2 && argv[2][0] && strcmp(argv[1], "adviser") == 0)
+    if (argc > 2 && argv[2][0] && cl_role_from_name(argv[1]) == CL_ROLE_ADVISER)
         cJSON_AddStringToObject(claims, "adviser_id", argv[2]);
-    if (argc > 3 && argv[3][0] && strcmp(argv[1], "partner") == 0) {
+    if (argc > 3 && argv[3][0] && cl_role_from_name(argv[1]) == CL_ROLE_PARTNER) {
         cJSON_AddStringToObject(claims, "org_id", argv[3]);
         cJSON_ReplaceItemInObject(claims, "sub", cJSON_CreateString(argv[3]));
     }

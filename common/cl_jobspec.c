@@ -1,33 +1,74 @@
 #include "cl_jobspec.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cl_jobspec_board.h"
 #include "cl_jobspec_ssda903.h"
+#include "cl_mem.h"
+#include "cl_role.h"
 #include "cl_validate.h"
 
-/* "noop": exercises the queue itself (tests, smoke checks). */
 static void
-validate_noop(const cJSON *params, const char *role, cJSON *errors)
+decode_noop(const cJSON *params, const char *role, const struct cl_config *cfg, void *out,
+            cJSON *errors)
 {
-    (void)role;
     static const struct cl_field fields[] = {
         {"fail", CL_F_BOOL},
         {"sleep_ms", CL_F_INT, 0, 0, 600000},
         {"date", CL_F_DATE},
         {NULL},
     };
+    struct cl_noop_params *p = out;
+    const cJSON *sleep_ms = cJSON_GetObjectItemCaseSensitive(params, "sleep_ms");
+    int before = cJSON_GetArraySize(errors);
 
+    (void)role;
+    (void)cfg;
     cl_validate(params, fields, CL_V_CREATE, errors);
+    if (cJSON_GetArraySize(errors) != before)
+        return;
+    p->fail = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(params, "fail"));
+    p->sleep_ms = cJSON_IsNumber(sleep_ms) ? (long)sleep_ms->valuedouble : 0;
 }
 
 const struct cl_jobspec cl_jobspecs[] = {
-    {"noop", "admin,service", "", validate_noop},
-    {"ssda903", "manager,admin,service", "", cl_jobspec_ssda903_validate},
-    {"board_report", "board,manager,admin,service", "board", cl_jobspec_board_validate},
+    {"noop", CL_ROLE_ADMIN | CL_ROLE_SERVICE, CL_ROLE_NONE, sizeof(struct cl_noop_params),
+     decode_noop, NULL},
+    {"ssda903", CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE, CL_ROLE_NONE,
+     sizeof(struct cl_ssda903_params), cl_jobspec_ssda903_decode, NULL},
+    {"board_report", CL_ROLE_BOARD | CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE,
+     CL_ROLE_BOARD, sizeof(struct cl_board_params), cl_jobspec_board_decode, cl_jobspec_board_free},
 };
 
 const int cl_jobspecs_count = (int)(sizeof cl_jobspecs / sizeof cl_jobspecs[0]);
+
+int
+cl_jobspec_decode(const struct cl_jobspec *spec, const cJSON *params, const char *role,
+                  const struct cl_config *cfg, void **out, cJSON *errors)
+{
+    cJSON *empty = params ? NULL : cJSON_CreateObject();
+    int before = cJSON_GetArraySize(errors);
+    void *p = cl_calloc(1, spec->params_size);
+
+    spec->decode(params ? params : empty, role, cfg, p, errors);
+    cJSON_Delete(empty);
+    if (cJSON_GetArraySize(errors) != before) {
+        cl_jobspec_params_free(spec, p);
+        *out = NULL;
+        return CL_EINVAL;
+    }
+    *out = p;
+    return CL_OK;
+}
+
+void
+cl_jobspec_params_free(const struct cl_jobspec *spec, void *params)
+{
+    if (params && spec->params_free)
+        spec->params_free(params);
+    free(params);
+}
 
 const struct cl_jobspec *
 cl_jobspec_find(const char *kind)
@@ -38,35 +79,16 @@ cl_jobspec_find(const char *kind)
     return NULL;
 }
 
-/* 1 when role appears in the comma-separated list. */
-static int
-listed(const char *list, const char *role)
-{
-    size_t n = strlen(role);
-    const char *p = list;
-
-    while (*p) {
-        size_t len = strcspn(p, ",");
-
-        if (len == n && strncmp(p, role, n) == 0)
-            return 1;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
-}
-
 int
 cl_jobspec_allows(const struct cl_jobspec *spec, const char *role)
 {
-    return listed(spec->roles, role);
+    return (spec->roles & (unsigned)cl_role_from_name(role)) != 0;
 }
 
 enum cl_jobspec_sight
 cl_jobspec_sight(const struct cl_jobspec *spec, const char *role)
 {
-    if (!listed(spec->roles, role))
+    if (!cl_jobspec_allows(spec, role))
         return CL_JOBS_NONE;
-    return listed(spec->own_roles, role) ? CL_JOBS_OWN_ROLE : CL_JOBS_ALL;
+    return spec->own_roles & (unsigned)cl_role_from_name(role) ? CL_JOBS_OWN_ROLE : CL_JOBS_ALL;
 }

@@ -1,28 +1,51 @@
-/* Job kinds as the api sees them: which roles may request each kind, which of its jobs each
- * of them sees, and how its params are validated when the job is requested (422 then, not a failed
- * job later). The worker runs the same kinds (worker/jobs.c). One row per kind in cl_jobspec.c. */
+/* Job kinds: which roles may request each kind, which of its jobs each of them sees, and its
+ * parameters as a typed struct with one decoder that applies the defaults and range checks and
+ * lists the problems. The api decodes when the job is requested (422 then, not a failed job
+ * later); the worker decodes again when it runs the job and hands the job function the struct.
+ * The worker's functions are in worker/jobs.c. One row per kind in cl_jobspec.c. */
 #ifndef CL_JOBSPEC_H
 #define CL_JOBSPEC_H
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
+
+#include "cl_config.h"
+#include "cl_err.h"
 
 struct cl_jobspec {
     const char *kind;
-    const char *roles; /* comma-separated role names that may request and download it */
-    /* Those of roles that see only the jobs of this kind their own role requested ("" when
-     * none): the board sees its own fixed-form reports, never a manager's narrower ones. */
-    const char *own_roles;
+    unsigned roles; /* CL_ROLE_* bits (cl_role.h) that may request and download it */
+    /* Those of roles that see only the jobs of this kind their own role requested (CL_ROLE_NONE
+     * when none): the board sees its own fixed-form reports, never a manager's narrower ones. */
+    unsigned own_roles;
+    size_t params_size; /* the kind's parameter struct */
     /* Appends {"field","message"} problems to errors; params is a JSON object, role the name of
-     * the requester's role (a kind may allow a role less than others). */
-    void (*validate)(const cJSON *params, const char *role, cJSON *errors);
+     * the requester's role (a kind may allow a role less than others). With none, fills out
+     * (params_size bytes, zeroed) with the parameters, defaults applied (cfg: the worker's). */
+    void (*decode)(const cJSON *params, const char *role, const struct cl_config *cfg, void *out,
+                   cJSON *errors);
+    void (*params_free)(void *params); /* what decode allocated inside; NULL when nothing */
+};
+
+/* "noop": exercises the queue itself (tests, smoke checks). */
+struct cl_noop_params {
+    int fail;      /* fail every attempt */
+    long sleep_ms; /* take this long first (0-600000) */
 };
 
 extern const struct cl_jobspec cl_jobspecs[];
 extern const int cl_jobspecs_count;
 
+/* Decodes params (a JSON object, NULL for none) as requested by role: CL_OK with *out, a new
+ * struct freed with cl_jobspec_params_free, or CL_EINVAL with each problem in errors. */
+int cl_jobspec_decode(const struct cl_jobspec *spec, const cJSON *params, const char *role,
+                      const struct cl_config *cfg, void **out, cJSON *errors);
+void cl_jobspec_params_free(const struct cl_jobspec *spec, void *params);
+
 /* The spec for kind, or NULL. */
 const struct cl_jobspec *cl_jobspec_find(const char *kind);
-/* 1 when role (a name) appears in spec->roles. */
+/* 1 when role (a name) is one of spec->roles. */
 int cl_jobspec_allows(const struct cl_jobspec *spec, const char *role);
 
 /* Which jobs of a kind a role sees. schema/migrations/0160_jobs_row_security.sql keeps the same

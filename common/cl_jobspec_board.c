@@ -1,13 +1,15 @@
-/* Request-time validation of board_report parameters (see cl_jobspec_board.h). */
+/* board_report parameters: validation and decoding (see cl_jobspec_board.h). */
 #include "cl_jobspec_board.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_mem.h"
+#include "cl_role.h"
 #include "cl_validate.h"
 
-static const char *const board_formats[] = {"json", "csv", "html", "pdf", NULL};
+const char *const cl_board_formats[] = {"json", "csv", "html", "pdf", NULL};
 
 /* 1 when the array holds the same string twice. */
 static int
@@ -24,7 +26,7 @@ has_repeats(const cJSON *arr)
 static int
 is_format(const char *s)
 {
-    for (const char *const *f = board_formats; *f; f++)
+    for (const char *const *f = cl_board_formats; *f; f++)
         if (strcmp(*f, s) == 0)
             return 1;
     return 0;
@@ -124,6 +126,73 @@ cl_jobspec_board_validate(const cJSON *params, const char *role, cJSON *errors)
     cl_validate(params, fields, CL_V_CREATE, errors);
     if (cJSON_IsObject(params))
         check_arrays_and_dates(params, errors);
-    if (cJSON_IsObject(params) && strcmp(role, "board") == 0)
+    if (cJSON_IsObject(params) && cl_role_from_name(role) == CL_ROLE_BOARD)
         check_board_form(params, errors);
+}
+
+static void
+copy_date(char out[11], const cJSON *params, const char *name, const char *def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+
+    snprintf(out, 11, "%s", cJSON_IsString(v) ? v->valuestring : def);
+}
+
+void
+cl_jobspec_board_decode(const cJSON *params, const char *role, const struct cl_config *cfg,
+                        void *out, cJSON *errors)
+{
+    struct cl_board_params *p = out;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(params, "districts");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(params, "formats");
+    int before = cJSON_GetArraySize(errors);
+
+    (void)cfg;
+    cl_jobspec_board_validate(params, role, errors);
+    if (cJSON_GetArraySize(errors) != before)
+        return;
+    copy_date(p->as_at, params, "as_at", "");
+    copy_date(p->compare_to, params, "compare_to", "");
+    copy_date(p->board_date, params, "board_date", p->as_at);
+    if (cJSON_IsArray(d) && cJSON_GetArraySize(d) > 0) {
+        const cJSON *e;
+
+        p->districts = cl_calloc((size_t)cJSON_GetArraySize(d), sizeof *p->districts);
+        cJSON_ArrayForEach(e, d)
+        {
+            if (cJSON_IsString(e))
+                p->districts[p->ndistricts++] = cl_strdup(e->valuestring);
+        }
+    }
+    for (int i = 0; cl_board_formats[i]; i++) {
+        const cJSON *e;
+        int wanted = !cJSON_IsArray(f);
+
+        cJSON_ArrayForEach(e, f)
+        {
+            if (cJSON_IsString(e) && strcmp(e->valuestring, cl_board_formats[i]) == 0)
+                wanted = 1;
+        }
+        if (wanted)
+            p->formats |= 1u << i;
+    }
+}
+
+void
+cl_jobspec_board_free(void *params)
+{
+    struct cl_board_params *p = params;
+
+    for (int i = 0; i < p->ndistricts; i++)
+        free(p->districts[i]);
+    free(p->districts);
+}
+
+int
+cl_board_params_wants(const struct cl_board_params *p, const char *format)
+{
+    for (int i = 0; cl_board_formats[i]; i++)
+        if (strcmp(cl_board_formats[i], format) == 0)
+            return (p->formats >> i) & 1u;
+    return 0;
 }

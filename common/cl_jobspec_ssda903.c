@@ -1,16 +1,18 @@
-/* Request-time validation of ssda903 parameters (see cl_jobspec_ssda903.h). */
+/* ssda903 parameters: validation and decoding (see cl_jobspec_ssda903.h). */
 #include "cl_jobspec_ssda903.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cl_la_time.h"
 #include "cl_validate.h"
 
+static const char *const formats[] = {"csv", "xml", "both", NULL};
+
 void
 cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors)
 {
-    static const char *const formats[] = {"csv", "xml", "both", NULL};
     static const struct cl_field fields[] = {
         {"collection_year", CL_F_INT, CL_F_REQUIRED, CL_SSDA903_FIRST_YEAR, 2100},
         {"format", CL_F_ENUM, 0, 0, 0, formats},
@@ -31,4 +33,34 @@ cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors
         snprintf(msg, sizeof msg, "must not be after the current collection year (%d)", current);
         cl_validate_add(errors, "collection_year", msg);
     }
+}
+
+static int
+int_or(const cJSON *params, const char *name, int def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+
+    return cJSON_IsNumber(v) ? v->valueint : def;
+}
+
+void
+cl_jobspec_ssda903_decode(const cJSON *params, const char *role, const struct cl_config *cfg,
+                          void *out, cJSON *errors)
+{
+    struct cl_ssda903_params *p = out;
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(params, "format");
+    int before = cJSON_GetArraySize(errors);
+
+    cl_jobspec_ssda903_validate(params, role, errors);
+    if (cJSON_GetArraySize(errors) != before)
+        return;
+    p->collection_year = int_or(params, "collection_year", 0);
+    p->format = formats[2];
+    for (int i = 0; formats[i]; i++)
+        if (cJSON_IsString(fmt) && strcmp(fmt->valuestring, formats[i]) == 0)
+            p->format = formats[i];
+    p->csv = strcmp(p->format, "xml") != 0;
+    p->xml = strcmp(p->format, "csv") != 0;
+    p->window_before = int_or(params, "window_months_before", cfg->ssda903_window_before);
+    p->window_after = int_or(params, "window_months_after", cfg->ssda903_window_after);
 }

@@ -1,6 +1,6 @@
 /* Parameters of the "ssda903" job kind (the SSDA903 care leavers return), checked when the job
  * is requested so a bad request is a 422 listing every bad field, never a failed job later.
- * The worker (worker/ssda903.c) applies the defaults.
+ * Decoded into struct cl_ssda903_params, defaults applied, for the worker (worker/ssda903.c).
  *
  *   collection_year       integer, required: the year ending 31 March (2026 = 1 April 2025
  *                         to 31 March 2026); 2016 (the first year with 17-18s) up to the
@@ -16,10 +16,23 @@
 
 #include <cjson/cJSON.h>
 
+#include "cl_config.h"
+
 #define CL_SSDA903_FIRST_YEAR 2016
+
+struct cl_ssda903_params {
+    int collection_year;
+    const char *format; /* "csv", "xml" or "both" (the default); static */
+    int csv, xml;       /* the files that format wants */
+    int window_before;  /* months; default cfg->ssda903_window_before */
+    int window_after;   /* months; default cfg->ssda903_window_after */
+};
 
 /* Appends one {"field","message"} entry to errors per problem in params (a JSON object); the
  * same for every role. */
 void cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *errors);
+/* The kind's decoder (struct cl_jobspec): validates, then fills a struct cl_ssda903_params. */
+void cl_jobspec_ssda903_decode(const cJSON *params, const char *role, const struct cl_config *cfg,
+                               void *out, cJSON *errors);
 
 #endif

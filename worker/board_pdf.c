@@ -3,7 +3,7 @@
  * definitions as the HTML. Pango shapes the text with HarfBuzz and cairo embeds subsets of the
  * DejaVu fonts, so the PDF's text can be searched and extracted; the charts use the same
  * geometry as the SVG charts (board_chart.c). */
-#include "board.h"
+#include "board_pdf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -21,21 +21,7 @@
 
 #define A4_W 595.276
 #define A4_H 841.890
-#define MARGIN 50.0
 #define FONT "DejaVu Sans"
-
-struct pdf {
-    cairo_surface_t *surface;
-    cairo_t *cr;
-    PangoContext *pango;
-    const struct board_report *r;
-    struct cl_buf *out;
-    int err;
-    double page_w, page_h;
-    double y; /* cursor: top of the next thing */
-    int page;
-    int landscape;
-};
 
 /* At exit, fontconfig's and cairo's process-wide caches are released, so a leak checker
  * sees only real leaks. */
@@ -55,7 +41,7 @@ register_cleanup(void)
 static cairo_status_t
 write_cb(void *closure, const unsigned char *data, unsigned int length)
 {
-    struct pdf *p = closure;
+    struct board_pdf *p = closure;
 
     if (p->err == CL_OK)
         p->err = cl_buf_add(p->out, data, length);
@@ -63,21 +49,21 @@ write_cb(void *closure, const unsigned char *data, unsigned int length)
 }
 
 static double
-bottom(const struct pdf *p)
+bottom(const struct board_pdf *p)
 {
-    return p->page_h - MARGIN - 14; /* room for the footer */
+    return p->page_h - BOARD_PDF_MARGIN - 14; /* room for the footer */
 }
 
-static double
-content_w(const struct pdf *p)
+double
+board_pdf_content_w(const struct board_pdf *p)
 {
-    return p->page_w - 2 * MARGIN;
+    return p->page_w - 2 * BOARD_PDF_MARGIN;
 }
 
 /* A layout of text in font (e.g. "9", "Bold 9") wrapped to width (0: no wrap). The caller
  * unrefs it. */
 static PangoLayout *
-layout(struct pdf *p, const char *text, const char *font, double width, PangoAlignment align)
+layout(struct board_pdf *p, const char *text, const char *font, double width, PangoAlignment align)
 {
     PangoLayout *l = pango_layout_new(p->pango);
     char spec[64];
@@ -105,22 +91,22 @@ layout_h(PangoLayout *l)
     return (double)h / PANGO_SCALE;
 }
 
-static void
-colour(struct pdf *p, unsigned rgb)
+void
+board_pdf_colour(struct board_pdf *p, unsigned rgb)
 {
     cairo_set_source_rgb(p->cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
                          (rgb & 0xff) / 255.0);
 }
 
 /* Draws text at (x, y) (top left of the box) and returns its height. */
-static double
-draw_text(struct pdf *p, double x, double y, double width, const char *text, const char *font,
-          PangoAlignment align, unsigned rgb)
+double
+board_pdf_text(struct board_pdf *p, double x, double y, double width, const char *text,
+               const char *font, PangoAlignment align, unsigned rgb)
 {
     PangoLayout *l = layout(p, text, font, width, align);
     double h = layout_h(l);
 
-    colour(p, rgb);
+    board_pdf_colour(p, rgb);
     cairo_move_to(p->cr, x, y);
     pango_cairo_show_layout(p->cr, l);
     g_object_unref(l);
@@ -128,7 +114,7 @@ draw_text(struct pdf *p, double x, double y, double width, const char *text, con
 }
 
 static double
-text_h(struct pdf *p, const char *text, const char *font, double width)
+text_h(struct board_pdf *p, const char *text, const char *font, double width)
 {
     PangoLayout *l = layout(p, text, font, width, PANGO_ALIGN_LEFT);
     double h = layout_h(l);
@@ -138,25 +124,25 @@ text_h(struct pdf *p, const char *text, const char *font, double width)
 }
 
 static void
-footer(struct pdf *p)
+footer(struct board_pdf *p)
 {
     char line[512];
 
     snprintf(line, sizeof line, "%s – %s", p->r->title, p->r->la_name);
     cairo_set_line_width(p->cr, 0.5);
-    colour(p, 0xb1b4b6);
-    cairo_move_to(p->cr, MARGIN, p->page_h - MARGIN + 2);
-    cairo_line_to(p->cr, p->page_w - MARGIN, p->page_h - MARGIN + 2);
+    board_pdf_colour(p, 0xb1b4b6);
+    cairo_move_to(p->cr, BOARD_PDF_MARGIN, p->page_h - BOARD_PDF_MARGIN + 2);
+    cairo_line_to(p->cr, p->page_w - BOARD_PDF_MARGIN, p->page_h - BOARD_PDF_MARGIN + 2);
     cairo_stroke(p->cr);
-    draw_text(p, MARGIN, p->page_h - MARGIN + 6, content_w(p) - 80, line, "7.5", PANGO_ALIGN_LEFT,
-              0x505a5f);
+    board_pdf_text(p, BOARD_PDF_MARGIN, p->page_h - BOARD_PDF_MARGIN + 6,
+                   board_pdf_content_w(p) - 80, line, "7.5", PANGO_ALIGN_LEFT, 0x505a5f);
     snprintf(line, sizeof line, "Page %d", p->page);
-    draw_text(p, p->page_w - MARGIN - 80, p->page_h - MARGIN + 6, 80, line, "7.5",
-              PANGO_ALIGN_RIGHT, 0x505a5f);
+    board_pdf_text(p, p->page_w - BOARD_PDF_MARGIN - 80, p->page_h - BOARD_PDF_MARGIN + 6, 80, line,
+                   "7.5", PANGO_ALIGN_RIGHT, 0x505a5f);
 }
 
 static void
-new_page(struct pdf *p, int landscape)
+new_page(struct board_pdf *p, int landscape)
 {
     footer(p);
     cairo_show_page(p->cr);
@@ -165,24 +151,24 @@ new_page(struct pdf *p, int landscape)
     p->page_w = landscape ? A4_H : A4_W;
     p->page_h = landscape ? A4_W : A4_H;
     cairo_pdf_surface_set_size(p->surface, p->page_w, p->page_h);
-    p->y = MARGIN;
+    p->y = BOARD_PDF_MARGIN;
 }
 
 /* Starts a new page unless h more points fit on this one. */
-static void
-need(struct pdf *p, double h)
+void
+board_pdf_need(struct board_pdf *p, double h)
 {
     if (p->y + h > bottom(p))
         new_page(p, p->landscape);
 }
 
 static void
-heading(struct pdf *p, const char *text, int level)
+heading(struct board_pdf *p, const char *text, int level)
 {
     const char *font = level == 1 ? "Bold 13" : "Bold 10.5";
-    double h = text_h(p, text, font, content_w(p));
+    double h = text_h(p, text, font, board_pdf_content_w(p));
 
-    need(p, h + 120); /* keep a heading with the start of what follows */
+    board_pdf_need(p, h + 120); /* keep a heading with the start of what follows */
     p->y += level == 1 ? 14 : 8;
     if (level == 1) {
         char attrs[32];
@@ -190,42 +176,31 @@ heading(struct pdf *p, const char *text, int level)
         snprintf(attrs, sizeof attrs, "page=%d", p->page);
         cairo_pdf_surface_add_outline(p->surface, CAIRO_PDF_OUTLINE_ROOT, text, attrs, 0);
     }
-    draw_text(p, MARGIN, p->y, content_w(p), text, font, PANGO_ALIGN_LEFT, 0x0b0c0c);
+    board_pdf_text(p, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), text, font, PANGO_ALIGN_LEFT,
+                   0x0b0c0c);
     p->y += h + 2;
     if (level == 1) {
         cairo_set_line_width(p->cr, 1.5);
-        colour(p, 0x1d70b8);
-        cairo_move_to(p->cr, MARGIN, p->y);
-        cairo_line_to(p->cr, MARGIN + content_w(p), p->y);
+        board_pdf_colour(p, 0x1d70b8);
+        cairo_move_to(p->cr, BOARD_PDF_MARGIN, p->y);
+        cairo_line_to(p->cr, BOARD_PDF_MARGIN + board_pdf_content_w(p), p->y);
         cairo_stroke(p->cr);
         p->y += 6;
     }
 }
 
 static void
-paragraph(struct pdf *p, const char *text, const char *font, unsigned rgb)
+paragraph(struct board_pdf *p, const char *text, const char *font, unsigned rgb)
 {
-    double h = text_h(p, text, font, content_w(p));
+    double h = text_h(p, text, font, board_pdf_content_w(p));
 
-    need(p, h);
-    draw_text(p, MARGIN, p->y, content_w(p), text, font, PANGO_ALIGN_LEFT, rgb);
+    board_pdf_need(p, h);
+    board_pdf_text(p, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), text, font, PANGO_ALIGN_LEFT,
+                   rgb);
     p->y += h + 6;
 }
 
 /* ---- tables ----------------------------------------------------------------------------- */
-
-struct cell {
-    char main[600];
-    char sub[96];
-};
-
-struct table {
-    int ncols;
-    double widths[16];
-    int right[16]; /* right-aligned column */
-    struct cell head[16];
-    double font_pt;
-};
 
 /* style: 0 plain, 1 header, 2 total (bold, shaded), 3 category (indented first cell) */
 static int
@@ -241,7 +216,8 @@ cell_indent(int style, int col)
 }
 
 static double
-cell_h(struct pdf *p, const struct table *t, const struct cell *c, int col, int style)
+cell_h(struct board_pdf *p, const struct board_pdf_table *t, const struct board_pdf_cell *c,
+       int col, int style)
 {
     char font[32];
     double h, w = t->widths[col] - 8 - cell_indent(style, col);
@@ -256,7 +232,8 @@ cell_h(struct pdf *p, const struct table *t, const struct cell *c, int col, int 
 }
 
 static double
-row_h(struct pdf *p, const struct table *t, const struct cell *cells, int style)
+row_h(struct board_pdf *p, const struct board_pdf_table *t, const struct board_pdf_cell *cells,
+      int style)
 {
     double h = 0;
 
@@ -269,15 +246,16 @@ row_h(struct pdf *p, const struct table *t, const struct cell *cells, int style)
     return h;
 }
 
-static void
-draw_row(struct pdf *p, const struct table *t, const struct cell *cells, int style)
+void
+board_pdf_draw_row(struct board_pdf *p, const struct board_pdf_table *t,
+                   const struct board_pdf_cell *cells, int style)
 {
-    double h = row_h(p, t, cells, style), x = MARGIN;
+    double h = row_h(p, t, cells, style), x = BOARD_PDF_MARGIN;
     char font[32], subfont[32];
 
     if (style == 1 || style == 2) {
-        colour(p, style == 1 ? 0xf3f2f1 : 0xf8f8f8);
-        cairo_rectangle(p->cr, MARGIN, p->y, content_w(p), h);
+        board_pdf_colour(p, style == 1 ? 0xf3f2f1 : 0xf8f8f8);
+        cairo_rectangle(p->cr, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), h);
         cairo_fill(p->cr);
     }
     snprintf(subfont, sizeof subfont, "%.1f", t->font_pt - 1.5);
@@ -287,48 +265,50 @@ draw_row(struct pdf *p, const struct table *t, const struct cell *cells, int sty
         PangoAlignment al = t->right[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
 
         snprintf(font, sizeof font, "%s%.1f", bold ? "Bold " : "", t->font_pt);
-        th = draw_text(p, x + 4 + indent, p->y + 3, t->widths[c] - 8 - indent, cells[c].main, font,
-                       al, 0x0b0c0c);
+        th = board_pdf_text(p, x + 4 + indent, p->y + 3, t->widths[c] - 8 - indent, cells[c].main,
+                            font, al, 0x0b0c0c);
         if (cells[c].sub[0])
-            draw_text(p, x + 4 + indent, p->y + 3 + th, t->widths[c] - 8 - indent, cells[c].sub,
-                      subfont, al, 0x505a5f);
+            board_pdf_text(p, x + 4 + indent, p->y + 3 + th, t->widths[c] - 8 - indent,
+                           cells[c].sub, subfont, al, 0x505a5f);
         x += t->widths[c];
     }
     cairo_set_line_width(p->cr, 0.5);
-    colour(p, 0xb1b4b6);
-    cairo_move_to(p->cr, MARGIN, p->y + h);
-    cairo_line_to(p->cr, MARGIN + content_w(p), p->y + h);
+    board_pdf_colour(p, 0xb1b4b6);
+    cairo_move_to(p->cr, BOARD_PDF_MARGIN, p->y + h);
+    cairo_line_to(p->cr, BOARD_PDF_MARGIN + board_pdf_content_w(p), p->y + h);
     cairo_stroke(p->cr);
     p->y += h;
 }
 
 static void
-table_start(struct pdf *p, const struct table *t, const char *caption)
+table_start(struct board_pdf *p, const struct board_pdf_table *t, const char *caption)
 {
-    double ch = text_h(p, caption, "Bold 9.5", content_w(p));
+    double ch = text_h(p, caption, "Bold 9.5", board_pdf_content_w(p));
     double hh = row_h(p, t, t->head, 1);
 
-    need(p, ch + hh + 40);
-    draw_text(p, MARGIN, p->y, content_w(p), caption, "Bold 9.5", PANGO_ALIGN_LEFT, 0x0b0c0c);
+    board_pdf_need(p, ch + hh + 40);
+    board_pdf_text(p, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), caption, "Bold 9.5",
+                   PANGO_ALIGN_LEFT, 0x0b0c0c);
     p->y += ch + 3;
-    draw_row(p, t, t->head, 1);
+    board_pdf_draw_row(p, t, t->head, 1);
 }
 
 /* Draws a body row, starting a new page (with the header repeated) when it does not fit. */
-static void
-table_row(struct pdf *p, const struct table *t, const struct cell *cells, int style)
+void
+board_pdf_table_row(struct board_pdf *p, const struct board_pdf_table *t,
+                    const struct board_pdf_cell *cells, int style)
 {
     double h = row_h(p, t, cells, style);
 
     if (p->y + h > bottom(p)) {
         new_page(p, p->landscape);
-        draw_row(p, t, t->head, 1);
+        board_pdf_draw_row(p, t, t->head, 1);
     }
-    draw_row(p, t, cells, style);
+    board_pdf_draw_row(p, t, cells, style);
 }
 
-static void
-set_cell(struct cell *c, const char *main, const char *sub)
+void
+board_pdf_set_cell(struct board_pdf_cell *c, const char *main, const char *sub)
 {
     snprintf(c->main, sizeof c->main, "%s", main);
     snprintf(c->sub, sizeof c->sub, "%s", sub ? sub : "");
@@ -359,64 +339,55 @@ districts_text(const struct board_report *r, char *out, size_t outlen)
     }
 }
 
+/* One label and value row of a two-column table. */
 static void
-header_block(struct pdf *p)
+detail_row(struct board_pdf *p, const struct board_pdf_table *t, const char *label,
+           const char *value)
+{
+    struct board_pdf_cell c[2];
+
+    board_pdf_set_cell(&c[0], label, NULL);
+    board_pdf_set_cell(&c[1], value, NULL);
+    board_pdf_table_row(p, t, c, 0);
+}
+
+static void
+header_block(struct board_pdf *p)
 {
     const struct board_report *r = p->r;
-    struct table t = {.ncols = 2, .widths = {170, content_w(p) - 170}, .font_pt = 9};
+    struct board_pdf_table t = {
+        .ncols = 2, .widths = {170, board_pdf_content_w(p) - 170}, .font_pt = 9};
     char d1[40], d2[40], d3[40], buf[512];
 
-    p->y += draw_text(p, MARGIN, p->y, content_w(p), "CORPORATE PARENTING BOARD", "Bold 10",
-                      PANGO_ALIGN_LEFT, 0x505a5f) +
+    p->y += board_pdf_text(p, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p),
+                           "CORPORATE PARENTING BOARD", "Bold 10", PANGO_ALIGN_LEFT, 0x505a5f) +
             4;
-    p->y +=
-        draw_text(p, MARGIN, p->y, content_w(p), r->title, "Bold 20", PANGO_ALIGN_LEFT, 0x0b0c0c) +
-        10;
-    set_cell(&t.head[0], "Report details", NULL);
-    set_cell(&t.head[1], "", NULL);
-    draw_row(p, &t, t.head, 1);
-    {
-        struct cell c[2];
-
-        board_fmt_date(d1, sizeof d1, r->board_date);
-        set_cell(&c[0], "Board date", NULL);
-        set_cell(&c[1], d1, NULL);
-        table_row(p, &t, c, 0);
-        set_cell(&c[0], "Report title", NULL);
-        set_cell(&c[1], r->title, NULL);
-        table_row(p, &t, c, 0);
-        set_cell(&c[0], "Local authority", NULL);
-        set_cell(&c[1], r->la_name, NULL);
-        table_row(p, &t, c, 0);
-        set_cell(&c[0], "Cabinet member with lead responsibility", NULL);
-        set_cell(&c[1], r->lead_member, NULL);
-        table_row(p, &t, c, 0);
-        set_cell(&c[0], "Accountable director", NULL);
-        set_cell(&c[1], r->director, NULL);
-        table_row(p, &t, c, 0);
-        districts_text(r, buf, sizeof buf);
-        set_cell(&c[0], "Districts covered", NULL);
-        set_cell(&c[1], buf, NULL);
-        table_row(p, &t, c, 0);
-        board_fmt_date(d1, sizeof d1, r->as_at);
-        set_cell(&c[0], "Data as at", NULL);
-        set_cell(&c[1], d1, NULL);
-        table_row(p, &t, c, 0);
-        board_fmt_date(d2, sizeof d2, r->compare_to);
-        set_cell(&c[0], "Compared with", NULL);
-        set_cell(&c[1], d2, NULL);
-        table_row(p, &t, c, 0);
-        board_fmt_date(d3, sizeof d3, r->period_from);
-        snprintf(buf, sizeof buf, "after %s, up to and including %s", d3, d1);
-        set_cell(&c[0], "Period for counts of events", NULL);
-        set_cell(&c[1], buf, NULL);
-        table_row(p, &t, c, 0);
-    }
+    p->y += board_pdf_text(p, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), r->title, "Bold 20",
+                           PANGO_ALIGN_LEFT, 0x0b0c0c) +
+            10;
+    board_pdf_set_cell(&t.head[0], "Report details", NULL);
+    board_pdf_set_cell(&t.head[1], "", NULL);
+    board_pdf_draw_row(p, &t, t.head, 1);
+    board_fmt_date(d1, sizeof d1, r->board_date);
+    detail_row(p, &t, "Board date", d1);
+    detail_row(p, &t, "Report title", r->title);
+    detail_row(p, &t, "Local authority", r->la_name);
+    detail_row(p, &t, "Cabinet member with lead responsibility", r->lead_member);
+    detail_row(p, &t, "Accountable director", r->director);
+    districts_text(r, buf, sizeof buf);
+    detail_row(p, &t, "Districts covered", buf);
+    board_fmt_date(d1, sizeof d1, r->as_at);
+    detail_row(p, &t, "Data as at", d1);
+    board_fmt_date(d2, sizeof d2, r->compare_to);
+    detail_row(p, &t, "Compared with", d2);
+    board_fmt_date(d3, sizeof d3, r->period_from);
+    snprintf(buf, sizeof buf, "after %s, up to and including %s", d3, d1);
+    detail_row(p, &t, "Period for counts of events", buf);
     p->y += 8;
 }
 
 static void
-intro(struct pdf *p)
+intro(struct board_pdf *p)
 {
     const struct board_report *r = p->r;
     char d1[40], d2[40], text[1200];
@@ -427,15 +398,16 @@ intro(struct pdf *p)
         "identify any areas on which it wants further information.";
 
     heading(p, "Recommendation", 1);
-    h = text_h(p, rec, "10", content_w(p) - 16);
-    need(p, h + 16);
-    colour(p, 0xf3f8fc);
-    cairo_rectangle(p->cr, MARGIN, p->y, content_w(p), h + 12);
+    h = text_h(p, rec, "10", board_pdf_content_w(p) - 16);
+    board_pdf_need(p, h + 16);
+    board_pdf_colour(p, 0xf3f8fc);
+    cairo_rectangle(p->cr, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), h + 12);
     cairo_fill(p->cr);
-    colour(p, 0x1d70b8);
-    cairo_rectangle(p->cr, MARGIN, p->y, 4, h + 12);
+    board_pdf_colour(p, 0x1d70b8);
+    cairo_rectangle(p->cr, BOARD_PDF_MARGIN, p->y, 4, h + 12);
     cairo_fill(p->cr);
-    draw_text(p, MARGIN + 12, p->y + 6, content_w(p) - 16, rec, "10", PANGO_ALIGN_LEFT, 0x0b0c0c);
+    board_pdf_text(p, BOARD_PDF_MARGIN + 12, p->y + 6, board_pdf_content_w(p) - 16, rec, "10",
+                   PANGO_ALIGN_LEFT, 0x0b0c0c);
     p->y += h + 18;
     heading(p, "1. Purpose", 1);
     board_fmt_date(d1, sizeof d1, r->as_at);
@@ -453,29 +425,29 @@ intro(struct pdf *p)
 }
 
 static void
-scorecards(struct pdf *p, int *section_no)
+scorecards(struct board_pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
-    double w = content_w(p);
-    struct table t = {.ncols = 5,
-                      .widths = {w * 0.37, w * 0.15, w * 0.15, w * 0.15, w * 0.18},
-                      .right = {0, 1, 1, 1, 1},
-                      .font_pt = 8.5};
+    double w = board_pdf_content_w(p);
+    struct board_pdf_table t = {.ncols = 5,
+                                .widths = {w * 0.37, w * 0.15, w * 0.15, w * 0.15, w * 0.18},
+                                .right = {0, 1, 1, 1, 1},
+                                .font_pt = 8.5};
     char d1[40], d2[40], head[64], caption[512];
     const char *open = NULL;
 
     board_fmt_date_short(d1, sizeof d1, r->as_at);
     board_fmt_date_short(d2, sizeof d2, r->compare_to);
-    set_cell(&t.head[0], "Indicator", NULL);
+    board_pdf_set_cell(&t.head[0], "Indicator", NULL);
     snprintf(head, sizeof head, "As at %s", d1);
-    set_cell(&t.head[1], head, NULL);
+    board_pdf_set_cell(&t.head[1], head, NULL);
     snprintf(head, sizeof head, "At %s", d2);
-    set_cell(&t.head[2], head, NULL);
-    set_cell(&t.head[3], "Change", NULL);
-    set_cell(&t.head[4], "England average", NULL);
+    board_pdf_set_cell(&t.head[2], head, NULL);
+    board_pdf_set_cell(&t.head[3], "Change", NULL);
+    board_pdf_set_cell(&t.head[4], "England average", NULL);
     for (int i = 0; i < r->nrows; i++) {
         const struct board_row *row = &r->rows[i];
-        struct cell c[5];
+        struct board_pdf_cell c[5];
         char v[64], basis[96], eng[64] = "–", engsub[64] = "";
 
         if (row->district != NULL)
@@ -495,32 +467,32 @@ scorecards(struct pdf *p, int *section_no)
                 districts_text(r, caption + strlen(caption), sizeof caption - strlen(caption));
             table_start(p, &t, caption);
         }
-        set_cell(&c[0], row->category ? row->category : row->label, NULL);
+        board_pdf_set_cell(&c[0], row->category ? row->category : row->label, NULL);
         board_fmt_value(v, sizeof v, row->kind, &row->now, r->suppress_below);
         board_fmt_basis(basis, sizeof basis, row->kind, &row->now, r->suppress_below);
-        set_cell(&c[1], v, basis);
+        board_pdf_set_cell(&c[1], v, basis);
         board_fmt_value(v, sizeof v, row->kind, &row->prev, r->suppress_below);
         board_fmt_basis(basis, sizeof basis, row->kind, &row->prev, r->suppress_below);
-        set_cell(&c[2], v, basis);
+        board_pdf_set_cell(&c[2], v, basis);
         board_fmt_change(v, sizeof v, row);
-        set_cell(&c[3], v, NULL);
+        board_pdf_set_cell(&c[3], v, NULL);
         if (row->has_england && row->category == NULL) {
             snprintf(eng, sizeof eng, "%.0f%%", row->england);
             snprintf(engsub, sizeof engsub, "year to March %s",
                      row->england_year ? row->england_year : "");
         }
-        set_cell(&c[4], eng, engsub);
-        table_row(p, &t, c, row->category ? 3 : 0);
+        board_pdf_set_cell(&c[4], eng, engsub);
+        board_pdf_table_row(p, &t, c, row->category ? 3 : 0);
     }
 }
 
 static void
-breakdown(struct pdf *p, int *section_no)
+breakdown(struct board_pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
     const char *districts[256];
     int nd = board_districts(r, districts, 256), cols[15], ncols = 0;
-    struct table t = {.font_pt = 7.5};
+    struct board_pdf_table t = {.font_pt = 7.5};
     char title[64], d1[40], caption[128];
 
     for (int i = 0; i < r->nrows && ncols < 15; i++)
@@ -533,20 +505,20 @@ breakdown(struct pdf *p, int *section_no)
     snprintf(caption, sizeof caption, "Main indicators by district, as at %s", d1);
     t.ncols = ncols + 1;
     t.widths[0] = 120;
-    set_cell(&t.head[0], "District", NULL);
+    board_pdf_set_cell(&t.head[0], "District", NULL);
     for (int c = 0; c < ncols; c++) {
-        t.widths[c + 1] = (content_w(p) - 120) / ncols;
+        t.widths[c + 1] = (board_pdf_content_w(p) - 120) / ncols;
         t.right[c + 1] = 1;
-        set_cell(&t.head[c + 1],
-                 r->rows[cols[c]].short_label ? r->rows[cols[c]].short_label
-                                              : r->rows[cols[c]].label,
-                 NULL);
+        board_pdf_set_cell(&t.head[c + 1],
+                           r->rows[cols[c]].short_label ? r->rows[cols[c]].short_label
+                                                        : r->rows[cols[c]].label,
+                           NULL);
     }
     table_start(p, &t, caption);
     for (int d = -1; d < nd; d++) {
-        struct cell cells[16];
+        struct board_pdf_cell cells[16];
 
-        set_cell(&cells[0], d < 0 ? "All" : districts[d], NULL);
+        board_pdf_set_cell(&cells[0], d < 0 ? "All" : districts[d], NULL);
         for (int c = 0; c < ncols; c++) {
             const struct board_row *w =
                 board_find_row(r, r->rows[cols[c]].code, d < 0 ? NULL : districts[d]);
@@ -554,167 +526,14 @@ breakdown(struct pdf *p, int *section_no)
 
             if (w)
                 board_fmt_value(v, sizeof v, w->kind, &w->now, r->suppress_below);
-            set_cell(&cells[c + 1], v, NULL);
+            board_pdf_set_cell(&cells[c + 1], v, NULL);
         }
-        table_row(p, &t, cells, d < 0 ? 2 : 0);
+        board_pdf_table_row(p, &t, cells, d < 0 ? 2 : 0);
     }
 }
 
-static const unsigned series_rgb[] = {0x1d70b8, 0xb35900, 0x4c2c92, 0x00703c};
-
 static void
-marker(struct pdf *p, int s, double x, double y)
-{
-    if (s % 3 == 0) {
-        cairo_arc(p->cr, x, y, 3, 0, 6.283185307);
-    } else if (s % 3 == 1) {
-        cairo_rectangle(p->cr, x - 3, y - 3, 6, 6);
-    } else {
-        cairo_move_to(p->cr, x, y - 4);
-        cairo_line_to(p->cr, x + 3.5, y + 2.5);
-        cairo_line_to(p->cr, x - 3.5, y + 2.5);
-        cairo_close_path(p->cr);
-    }
-    cairo_fill(p->cr);
-}
-
-static void
-chart(struct pdf *p, const struct board_chart *c)
-{
-    const struct board_report *r = p->r;
-    const double W = content_w(p), H = 200;
-    double vals[121];
-    int nv = board_chart_values(r, c->key, vals, 121);
-    struct board_chart_geom g;
-    double ox = MARGIN, oy;
-
-    need(p, H + 20 + 70);
-    p->y += draw_text(p, MARGIN, p->y, W, c->title, "Bold 10", PANGO_ALIGN_LEFT, 0x0b0c0c) + 4;
-    oy = p->y;
-    board_chart_geom(&g, W, H, 36, 120, 8, 26, vals, nv);
-    cairo_save(p->cr);
-    cairo_translate(p->cr, ox, oy);
-    for (int t = 0; t < g.nticks; t++) {
-        double y = board_chart_y(&g, g.ticks[t]);
-        char lab[16];
-
-        colour(p, t == 0 ? 0x505a5f : 0xdddddd);
-        cairo_set_line_width(p->cr, t == 0 ? 0.8 : 0.5);
-        cairo_move_to(p->cr, g.x0, y);
-        cairo_line_to(p->cr, g.x0 + g.w, y);
-        cairo_stroke(p->cr);
-        snprintf(lab, sizeof lab, "%.0f%%", g.ticks[t]);
-        draw_text(p, 0, y - 5, g.x0 - 5, lab, "7", PANGO_ALIGN_RIGHT, 0x505a5f);
-    }
-    for (int m = 0; m < c->nmonths; m++) {
-        char mon[4], year[5];
-        double x = board_chart_x(&g, m, c->nmonths);
-
-        board_chart_month_label(c->months[m], m, mon, year);
-        draw_text(p, x - 20, g.y0 + g.h + 4, 40, mon, "7", PANGO_ALIGN_CENTER, 0x505a5f);
-        if (year[0])
-            draw_text(p, x - 20, g.y0 + g.h + 13, 40, year, "7", PANGO_ALIGN_CENTER, 0x505a5f);
-    }
-    for (int s = 0; s < c->nseries; s++) {
-        const struct board_point *p0 = board_point_at(r, c->key, c->series[s], c->months[0]);
-        int pen = 0;
-        double lx = g.x0 + g.w + 12, ly = g.y0 + 8 + s * 36;
-
-        colour(p, series_rgb[s % 4]);
-        if (p0 && p0->has_england) {
-            double dash[] = {5, 3};
-            double y = board_chart_y(&g, p0->england);
-
-            cairo_set_dash(p->cr, dash, 2, 0);
-            cairo_set_line_width(p->cr, 1.2);
-            cairo_move_to(p->cr, g.x0, y);
-            cairo_line_to(p->cr, g.x0 + g.w, y);
-            cairo_stroke(p->cr);
-            cairo_move_to(p->cr, lx, ly + 15);
-            cairo_line_to(p->cr, lx + 20, ly + 15);
-            cairo_stroke(p->cr);
-            cairo_set_dash(p->cr, NULL, 0, 0);
-        }
-        cairo_set_line_width(p->cr, 2);
-        for (int m = 0; m < c->nmonths; m++) {
-            const struct board_point *pt = board_point_at(r, c->key, c->series[s], c->months[m]);
-            double x, y;
-
-            if (pt == NULL || !pt->fig.present || pt->fig.sup_value) {
-                pen = 0;
-                continue;
-            }
-            x = board_chart_x(&g, m, c->nmonths);
-            y = board_chart_y(&g, pt->fig.value);
-            if (pen)
-                cairo_line_to(p->cr, x, y);
-            else
-                cairo_move_to(p->cr, x, y);
-            pen = 1;
-        }
-        cairo_stroke(p->cr);
-        for (int m = 0; m < c->nmonths; m++) {
-            const struct board_point *pt = board_point_at(r, c->key, c->series[s], c->months[m]);
-
-            if (pt && pt->fig.present && !pt->fig.sup_value)
-                marker(p, s, board_chart_x(&g, m, c->nmonths), board_chart_y(&g, pt->fig.value));
-        }
-        /* Legend. */
-        cairo_set_line_width(p->cr, 2);
-        cairo_move_to(p->cr, lx, ly);
-        cairo_line_to(p->cr, lx + 20, ly);
-        cairo_stroke(p->cr);
-        marker(p, s, lx + 10, ly);
-        draw_text(p, lx + 25, ly - 5, 95, c->series[s], "7.5", PANGO_ALIGN_LEFT, 0x0b0c0c);
-        if (p0 && p0->has_england) {
-            char lab[48];
-
-            snprintf(lab, sizeof lab, "England %.0f%%", p0->england);
-            draw_text(p, lx + 25, ly + 10, 95, lab, "7.5", PANGO_ALIGN_LEFT, 0x0b0c0c);
-        }
-    }
-    cairo_restore(p->cr);
-    p->y = oy + H + 4;
-    /* The values, as a compact table under the chart. */
-    {
-        struct table t = {.ncols = c->nmonths + 1, .font_pt = 6.5};
-        double cw = (W - 70) / (c->nmonths ? c->nmonths : 1);
-
-        t.widths[0] = 70;
-        set_cell(&t.head[0], "Month end", NULL);
-        for (int m = 0; m < c->nmonths && m < 15; m++) {
-            char mon[16], lab[16];
-
-            board_fmt_month(mon, sizeof mon, c->months[m]);
-            snprintf(lab, sizeof lab, "%.3s %.2s", mon, strlen(mon) == 8 ? mon + 6 : "");
-            t.widths[m + 1] = cw;
-            t.right[m + 1] = 1;
-            set_cell(&t.head[m + 1], lab, NULL);
-        }
-        if (t.ncols > 16)
-            t.ncols = 16;
-        draw_row(p, &t, t.head, 1);
-        for (int s = 0; s < c->nseries; s++) {
-            struct cell cells[16];
-
-            set_cell(&cells[0], c->series[s], NULL);
-            for (int m = 0; m + 1 < t.ncols; m++) {
-                const struct board_point *pt =
-                    board_point_at(r, c->key, c->series[s], c->months[m]);
-                char v[32] = "–";
-
-                if (pt)
-                    board_fmt_value(v, sizeof v, BK_PCT, &pt->fig, r->suppress_below);
-                set_cell(&cells[m + 1], v, NULL);
-            }
-            table_row(p, &t, cells, 0);
-        }
-    }
-    p->y += 14;
-}
-
-static void
-trends(struct pdf *p, int *section_no)
+trends(struct board_pdf *p, int *section_no)
 {
     struct board_chart charts[8];
     int n = board_charts(p->r, charts, 8);
@@ -730,11 +549,11 @@ trends(struct pdf *p, int *section_no)
               "9", 0x0b0c0c);
     for (int c = 0; c < n; c++)
         if (charts[c].nmonths > 0)
-            chart(p, &charts[c]);
+            board_pdf_chart(p, &charts[c]);
 }
 
 static void
-definitions(struct pdf *p, int *section_no)
+definitions(struct board_pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
     char title[64], text[2600];
@@ -753,13 +572,13 @@ definitions(struct pdf *p, int *section_no)
                      w->england_source ? w->england_source : "");
         else
             snprintf(text, sizeof text, "%s", w->definition);
-        h1 = text_h(p, w->label, "Bold 8.5", content_w(p));
-        h2 = text_h(p, text, "8.5", content_w(p) - 12);
-        need(p, h1 + h2 + 4);
-        p->y += draw_text(p, MARGIN, p->y, content_w(p), w->label, "Bold 8.5", PANGO_ALIGN_LEFT,
-                          0x0b0c0c);
-        p->y += draw_text(p, MARGIN + 12, p->y, content_w(p) - 12, text, "8.5", PANGO_ALIGN_LEFT,
-                          0x0b0c0c) +
+        h1 = text_h(p, w->label, "Bold 8.5", board_pdf_content_w(p));
+        h2 = text_h(p, text, "8.5", board_pdf_content_w(p) - 12);
+        board_pdf_need(p, h1 + h2 + 4);
+        p->y += board_pdf_text(p, BOARD_PDF_MARGIN, p->y, board_pdf_content_w(p), w->label,
+                               "Bold 8.5", PANGO_ALIGN_LEFT, 0x0b0c0c);
+        p->y += board_pdf_text(p, BOARD_PDF_MARGIN + 12, p->y, board_pdf_content_w(p) - 12, text,
+                               "8.5", PANGO_ALIGN_LEFT, 0x0b0c0c) +
                 4;
     }
     snprintf(text, sizeof text,
@@ -780,7 +599,7 @@ definitions(struct pdf *p, int *section_no)
 int
 board_render_pdf(const struct board_report *r, struct cl_buf *out)
 {
-    struct pdf p;
+    struct board_pdf p;
     PangoFontMap *fontmap;
     int section_no = 1;
     cairo_status_t st;
@@ -795,7 +614,7 @@ board_render_pdf(const struct board_report *r, struct cl_buf *out)
     p.page_w = A4_W;
     p.page_h = A4_H;
     p.page = 1;
-    p.y = MARGIN;
+    p.y = BOARD_PDF_MARGIN;
     p.surface = cairo_pdf_surface_create_for_stream(write_cb, &p, A4_W, A4_H);
     cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE, r->title);
     cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_AUTHOR, r->la_name);

@@ -2,8 +2,7 @@
  * SQL function board_report_part (schema/functions/board.sql) in two statements run
  * side by side on two connections sharing one snapshot, marks small numbers for suppression,
  * and renders the formats asked for (JSON, CSV, HTML, PDF) as the job's artifacts. Parameters
- * were validated when the job was requested (common/cl_jobspec_board.c); defaults are applied
- * here. */
+ * come decoded, defaults applied (common/cl_jobspec_board.c). */
 #include "board_report.h"
 
 #include <pthread.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 
 #include "board.h"
+#include "cl_jobspec_board.h"
 #include "cl_json.h"
 #include "cl_log.h"
 #include "cl_mem.h"
@@ -21,8 +21,9 @@
 #define MAX_ARTIFACT (64u * 1024 * 1024)
 
 static struct cl_stmt dates_stmt = {
-    "SELECT to_char(c, 'YYYY-MM-DD'), to_char(c - ($1::date - c), 'YYYY-MM-DD'), "
-    "  cl_ts(now()) "
+    "SELECT to_char(c, 'YYYY-MM-DD') AS compare_to, "
+    "  to_char(c - ($1::date - c), 'YYYY-MM-DD') AS prev_period_from, "
+    "  cl_ts(now()) AS generated_at "
     "FROM (SELECT coalesce($2::date, ($1::date - interval '1 year')::date) AS c) d"};
 
 /* $7: true for the national indicators, the statutory visits and the trend, false for every
@@ -31,7 +32,7 @@ static struct cl_stmt part_stmt = {
     "SELECT code, section, label, definition, kind, category, district, sort, in_breakdown, "
     "  suppress, num, den, value, prev_num, prev_den, prev_value, change, "
     "  england_value, england_year, england_source, short_label, "
-    "  to_char(month_end, 'YYYY-MM-DD'), chart, chart_title, series "
+    "  to_char(month_end, 'YYYY-MM-DD') AS month_end, chart, chart_title, series "
     "FROM board_report_part($1::date, $2::date, "
     "  CASE WHEN $3::jsonb IS NULL THEN NULL "
     "       ELSE ARRAY(SELECT jsonb_array_elements_text($3::jsonb)) END, "
@@ -47,22 +48,94 @@ static struct cl_stmt settings_stmt = {
     "SELECT set_config('app.role', 'service', true), set_config('work_mem', '128MB', true), "
     "set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)"};
 
-static char *
-col_dup(const PGresult *res, int row, int col)
+/* Result columns are read by name: each result's column numbers are looked up once, so
+ * reordering a SELECT list cannot put one figure in another's place. */
+enum dates_col { D_COMPARE_TO, D_PREV_PERIOD_FROM, D_GENERATED_AT, D_NCOLS };
+static const char *const dates_names[D_NCOLS] = {"compare_to", "prev_period_from", "generated_at"};
+
+enum part_col {
+    P_CODE,
+    P_SECTION,
+    P_LABEL,
+    P_DEFINITION,
+    P_KIND,
+    P_CATEGORY,
+    P_DISTRICT,
+    P_SORT,
+    P_IN_BREAKDOWN,
+    P_SUPPRESS,
+    P_NUM,
+    P_DEN,
+    P_VALUE,
+    P_PREV_NUM,
+    P_PREV_DEN,
+    P_PREV_VALUE,
+    P_CHANGE,
+    P_ENGLAND_VALUE,
+    P_ENGLAND_YEAR,
+    P_ENGLAND_SOURCE,
+    P_SHORT_LABEL,
+    P_MONTH_END,
+    P_CHART,
+    P_CHART_TITLE,
+    P_SERIES,
+    P_NCOLS
+};
+static const char *const part_names[P_NCOLS] = {
+    "code",        "section",   "label",         "definition",   "kind",
+    "category",    "district",  "sort",          "in_breakdown", "suppress",
+    "num",         "den",       "value",         "prev_num",     "prev_den",
+    "prev_value",  "change",    "england_value", "england_year", "england_source",
+    "short_label", "month_end", "chart",         "chart_title",  "series"};
+
+/* A part's result and where each of its columns is. */
+struct part_res {
+    const PGresult *res;
+    int at[P_NCOLS];
+};
+
+/* Fills at[i] with the number of the column named names[i]; CL_EDB when one is missing. */
+static int
+find_cols(const PGresult *res, const char *const *names, int n, int *at)
 {
-    return PQgetisnull(res, row, col) ? NULL : cl_strdup(PQgetvalue(res, row, col));
+    for (int i = 0; i < n; i++) {
+        at[i] = PQfnumber(res, names[i]);
+        if (at[i] < 0) {
+            cl_log_error(MOD, "the result has no column %s", names[i]);
+            return CL_EDB;
+        }
+    }
+    return CL_OK;
+}
+
+static int
+is_null(const struct part_res *p, int row, enum part_col col)
+{
+    return PQgetisnull(p->res, row, p->at[col]);
+}
+
+static const char *
+col_str(const struct part_res *p, int row, enum part_col col)
+{
+    return PQgetvalue(p->res, row, p->at[col]);
+}
+
+static char *
+col_dup(const struct part_res *p, int row, enum part_col col)
+{
+    return is_null(p, row, col) ? NULL : cl_strdup(col_str(p, row, col));
 }
 
 static long long
-col_ll(const PGresult *res, int row, int col)
+col_ll(const struct part_res *p, int row, enum part_col col)
 {
-    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+    return is_null(p, row, col) ? 0 : strtoll(col_str(p, row, col), NULL, 10);
 }
 
 static double
-col_d(const PGresult *res, int row, int col)
+col_d(const struct part_res *p, int row, enum part_col col)
 {
-    return PQgetisnull(res, row, col) ? 0 : strtod(PQgetvalue(res, row, col), NULL);
+    return is_null(p, row, col) ? 0 : strtod(col_str(p, row, col), NULL);
 }
 
 static double
@@ -88,86 +161,92 @@ parse_kind(const char *s)
     return BK_COUNT;
 }
 
-/* num, den, value in columns c, c+1, c+2. */
+/* A figure from its num, den and value columns. */
 static void
-read_fig(const PGresult *res, int row, int c, struct board_fig *f)
+read_fig(const struct part_res *p, int row, enum part_col num, enum part_col den,
+         enum part_col value, struct board_fig *f)
 {
-    f->present = !PQgetisnull(res, row, c + 2);
-    f->num = col_ll(res, row, c);
-    f->has_num = !PQgetisnull(res, row, c);
-    f->has_den = !PQgetisnull(res, row, c + 1);
-    f->den = col_ll(res, row, c + 1);
-    f->value = col_d(res, row, c + 2);
+    f->present = !is_null(p, row, value);
+    f->num = col_ll(p, row, num);
+    f->has_num = !is_null(p, row, num);
+    f->has_den = !is_null(p, row, den);
+    f->den = col_ll(p, row, den);
+    f->value = col_d(p, row, value);
 }
 
 static void
-read_point(struct board_point *p, const PGresult *res, int i)
+read_point(struct board_point *pt, const struct part_res *p, int i)
 {
-    p->chart = col_dup(res, i, 22);
-    p->title = col_dup(res, i, 23);
-    p->series = col_dup(res, i, 24);
-    p->code = col_dup(res, i, 0);
-    snprintf(p->month, sizeof p->month, "%s", PQgetvalue(res, i, 21));
-    read_fig(res, i, 10, &p->fig);
-    p->has_england = !PQgetisnull(res, i, 17);
-    p->england = col_d(res, i, 17);
+    pt->chart = col_dup(p, i, P_CHART);
+    pt->title = col_dup(p, i, P_CHART_TITLE);
+    pt->series = col_dup(p, i, P_SERIES);
+    pt->code = col_dup(p, i, P_CODE);
+    snprintf(pt->month, sizeof pt->month, "%s", col_str(p, i, P_MONTH_END));
+    read_fig(p, i, P_NUM, P_DEN, P_VALUE, &pt->fig);
+    pt->has_england = !is_null(p, i, P_ENGLAND_VALUE);
+    pt->england = col_d(p, i, P_ENGLAND_VALUE);
 }
 
 static void
-read_row(struct board_row *w, const PGresult *res, int i)
+read_row(struct board_row *w, const struct part_res *p, int i)
 {
-    w->code = col_dup(res, i, 0);
-    w->section = col_dup(res, i, 1);
-    w->label = col_dup(res, i, 2);
-    w->definition = col_dup(res, i, 3);
-    w->kind = parse_kind(PQgetvalue(res, i, 4));
-    w->category = col_dup(res, i, 5);
-    w->district = col_dup(res, i, 6);
-    w->in_breakdown = strcmp(PQgetvalue(res, i, 8), "t") == 0;
-    w->suppress = strcmp(PQgetvalue(res, i, 9), "t") == 0;
-    read_fig(res, i, 10, &w->now);
-    read_fig(res, i, 13, &w->prev);
-    w->has_change = !PQgetisnull(res, i, 16);
-    w->change = col_d(res, i, 16);
-    w->has_england = !PQgetisnull(res, i, 17);
-    w->england = col_d(res, i, 17);
-    w->england_year = col_dup(res, i, 18);
-    w->england_source = col_dup(res, i, 19);
-    w->short_label = col_dup(res, i, 20);
+    w->code = col_dup(p, i, P_CODE);
+    w->section = col_dup(p, i, P_SECTION);
+    w->label = col_dup(p, i, P_LABEL);
+    w->definition = col_dup(p, i, P_DEFINITION);
+    w->kind = parse_kind(col_str(p, i, P_KIND));
+    w->category = col_dup(p, i, P_CATEGORY);
+    w->district = col_dup(p, i, P_DISTRICT);
+    w->in_breakdown = strcmp(col_str(p, i, P_IN_BREAKDOWN), "t") == 0;
+    w->suppress = strcmp(col_str(p, i, P_SUPPRESS), "t") == 0;
+    read_fig(p, i, P_NUM, P_DEN, P_VALUE, &w->now);
+    read_fig(p, i, P_PREV_NUM, P_PREV_DEN, P_PREV_VALUE, &w->prev);
+    w->has_change = !is_null(p, i, P_CHANGE);
+    w->change = col_d(p, i, P_CHANGE);
+    w->has_england = !is_null(p, i, P_ENGLAND_VALUE);
+    w->england = col_d(p, i, P_ENGLAND_VALUE);
+    w->england_year = col_dup(p, i, P_ENGLAND_YEAR);
+    w->england_source = col_dup(p, i, P_ENGLAND_SOURCE);
+    w->short_label = col_dup(p, i, P_SHORT_LABEL);
 }
 
 static void
-read_at(struct board_report *r, const PGresult *res, int i)
+read_at(struct board_report *r, const struct part_res *p, int i)
 {
-    if (PQgetisnull(res, i, 21))
-        read_row(&r->rows[r->nrows++], res, i);
+    if (is_null(p, i, P_MONTH_END))
+        read_row(&r->rows[r->nrows++], p, i);
     else
-        read_point(&r->trend[r->ntrend++], res, i);
+        read_point(&r->trend[r->ntrend++], p, i);
 }
 
 /* Where row i stands in the report's order: figure rows (no month_end) before trend points,
  * then by the indicator's sort. No indicator has rows in both parts. */
 static long long
-order_key(const PGresult *res, int i)
+order_key(const struct part_res *p, int i)
 {
-    return (PQgetisnull(res, i, 21) ? 0 : 1LL << 40) + col_ll(res, i, 7);
+    return (is_null(p, i, P_MONTH_END) ? 0 : 1LL << 40) + col_ll(p, i, P_SORT);
 }
 
 /* Figure rows and trend points of the two parts, merged into the report's order. */
-static void
-read_report(struct board_report *r, const PGresult *a, const PGresult *b)
+static int
+read_report(struct board_report *r, const PGresult *res_a, const PGresult *res_b)
 {
-    int na = PQntuples(a), nb = PQntuples(b), i = 0, j = 0;
+    struct part_res a = {res_a, {0}}, b = {res_b, {0}};
+    int na = PQntuples(res_a), nb = PQntuples(res_b), i = 0, j = 0;
     size_t n = (size_t)na + (size_t)nb;
 
+    if (find_cols(res_a, part_names, P_NCOLS, a.at) != CL_OK ||
+        find_cols(res_b, part_names, P_NCOLS, b.at) != CL_OK)
+        return CL_EDB;
     r->rows = cl_calloc(n ? n : 1, sizeof *r->rows);
     r->trend = cl_calloc(n ? n : 1, sizeof *r->trend);
     while (i < na || j < nb) {
-        if (j >= nb || (i < na && order_key(a, i) <= order_key(b, j)))
-            read_at(r, a, i++);
+        if (j >= nb || (i < na && order_key(&a, i) <= order_key(&b, j)))
+            read_at(r, &a, i++);
         else
-            read_at(r, b, j++);
+            read_at(r, &b, j++);
     }
+    return CL_OK;
 }
 
 /* One part of the report on one connection; run on its own thread for the second. */
@@ -267,8 +346,9 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
         }
         err = national.err != CL_OK ? national.err : rest.err;
     }
+    if (err == CL_OK)
+        err = read_report(r, national.res, rest.res);
     if (err == CL_OK) {
-        read_report(r, national.res, rest.res);
         err = cl_db_simple(job->db, "COMMIT");
     } else {
         cl_db_rollback(job->db);
@@ -280,37 +360,29 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
     return err;
 }
 
-static const char *
-str_param(const cJSON *params, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Header fields, dates and districts from the params and the configuration. */
 static int
 prepare(struct cl_job *job, struct board_report *r, char **districts_json)
 {
-    const char *as_at = str_param(job->params, "as_at");
-    const char *cmp = str_param(job->params, "compare_to");
-    const char *board_date = str_param(job->params, "board_date");
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(job->params, "districts");
-    const char *p[2] = {as_at, cmp};
+    const struct cl_board_params *params = job->params;
+    const char *p[2] = {params->as_at, params->compare_to[0] ? params->compare_to : NULL};
     PGresult *res = NULL;
-    int err;
+    int at[D_NCOLS], err;
 
-    if (as_at == NULL)
-        return cl_job_fail(job, "as_at is required");
-    snprintf(r->as_at, sizeof r->as_at, "%s", as_at);
-    snprintf(r->board_date, sizeof r->board_date, "%s", board_date ? board_date : as_at);
+    snprintf(r->as_at, sizeof r->as_at, "%s", params->as_at);
+    snprintf(r->board_date, sizeof r->board_date, "%s", params->board_date);
     err = cl_db_one(job->db, &dates_stmt, 2, p, &res);
-    if (err != CL_OK)
+    if (err == CL_OK)
+        err = find_cols(res, dates_names, D_NCOLS, at);
+    if (err != CL_OK) {
+        PQclear(res);
         return err;
-    snprintf(r->compare_to, sizeof r->compare_to, "%s", PQgetvalue(res, 0, 0));
+    }
+    snprintf(r->compare_to, sizeof r->compare_to, "%s", PQgetvalue(res, 0, at[D_COMPARE_TO]));
     snprintf(r->period_from, sizeof r->period_from, "%s", r->compare_to);
-    snprintf(r->prev_period_from, sizeof r->prev_period_from, "%s", PQgetvalue(res, 0, 1));
-    snprintf(r->generated_at, sizeof r->generated_at, "%s", PQgetvalue(res, 0, 2));
+    snprintf(r->prev_period_from, sizeof r->prev_period_from, "%s",
+             PQgetvalue(res, 0, at[D_PREV_PERIOD_FROM]));
+    snprintf(r->generated_at, sizeof r->generated_at, "%s", PQgetvalue(res, 0, at[D_GENERATED_AT]));
     PQclear(res);
 
     r->title = cl_strdup(job->cfg->board_title);
@@ -319,33 +391,18 @@ prepare(struct cl_job *job, struct board_report *r, char **districts_json)
     r->director = cl_strdup(job->cfg->board_director);
     r->suppress_below = job->cfg->board_suppress_below;
     *districts_json = NULL;
-    if (cJSON_IsArray(d) && cJSON_GetArraySize(d) > 0) {
-        const cJSON *e;
+    if (params->ndistricts > 0) {
+        cJSON *d = cJSON_CreateArray();
 
-        r->districts = cl_calloc((size_t)cJSON_GetArraySize(d), sizeof *r->districts);
-        cJSON_ArrayForEach(e, d)
-        {
-            if (cJSON_IsString(e))
-                r->districts[r->ndistricts++] = cl_strdup(e->valuestring);
+        r->districts = cl_calloc((size_t)params->ndistricts, sizeof *r->districts);
+        for (int i = 0; i < params->ndistricts; i++) {
+            r->districts[r->ndistricts++] = cl_strdup(params->districts[i]);
+            cJSON_AddItemToArray(d, cJSON_CreateString(params->districts[i]));
         }
         *districts_json = cl_json_print(d);
+        cJSON_Delete(d);
     }
     return CL_OK;
-}
-
-static int
-wants(const cJSON *params, const char *format)
-{
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(params, "formats"), *e;
-
-    if (!cJSON_IsArray(f))
-        return 1;
-    cJSON_ArrayForEach(e, f)
-    {
-        if (cJSON_IsString(e) && strcmp(e->valuestring, format) == 0)
-            return 1;
-    }
-    return 0;
 }
 
 struct format {
@@ -385,7 +442,7 @@ cl_board_report_run(struct cl_job *job)
         struct cl_buf out;
         char name[64];
 
-        if (!wants(job->params, f->name))
+        if (!cl_board_params_wants(job->params, f->name))
             continue;
         cl_job_progress(job, 50 + 12 * step++, f->name);
         cl_buf_init(&out, MAX_ARTIFACT);

@@ -1,4 +1,5 @@
-/* What a job kind's function sees: its parameters, a way to report progress, and a place to
+/* What a job kind's function sees: its parameters decoded (common/cl_jobspec.h: the struct of
+ * its kind, defaults applied), a way to report progress, and a place to
  * stage the files it produces. Artifacts are written in the same transaction that marks the
  * job succeeded, fenced by the lease, so a retried job leaves exactly one set. */
 #ifndef CL_JOB_H
@@ -12,6 +13,7 @@
 #include "cl_config.h"
 #include "cl_db.h"
 #include "cl_err.h"
+#include "cl_jobspec.h"
 
 struct cl_artifact {
     char *name;
@@ -26,8 +28,9 @@ struct cl_job {
     char lease_token[37];
     int attempt;
     int max_attempts;
-    cJSON *params;      /* owned by the queue */
-    struct cl_conn *db; /* the worker's connection, outside any transaction */
+    void *params; /* the kind's parameter struct (cl_jobspec.h), read-only; owned by the queue */
+    const struct cl_jobspec *spec; /* the kind's spec, which decoded params */
+    struct cl_conn *db;            /* the worker's connection, outside any transaction */
     const struct cl_config *cfg;
     struct cl_artifact *artifacts;
     int nartifacts;

@@ -1,5 +1,6 @@
-/* Registry of job kinds the worker runs. Parameters are validated by the api when the job is
- * requested (common/cl_jobspec.c), so a job function may rely on them. */
+/* Registry of job kinds the worker runs. Each gets its kind's parameter struct, decoded with
+ * the defaults applied (common/cl_jobspec.c); the api refused anything else when the job was
+ * requested. */
 #include "job.h"
 
 #include <stdio.h>
@@ -16,13 +17,12 @@
 static int
 run_noop(struct cl_job *job)
 {
-    const cJSON *fail = cJSON_GetObjectItemCaseSensitive(job->params, "fail");
-    const cJSON *sleep_ms = cJSON_GetObjectItemCaseSensitive(job->params, "sleep_ms");
+    const struct cl_noop_params *params = job->params;
     char body[64];
     int n;
 
-    if (cJSON_IsNumber(sleep_ms) && sleep_ms->valuedouble > 0) {
-        long left = (long)sleep_ms->valuedouble;
+    if (params->sleep_ms > 0) {
+        long left = params->sleep_ms;
 
         cl_job_progress(job, 50, "sleeping");
         while (left > 0) {
@@ -35,7 +35,7 @@ run_noop(struct cl_job *job)
             left -= ms;
         }
     }
-    if (cJSON_IsTrue(fail))
+    if (params->fail)
         return cl_job_fail(job, "failed on request (attempt %d)", job->attempt);
     n = snprintf(body, sizeof body, "{\"ok\":true,\"attempt\":%d}\n", job->attempt);
     cl_job_add_artifact(job, "noop.json", "application/json", body, (size_t)n);

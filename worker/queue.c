@@ -207,7 +207,8 @@ job_cleanup(struct cl_job *job)
         free(job->artifacts[i].bytes);
     }
     free(job->artifacts);
-    cJSON_Delete(job->params);
+    if (job->spec)
+        cl_jobspec_params_free(job->spec, job->params);
     cJSON_Delete(job->result);
 }
 
@@ -314,6 +315,7 @@ cl_queue_run_one(struct cl_queue *q)
     struct cl_job job;
     const struct cl_job_kind *kind;
     const char *why;
+    cJSON *params;
     int err;
 
     snprintf(lease, sizeof lease, "%d", q->cfg->job_lease_s);
@@ -327,7 +329,7 @@ cl_queue_run_one(struct cl_queue *q)
     memset(&job, 0, sizeof job);
     snprintf(job.id, sizeof job.id, "%s", PQgetvalue(res, 0, 0));
     snprintf(job.kind, sizeof job.kind, "%s", PQgetvalue(res, 0, 1));
-    job.params = cl_json_parse(PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2), &why);
+    params = cl_json_parse(PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2), &why);
     snprintf(job.lease_token, sizeof job.lease_token, "%s", PQgetvalue(res, 0, 3));
     job.attempt = (int)strtol(PQgetvalue(res, 0, 4), NULL, 10);
     job.max_attempts = (int)strtol(PQgetvalue(res, 0, 5), NULL, 10);
@@ -337,6 +339,17 @@ cl_queue_run_one(struct cl_queue *q)
     PQclear(res);
 
     kind = find_kind(job.kind);
+    job.spec = cl_jobspec_find(job.kind);
+    if (job.spec && params) {
+        /* decoded as the service role would ask: the requester's role was checked when the
+         * job was requested, and no role may ask for more than the service */
+        cJSON *problems = cJSON_CreateArray();
+
+        if (cl_jobspec_decode(job.spec, params, "service", q->cfg, &job.params, problems) != CL_OK)
+            job.params = NULL;
+        cJSON_Delete(problems);
+    }
+    cJSON_Delete(params);
     if (kind == NULL || job.params == NULL) {
         cl_job_fail(&job, "unknown job kind or unreadable params");
         record_failure(q, &job, 1);

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cl_buf.h"
+#include "cl_jobspec_ssda903.h"
 #include "cl_json.h"
 #include "cl_log.h"
 #include "cl_mem.h"
@@ -72,14 +73,6 @@ now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec * 1000 + (double)t.tv_nsec / 1e6;
-}
-
-static int
-int_param(const cJSON *params, const char *name, int def)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
-
-    return cJSON_IsNumber(v) ? v->valueint : def;
 }
 
 /* Rows point into res, which must outlive them. */
@@ -219,12 +212,10 @@ result_json(int year, const char *format, int before, int after, const struct ro
 int
 cl_ssda903_run(struct cl_job *job)
 {
-    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(job->params, "format");
-    const char *format = cJSON_IsString(fmt) ? fmt->valuestring : "both";
-    int year = int_param(job->params, "collection_year", 0);
-    int before = int_param(job->params, "window_months_before", job->cfg->ssda903_window_before);
-    int after = int_param(job->params, "window_months_after", job->cfg->ssda903_window_after);
-    int csv = strcmp(format, "xml") != 0, xml = strcmp(format, "csv") != 0;
+    const struct cl_ssda903_params *params = job->params;
+    int year = params->collection_year, before = params->window_before;
+    int after = params->window_after, csv = params->csv, xml = params->xml;
+    const char *format = params->format;
     char ys[16], bs[16], as[16];
     const char *p[3] = {ys, bs, as};
     PGresult *res = NULL, *old = NULL;

@@ -146,8 +146,8 @@ s903_issues_json(int year, const struct s903_issues *issues)
     cJSON_AddStringToObject(root, "status", issues->errors ? "has_errors" : "valid");
     cJSON_AddNumberToObject(root, "errors", issues->errors);
     cJSON_AddNumberToObject(root, "warnings", issues->warnings);
-    for (const char *const *r = s903_rule_ids; *r; r++)
-        cJSON_AddItemToArray(rules, cJSON_CreateString(*r));
+    for (int r = 0; r < s903_rules_count; r++)
+        cJSON_AddItemToArray(rules, cJSON_CreateString(s903_rules[r].code));
     cJSON_AddItemToObject(root, "rules_checked", rules);
     list = cJSON_AddArrayToObject(root, "issues");
     for (int i = 0; i < issues->n; i++) {

@@ -1,6 +1,7 @@
-/* The Header + OC3 validation rules (see ssda903_rules.h). Each rule is a loop over the rows in
- * file order; the cross-row rules (duplicates, a child in one file but not the other) use
- * sorted indexes, so a return of 100 000 young people is checked in well under a second. */
+/* The Header + OC3 validation rules (see ssda903_rules.h): a table, one row and one small check
+ * per rule. Each rule runs over its file's rows in order; what several rules read (dates, the
+ * Header row of each OC3 row, duplicates) is worked out once per return, the cross-row parts
+ * with sorted indexes, so a return of 100 000 young people is checked in well under a second. */
 #include "ssda903_rules.h"
 
 #include <ctype.h>
@@ -9,12 +10,6 @@
 
 #include "cl_codes.h"
 #include "cl_mem.h"
-
-const char *const s903_rule_ids[] = {
-    "101", "102", "103", "131",  "132", "133",   "153",   "168",   "171",   "174",
-    "209", "232", "301", "344",  "345", "347",   "351",   "391",   "444",   "611",
-    "612", "620", "621", "3001", "EPI", "INT06", "INT15", "INT32", "INT34", NULL,
-};
 
 /* ---- dates ----------------------------------------------------------------------------- */
 
@@ -224,204 +219,463 @@ col_mark_duplicates(const struct col *c, const unsigned char *skip, unsigned cha
     }
 }
 
-/* ---- the rules --------------------------------------------------------------------------- */
+/* ---- what the rules read ------------------------------------------------------------- */
 
-#define H "Header"
-#define O "OC3"
+struct s903_ctx {
+    const struct s903_header *h;
+    const struct s903_oc3 *o;
+    int nh, no;
+    long start, end; /* the collection year, 1 April to 31 March */
+    long aug31;      /* 209: 31 August of the year before the start */
+    int new_sex;     /* M/F/U from the 2024/25 collection, 1/2 before */
+    const char *male, *female;
+    long *hdob, *odob; /* parsed dates of birth, -1 when not a date */
+    int *ohead;        /* the Header row of each OC3 row, or -1 */
+    const char **hchild, **ochild, **upns;
+    struct col hc, oc, uc;                  /* sorted CHILD (Header, OC3) and UPN indexes */
+    unsigned char *upn_dup, *h_dup, *o_dup; /* rows whose UPN / CHILD repeats */
+};
+
+static void
+ctx_init(struct s903_ctx *c, int year, const struct s903_header *h, int nh,
+         const struct s903_oc3 *o, int no)
+{
+    size_t hn = nh > 0 ? (size_t)nh : 0, on = no > 0 ? (size_t)no : 0;
+    unsigned char *skip = cl_calloc(hn + 1, 1);
+
+    memset(c, 0, sizeof *c);
+    c->h = h;
+    c->o = o;
+    c->nh = nh;
+    c->no = no;
+    c->start = s903_days(year - 1, 4, 1);
+    c->end = s903_days(year, 3, 31);
+    c->aug31 = s903_days(year - 2, 8, 31);
+    c->new_sex = year >= 2025;
+    c->male = c->new_sex ? "M" : "1";
+    c->female = c->new_sex ? "F" : "2";
+    c->hdob = cl_calloc(hn + 1, sizeof *c->hdob);
+    c->odob = cl_calloc(on + 1, sizeof *c->odob);
+    c->ohead = cl_calloc(on + 1, sizeof *c->ohead);
+    c->hchild = cl_calloc(hn + 1, sizeof *c->hchild);
+    c->ochild = cl_calloc(on + 1, sizeof *c->ochild);
+    c->upns = cl_calloc(hn + 1, sizeof *c->upns);
+    c->upn_dup = cl_calloc(hn + 1, 1);
+    c->h_dup = cl_calloc(hn + 1, 1);
+    c->o_dup = cl_calloc(on + 1, 1);
+    for (int i = 0; i < nh; i++) {
+        c->hdob[i] = s903_parse_date(h[i].dob);
+        c->hchild[i] = h[i].child ? h[i].child : "";
+        c->upns[i] = h[i].upn ? h[i].upn : "";
+        skip[i] = blank(c->upns[i]) || cl_upn_unknown(c->upns[i]);
+    }
+    for (int i = 0; i < no; i++) {
+        c->odob[i] = s903_parse_date(o[i].dob);
+        c->ochild[i] = o[i].child ? o[i].child : "";
+    }
+    c->hc = (struct col){c->hchild, NULL, nh};
+    c->oc = (struct col){c->ochild, NULL, no};
+    c->uc = (struct col){c->upns, NULL, nh};
+    col_sort(&c->hc);
+    col_sort(&c->oc);
+    col_sort(&c->uc);
+    for (int i = 0; i < no; i++)
+        c->ohead[i] = col_find(&c->hc, c->ochild[i]);
+    col_mark_duplicates(&c->uc, skip, c->upn_dup);
+    col_mark_duplicates(&c->hc, NULL, c->h_dup);
+    col_mark_duplicates(&c->oc, NULL, c->o_dup);
+    free(skip);
+}
+
+static void
+ctx_free(struct s903_ctx *c)
+{
+    free(c->hc.idx);
+    free(c->oc.idx);
+    free(c->uc.idx);
+    free(c->hdob);
+    free(c->odob);
+    free(c->ohead);
+    free(c->hchild);
+    free(c->ochild);
+    free(c->upns);
+    free(c->upn_dup);
+    free(c->h_dup);
+    free(c->o_dup);
+}
+
+/* ---- the rules: each says whether row i of its file breaks it ---------------------------- */
+
+static int
+r101(const struct s903_ctx *c, int i)
+{
+    static const char *const codes[] = {"M", "F", "U", NULL}, *const old[] = {"1", "2", NULL};
+
+    return !in_list(c->h[i].sex, c->new_sex ? codes : old);
+}
+
+static int
+r102(const struct s903_ctx *c, int i)
+{
+    return c->hdob[i] < 0;
+}
+
+static int
+r103(const struct s903_ctx *c, int i)
+{
+    return !in_list(c->h[i].ethnic, cl_codes_ethnicity);
+}
+
+static int
+r131(const struct s903_ctx *c, int i)
+{
+    return !in_list(c->o[i].in_touch, cl_codes_in_touch);
+}
+
+static int
+r132(const struct s903_ctx *c, int i)
+{
+    return !in_list(c->o[i].activ, cl_codes_activity);
+}
+
+static int
+r133(const struct s903_ctx *c, int i)
+{
+    return !in_list(c->o[i].accom, cl_codes_accommodation);
+}
+
+static int
+r153(const struct s903_ctx *c, int i)
+{
+    int filled = !blank(c->o[i].in_touch) + !blank(c->o[i].activ) + !blank(c->o[i].accom);
+
+    return filled != 0 && filled != 3;
+}
+
+static int
+r168(const struct s903_ctx *c, int i)
+{
+    return !blank(c->h[i].upn) && !cl_upn_ok(c->h[i].upn);
+}
+
+static int
+r171(const struct s903_ctx *c, int i)
+{
+    return !blank(c->h[i].mc_dob) && s903_parse_date(c->h[i].mc_dob) < 0;
+}
+
+static int
+r174(const struct s903_ctx *c, int i)
+{
+    return is(c->h[i].sex, c->male) && !blank(c->h[i].mc_dob);
+}
+
+static int
+r209(const struct s903_ctx *c, int i)
+{
+    return is(c->h[i].upn, "UN1") && c->hdob[i] >= 0 && s903_add_years(c->hdob[i], 4) <= c->aug31;
+}
+
+static int
+r232(const struct s903_ctx *c, int i)
+{
+    return c->new_sex && is(c->h[i].sex, "U");
+}
+
+static int
+r301(const struct s903_ctx *c, int i)
+{
+    return c->hdob[i] > c->end;
+}
+
+/* A code other than "not applicable" (0) recorded. */
+static int
+coded(const char *s)
+{
+    return !blank(s) && !is(s, "0");
+}
+
+static int
+r344(const struct s903_ctx *c, int i)
+{
+    const struct s903_oc3 *o = &c->o[i];
+
+    return (is(o->in_touch, "DIED") || is(o->in_touch, "RHOM")) &&
+           (coded(o->activ) || coded(o->accom));
+}
+
+/* Names ACTIV (1) when it is 0, else ACCOM (2). */
+static int
+r345(const struct s903_ctx *c, int i)
+{
+    const struct s903_oc3 *o = &c->o[i];
+
+    if (!is(o->in_touch, "YES") || !(is(o->activ, "0") || is(o->accom, "0")))
+        return 0;
+    return is(o->activ, "0") ? 1 : 2;
+}
+
+static int
+r347(const struct s903_ctx *c, int i)
+{
+    const char *accom = c->o[i].accom;
+
+    return accom && toupper((unsigned char)accom[0]) == 'T' && c->odob[i] >= 0 &&
+           s903_add_years(c->odob[i], 18) > c->start;
+}
+
+static int
+r351(const struct s903_ctx *c, int i)
+{
+    return c->hdob[i] >= 0 && s903_add_years(c->hdob[i], 25) < c->start;
+}
+
+static int
+r391(const struct s903_ctx *c, int i)
+{
+    const struct s903_oc3 *o = &c->o[i];
+
+    return c->odob[i] >= 0 && s903_add_years(c->odob[i], 17) > c->end &&
+           (!blank(o->in_touch) || !blank(o->activ) || !blank(o->accom));
+}
+
+static int
+r444(const struct s903_ctx *c, int i)
+{
+    return c->upn_dup[i];
+}
+
+static int
+r611(const struct s903_ctx *c, int i)
+{
+    return is(c->h[i].mother, "1") && blank(c->h[i].mc_dob);
+}
+
+static int
+r612(const struct s903_ctx *c, int i)
+{
+    const struct s903_header *h = &c->h[i];
+
+    return is(h->sex, c->female) && (blank(h->mother) || is(h->mother, "0")) && !blank(h->mc_dob);
+}
+
+static int
+r620(const struct s903_ctx *c, int i)
+{
+    return is(c->h[i].mother, "1") && c->hdob[i] >= 0 && s903_add_years(c->hdob[i], 11) > c->start;
+}
+
+static int
+r621(const struct s903_ctx *c, int i)
+{
+    long mc = blank(c->h[i].mc_dob) ? -1 : s903_parse_date(c->h[i].mc_dob);
+
+    return mc >= 0 && c->hdob[i] >= 0 && mc <= c->hdob[i];
+}
+
+static int
+r3001(const struct s903_ctx *c, int i)
+{
+    int hi = c->ohead[i];
+    long d17 = hi >= 0 && c->hdob[hi] >= 0 ? s903_add_years(c->hdob[hi], 17) : -1;
+
+    return (is(c->o[i].accom, "Z1") || is(c->o[i].accom, "Z2")) && d17 >= c->start && d17 <= c->end;
+}
+
+static int
+rEPI(const struct s903_ctx *c, int i)
+{
+    return col_find(&c->oc, c->hchild[i]) < 0;
+}
+
+static int
+rINT06(const struct s903_ctx *c, int i)
+{
+    return c->ohead[i] < 0;
+}
+
+static int
+rINT15(const struct s903_ctx *c, int i)
+{
+    int hi = c->ohead[i];
+    const char *odob = c->o[i].dob, *hdob;
+
+    if (hi < 0)
+        return 0;
+    if (c->odob[i] >= 0 && c->hdob[hi] >= 0)
+        return c->odob[i] != c->hdob[hi];
+    hdob = c->h[hi].dob;
+    return strcmp(odob ? odob : "", hdob ? hdob : "") != 0;
+}
+
+static int
+rINT32(const struct s903_ctx *c, int i)
+{
+    return c->h_dup[i];
+}
+
+static int
+rINT34(const struct s903_ctx *c, int i)
+{
+    return c->o_dup[i];
+}
+
+#define H S903_HEADER
+#define O S903_OC3
+#define E 0 /* an error */
+#define W 1 /* a warning */
+
+const struct s903_rule s903_rules[] = {
+    {"101", H, {"SEX"}, E, "The reported sex is not valid.", r101},
+    {"102", H, {"DOB"}, E, "Date of birth is not a valid date (dd/mm/yyyy).", r102},
+    {"103", H, {"ETHNIC"}, E, "The ethnicity code is not valid.", r103},
+    {"131",
+     O,
+     {"IN_TOUCH"},
+     E,
+     "Data entry for being in touch after leaving care is invalid.",
+     r131},
+    {"132", O, {"ACTIV"}, E, "Data entry for activity after leaving care is invalid.", r132},
+    {"133", O, {"ACCOM"}, E, "Data entry for accommodation after leaving care is invalid.", r133},
+    {"153",
+     O,
+     {"IN_TOUCH"},
+     E,
+     "All data items on activity and accommodation after leaving care must be coded or all left "
+     "blank.",
+     r153},
+    {"168", H, {"UPN"}, E, "UPN is not valid; if unknown use UN1, UN2, UN3, UN4 or UN5.", r168},
+    {"171", H, {"MC_DOB"}, E, "Date of birth of the mother's child is not a valid date.", r171},
+    {"174",
+     H,
+     {"MC_DOB"},
+     E,
+     "Mother's child's date of birth is recorded but sex shows a male.",
+     r174},
+    {"209",
+     H,
+     {"UPN"},
+     E,
+     "Young person is of school age and should not have the unknown UPN code UN1.",
+     r209},
+    {"232", H, {"SEX"}, W, "Sex is recorded as unknown (U): check it before submitting.", r232},
+    {"301", H, {"DOB"}, E, "Date of birth falls after the end of the collection year.", r301},
+    {"344",
+     O,
+     {"IN_TOUCH"},
+     E,
+     "The young person has died or returned home: activity and accommodation must be 0.",
+     r344},
+    {"345",
+     O,
+     {"ACTIV", "ACCOM"},
+     E,
+     "The authority is in touch with the young person: activity and accommodation must be "
+     "known, not 0.",
+     r345},
+    {"347", O, {"ACCOM"}, E, "Care leavers under 18 cannot be accommodated in a foyer.", r347},
+    {"351", H, {"DOB"}, E, "Young person was over 25 at the start of the collection year.", r351},
+    {"391",
+     O,
+     {"DOB"},
+     E,
+     "Care leaver information is only for young people who are at least 17 by the end of the "
+     "collection year.",
+     r391},
+    {"444", H, {"UPN"}, E, "Duplicate UPN reported.", r444},
+    {"611",
+     H,
+     {"MC_DOB"},
+     E,
+     "Young person is recorded as a mother but the child's date of birth is missing.",
+     r611},
+    {"612",
+     H,
+     {"MOTHER"},
+     E,
+     "A child's date of birth is recorded but MOTHER says she is not a mother.",
+     r612},
+    {"620",
+     H,
+     {"MOTHER"},
+     E,
+     "Recorded as a mother but under 11 at the start of the collection year.",
+     r620},
+    {"621", H, {"MC_DOB"}, E, "The mother's child's date of birth is not after her own.", r621},
+    {"3001",
+     O,
+     {"ACCOM"},
+     E,
+     "Around the 17th birthday the accommodation cannot be with former foster carers (staying "
+     "put starts at 18).",
+     r3001},
+    {"EPI",
+     H,
+     {"CHILD"},
+     W,
+     "Header row with neither episodes nor care leaver (OC3) information.",
+     rEPI},
+    {"INT06", O, {"CHILD"}, E, "Care leaver is not in the Header.", rINT06},
+    {"INT15", O, {"DOB"}, E, "Date of birth in OC3 differs from the Header.", rINT15},
+    {"INT32", H, {"CHILD"}, E, "Child appears more than once in Header.", rINT32},
+    {"INT34", O, {"CHILD"}, E, "Child appears more than once in OC3.", rINT34},
+};
+
+#define NRULES (int)(sizeof s903_rules / sizeof s903_rules[0])
+const int s903_rules_count = NRULES;
+
+const char *s903_rule_ids[NRULES + 1];
+
+/* s903_rule_ids from the table, before main runs. */
+__attribute__((constructor)) static void
+fill_rule_ids(void)
+{
+    for (int i = 0; i < NRULES; i++)
+        s903_rule_ids[i] = s903_rules[i].code;
+}
+
+const char *
+s903_file_name(enum s903_file file)
+{
+    return file == S903_OC3 ? "OC3" : "Header";
+}
+
+static void
+run(const struct s903_rule *r, const struct s903_ctx *c, struct s903_issues *out)
+{
+    int n = r->file == S903_OC3 ? c->no : c->nh;
+
+    for (int i = 0; i < n; i++) {
+        int which = r->check(c, i);
+
+        if (which)
+            add(out, r->code, r->warning, s903_file_name(r->file),
+                r->file == S903_OC3 ? c->o[i].child : c->h[i].child, r->fields[which - 1],
+                r->message);
+    }
+}
+
+void
+s903_validate_rule(const struct s903_rule *rule, int year, const struct s903_header *h, int nh,
+                   const struct s903_oc3 *o, int no, struct s903_issues *out)
+{
+    struct s903_ctx c;
+
+    ctx_init(&c, year, h, nh, o, no);
+    run(rule, &c, out);
+    ctx_free(&c);
+}
 
 void
 s903_validate(int year, const struct s903_header *h, int nh, const struct s903_oc3 *o, int no,
               struct s903_issues *out)
 {
-    size_t hn = nh > 0 ? (size_t)nh : 0, on = no > 0 ? (size_t)no : 0;
-    size_t fn = (hn > on ? hn : on) + 1;
-    long start = s903_days(year - 1, 4, 1), end = s903_days(year, 3, 31);
-    long aug31 = s903_days(year - 2, 8, 31); /* 209: 31 August of the year before the start */
-    int new_sex = year >= 2025;              /* M/F/U from the 2024/25 collection */
-    const char *male = new_sex ? "M" : "1", *female = new_sex ? "F" : "2";
-    long *hdob = cl_calloc(hn + 1, sizeof *hdob);
-    long *odob = cl_calloc(on + 1, sizeof *odob);
-    int *ohead = cl_calloc(on + 1, sizeof *ohead); /* the Header row of each OC3 row, or -1 */
-    const char **hchild = cl_calloc(hn + 1, sizeof *hchild);
-    const char **ochild = cl_calloc(on + 1, sizeof *ochild);
-    const char **upns = cl_calloc(hn + 1, sizeof *upns);
-    unsigned char *flag = cl_calloc(fn, 1);
-    unsigned char *skip = cl_calloc(hn + 1, 1);
-    struct col hc, oc, uc;
-    int i;
+    struct s903_ctx c;
 
-    for (i = 0; i < nh; i++) {
-        hdob[i] = s903_parse_date(h[i].dob);
-        hchild[i] = h[i].child ? h[i].child : "";
-        upns[i] = h[i].upn ? h[i].upn : "";
-        skip[i] = blank(upns[i]) || cl_upn_unknown(upns[i]);
-    }
-    for (i = 0; i < no; i++) {
-        odob[i] = s903_parse_date(o[i].dob);
-        ochild[i] = o[i].child ? o[i].child : "";
-    }
-    hc = (struct col){hchild, NULL, nh};
-    oc = (struct col){ochild, NULL, no};
-    uc = (struct col){upns, NULL, nh};
-    col_sort(&hc);
-    col_sort(&oc);
-    col_sort(&uc);
-    for (i = 0; i < no; i++)
-        ohead[i] = col_find(&hc, ochild[i]);
-
-    for (i = 0; i < nh; i++)
-        if (!(new_sex ? in_list(h[i].sex, (const char *const[]){"M", "F", "U", NULL})
-                      : in_list(h[i].sex, (const char *const[]){"1", "2", NULL})))
-            add(out, "101", 0, H, h[i].child, "SEX", "The reported sex is not valid.");
-    for (i = 0; i < nh; i++)
-        if (hdob[i] < 0)
-            add(out, "102", 0, H, h[i].child, "DOB",
-                "Date of birth is not a valid date (dd/mm/yyyy).");
-    for (i = 0; i < nh; i++)
-        if (!in_list(h[i].ethnic, cl_codes_ethnicity))
-            add(out, "103", 0, H, h[i].child, "ETHNIC", "The ethnicity code is not valid.");
-    for (i = 0; i < no; i++)
-        if (!in_list(o[i].in_touch, cl_codes_in_touch))
-            add(out, "131", 0, O, o[i].child, "IN_TOUCH",
-                "Data entry for being in touch after leaving care is invalid.");
-    for (i = 0; i < no; i++)
-        if (!in_list(o[i].activ, cl_codes_activity))
-            add(out, "132", 0, O, o[i].child, "ACTIV",
-                "Data entry for activity after leaving care is invalid.");
-    for (i = 0; i < no; i++)
-        if (!in_list(o[i].accom, cl_codes_accommodation))
-            add(out, "133", 0, O, o[i].child, "ACCOM",
-                "Data entry for accommodation after leaving care is invalid.");
-    for (i = 0; i < no; i++) {
-        int filled = !blank(o[i].in_touch) + !blank(o[i].activ) + !blank(o[i].accom);
-
-        if (filled != 0 && filled != 3)
-            add(out, "153", 0, O, o[i].child, "IN_TOUCH",
-                "All data items on activity and accommodation after leaving care must be "
-                "coded or all left blank.");
-    }
-    for (i = 0; i < nh; i++)
-        if (!blank(h[i].upn) && !cl_upn_ok(h[i].upn))
-            add(out, "168", 0, H, h[i].child, "UPN",
-                "UPN is not valid; if unknown use UN1, UN2, UN3, UN4 or UN5.");
-    for (i = 0; i < nh; i++)
-        if (!blank(h[i].mc_dob) && s903_parse_date(h[i].mc_dob) < 0)
-            add(out, "171", 0, H, h[i].child, "MC_DOB",
-                "Date of birth of the mother's child is not a valid date.");
-    for (i = 0; i < nh; i++)
-        if (is(h[i].sex, male) && !blank(h[i].mc_dob))
-            add(out, "174", 0, H, h[i].child, "MC_DOB",
-                "Mother's child's date of birth is recorded but sex shows a male.");
-    for (i = 0; i < nh; i++)
-        if (is(h[i].upn, "UN1") && hdob[i] >= 0 && s903_add_years(hdob[i], 4) <= aug31)
-            add(out, "209", 0, H, h[i].child, "UPN",
-                "Young person is of school age and should not have the unknown UPN code UN1.");
-    for (i = 0; i < nh; i++)
-        if (new_sex && is(h[i].sex, "U"))
-            add(out, "232", 1, H, h[i].child, "SEX",
-                "Sex is recorded as unknown (U): check it before submitting.");
-    for (i = 0; i < nh; i++)
-        if (hdob[i] > end)
-            add(out, "301", 0, H, h[i].child, "DOB",
-                "Date of birth falls after the end of the collection year.");
-    for (i = 0; i < no; i++)
-        if ((is(o[i].in_touch, "DIED") || is(o[i].in_touch, "RHOM")) &&
-            ((!blank(o[i].activ) && !is(o[i].activ, "0")) ||
-             (!blank(o[i].accom) && !is(o[i].accom, "0"))))
-            add(out, "344", 0, O, o[i].child, "IN_TOUCH",
-                "The young person has died or returned home: activity and accommodation "
-                "must be 0.");
-    for (i = 0; i < no; i++)
-        if (is(o[i].in_touch, "YES") && (is(o[i].activ, "0") || is(o[i].accom, "0")))
-            add(out, "345", 0, O, o[i].child, is(o[i].activ, "0") ? "ACTIV" : "ACCOM",
-                "The authority is in touch with the young person: activity and accommodation "
-                "must be known, not 0.");
-    for (i = 0; i < no; i++)
-        if (o[i].accom && toupper((unsigned char)o[i].accom[0]) == 'T' && odob[i] >= 0 &&
-            s903_add_years(odob[i], 18) > start)
-            add(out, "347", 0, O, o[i].child, "ACCOM",
-                "Care leavers under 18 cannot be accommodated in a foyer.");
-    for (i = 0; i < nh; i++)
-        if (hdob[i] >= 0 && s903_add_years(hdob[i], 25) < start)
-            add(out, "351", 0, H, h[i].child, "DOB",
-                "Young person was over 25 at the start of the collection year.");
-    for (i = 0; i < no; i++)
-        if (odob[i] >= 0 && s903_add_years(odob[i], 17) > end &&
-            (!blank(o[i].in_touch) || !blank(o[i].activ) || !blank(o[i].accom)))
-            add(out, "391", 0, O, o[i].child, "DOB",
-                "Care leaver information is only for young people who are at least 17 by the "
-                "end of the collection year.");
-    col_mark_duplicates(&uc, skip, flag);
-    for (i = 0; i < nh; i++)
-        if (flag[i])
-            add(out, "444", 0, H, h[i].child, "UPN", "Duplicate UPN reported.");
-    for (i = 0; i < nh; i++)
-        if (is(h[i].mother, "1") && blank(h[i].mc_dob))
-            add(out, "611", 0, H, h[i].child, "MC_DOB",
-                "Young person is recorded as a mother but the child's date of birth is missing.");
-    for (i = 0; i < nh; i++)
-        if (is(h[i].sex, female) && (blank(h[i].mother) || is(h[i].mother, "0")) &&
-            !blank(h[i].mc_dob))
-            add(out, "612", 0, H, h[i].child, "MOTHER",
-                "A child's date of birth is recorded but MOTHER says she is not a mother.");
-    for (i = 0; i < nh; i++)
-        if (is(h[i].mother, "1") && hdob[i] >= 0 && s903_add_years(hdob[i], 11) > start)
-            add(out, "620", 0, H, h[i].child, "MOTHER",
-                "Recorded as a mother but under 11 at the start of the collection year.");
-    for (i = 0; i < nh; i++) {
-        long mc = blank(h[i].mc_dob) ? -1 : s903_parse_date(h[i].mc_dob);
-
-        if (mc >= 0 && hdob[i] >= 0 && mc <= hdob[i])
-            add(out, "621", 0, H, h[i].child, "MC_DOB",
-                "The mother's child's date of birth is not after her own.");
-    }
-    for (i = 0; i < no; i++) {
-        int hi = ohead[i];
-        long d17 = hi >= 0 && hdob[hi] >= 0 ? s903_add_years(hdob[hi], 17) : -1;
-
-        if ((is(o[i].accom, "Z1") || is(o[i].accom, "Z2")) && d17 >= start && d17 <= end)
-            add(out, "3001", 0, O, o[i].child, "ACCOM",
-                "Around the 17th birthday the accommodation cannot be with former foster "
-                "carers (staying put starts at 18).");
-    }
-    for (i = 0; i < nh; i++)
-        if (col_find(&oc, hchild[i]) < 0)
-            add(out, "EPI", 1, H, h[i].child, "CHILD",
-                "Header row with neither episodes nor care leaver (OC3) information.");
-    for (i = 0; i < no; i++)
-        if (ohead[i] < 0)
-            add(out, "INT06", 0, O, o[i].child, "CHILD", "Care leaver is not in the Header.");
-    for (i = 0; i < no; i++) {
-        int hi = ohead[i];
-
-        if (hi >= 0 && (odob[i] >= 0 && hdob[hi] >= 0
-                            ? odob[i] != hdob[hi]
-                            : strcmp(o[i].dob ? o[i].dob : "", h[hi].dob ? h[hi].dob : "")))
-            add(out, "INT15", 0, O, o[i].child, "DOB",
-                "Date of birth in OC3 differs from the Header.");
-    }
-    memset(flag, 0, fn);
-    col_mark_duplicates(&hc, NULL, flag);
-    for (i = 0; i < nh; i++)
-        if (flag[i])
-            add(out, "INT32", 0, H, h[i].child, "CHILD", "Child appears more than once in Header.");
-    memset(flag, 0, fn);
-    col_mark_duplicates(&oc, NULL, flag);
-    for (i = 0; i < no; i++)
-        if (flag[i])
-            add(out, "INT34", 0, O, o[i].child, "CHILD", "Child appears more than once in OC3.");
-
-    free(hc.idx);
-    free(oc.idx);
-    free(uc.idx);
-    free(hdob);
-    free(odob);
-    free(ohead);
-    free(hchild);
-    free(ochild);
-    free(upns);
-    free(flag);
-    free(skip);
+    ctx_init(&c, year, h, nh, o, no);
+    for (int r = 0; r < NRULES; r++)
+        run(&s903_rules[r], &c, out);
+    ctx_free(&c);
 }
 
 void

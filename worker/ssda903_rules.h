@@ -37,14 +37,37 @@ struct s903_issues {
     int errors, warnings;
 };
 
-/* The rules this module checks, for reports: NULL-terminated. */
-extern const char *const s903_rule_ids[];
+/* A rule as a row of the table: the DfE code, the file whose rows it checks, the field an
+ * issue names (check returns 1 for fields[0], 2 for fields[1], 0 when the row is sound), its
+ * severity and DfE's message. */
+enum s903_file { S903_HEADER, S903_OC3 };
+struct s903_ctx; /* the rows and what the rules read from them, worked out once per return */
+struct s903_rule {
+    const char *code;
+    enum s903_file file;
+    const char *fields[2];
+    int warning; /* 1: a query to check, not an error that blocks the return */
+    const char *message;
+    int (*check)(const struct s903_ctx *c, int row);
+};
+
+/* The rules, in the order their issues are reported (README.md lists them from this table). */
+extern const struct s903_rule s903_rules[];
+extern const int s903_rules_count;
+/* The codes of s903_rules in order, NULL-terminated, for reports. */
+extern const char *s903_rule_ids[];
+
+/* "Header" or "OC3". */
+const char *s903_file_name(enum s903_file file);
 
 /* Checks the return for collection year `year` (the year ending 31 March). Appends to out,
  * which the caller zero-initialises and frees with s903_issues_free. Issues come in row
  * order within each rule, rules in s903_rule_ids order. */
 void s903_validate(int year, const struct s903_header *h, int nh, const struct s903_oc3 *o, int no,
                    struct s903_issues *out);
+/* As s903_validate, with one rule only. */
+void s903_validate_rule(const struct s903_rule *rule, int year, const struct s903_header *h, int nh,
+                        const struct s903_oc3 *o, int no, struct s903_issues *out);
 void s903_issues_free(struct s903_issues *issues);
 
 /* dd/mm/yyyy (day and month may have one digit) as days since 1970-01-01; -1 when s is not a

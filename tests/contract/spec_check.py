@@ -12,7 +12,7 @@ for every request and response body, a create example and the update example of 
 resource keeping its dates in order; ETag, Location and WWW-Authenticate, which the api always
 sends where they are listed, required; every 4xx/5xx answered as application/problem+json; and
 the error statuses the api's
-request pipeline can produce for that shape of operation (api/http.c):
+request pipeline can produce for that shape of operation (api/http_server.c):
 
   any operation                400 (a GET with a body, a bad query or header), 429 (rate limits)
   bearer token needed          401; 403 unless every role may call it; 503 (the database)
