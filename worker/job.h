@@ -12,6 +12,7 @@
 #include "cl_config.h"
 #include "cl_db.h"
 #include "cl_err.h"
+#include "report_db.h"
 
 struct cl_artifact {
     char *name;
@@ -26,8 +27,9 @@ struct cl_job {
     char lease_token[37];
     int attempt;
     int max_attempts;
-    cJSON *params;      /* owned by the queue */
-    struct cl_conn *db; /* the worker's connection, outside any transaction */
+    cJSON *params;                /* owned by the queue */
+    struct cl_conn *db;           /* the worker's connection, outside any transaction */
+    struct cl_report_db *reports; /* where a report reads: cl_report_db_get(job->reports, ...) */
     const struct cl_config *cfg;
     struct cl_artifact *artifacts;
     int nartifacts;
