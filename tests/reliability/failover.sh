@@ -32,7 +32,8 @@ trap cleanup EXIT
 log() { echo "[ha] $*" >&2; }
 fail=0
 
-pport=$(scripts/pg.sh free-port $((58400 + RANDOM % 500)))
+# below the ephemeral range (32768-60999), where a client socket of the load may sit on a port
+pport=$(scripts/pg.sh free-port $((26400 + RANDOM % 1000)))
 sport=$(scripts/pg.sh free-port $((pport + 1)))
 if [[ $MODE == standby ]]; then scripts/pg.sh init "$P" "$pport" fast; else scripts/pg.sh init "$P" "$pport"; fi
 scripts/pg.sh start "$P"
@@ -162,8 +163,15 @@ done
 held=$(queue "$SUPER_P" noop '{"sleep_ms": 5000}')
 wait_job "$SUPER_P" "$held" running 10 || fail=1
 log "failover ($SYNC standby): write load on two apis, primary crashed, standby promoted"
+# The fault: the primary's WAL sender stalls for LAG_S (a slow or broken link to the standby)
+# and the primary dies just then (the sender is killed with it, so what it held never leaves).
+# A synchronous primary acknowledges no commit the standby has not got; an asynchronous one
+# acknowledges what the standby will never see.
+LAG_S=0.5
+sender=$(SQL "$SUPER_P" "SELECT pid FROM pg_stat_replication WHERE application_name = 'standby1'")
+crash="kill -STOP $sender; sleep $LAG_S; kill -KILL $sender; scripts/pg.sh crash $P"
 $PY tests/reliability/clients.py failover "$a1" "$a2" "$ADMIN" 12 2 \
-  "scripts/pg.sh crash $P" "scripts/pg.sh promote $S" "$SUPER_S" "$SYNC" >"$TMP/failover.json" || fail=1
+  "$crash" "scripts/pg.sh promote $S" "$SUPER_S" "$SYNC" >"$TMP/failover.json" || fail=1
 new=$(queue "$SUPER_S" noop '{}')
 wait_job "$SUPER_S" "$new" succeeded 30 && new_done=1 || new_done=0
 wait_job "$SUPER_S" "$held" succeeded 30 || true
@@ -178,7 +186,7 @@ import json, sys
 f = json.load(open(sys.argv[1]))
 f["scenario"] = "failover to a%s standby under write load" % ("" if sys.argv[2] == "sync" else "n asynchronous")
 f = {"scenario": f.pop("scenario"), **f}
-f.update({"job_running_at_crash": sys.argv[3], "its_attempts": int(sys.argv[4]),
+f.update({"standby_stalled_before_crash_s": 0.5, "job_running_at_crash": sys.argv[3], "its_attempts": int(sys.argv[4]),
           "its_artifacts": int(sys.argv[5]), "job_queued_after_failover_done": sys.argv[6] == "1",
           "most_nightly_jobs_per_day": int(sys.argv[7]), "nightly_days": int(sys.argv[8]),
           "apis_and_workers_still_running_unrestarted": int(sys.argv[9])})

@@ -144,6 +144,14 @@ echo "{\"scenario\":\"api killed under make run's supervisor\",\"restarted\":$re
 [[ $restarted == 1 && $said == 2 && $left == 0 ]] || fail=1
 tail -1 "$FIG" >&2
 
+log "7. a primary and a streaming standby: read-only server, report database, reports on the standby"
+tests/reliability/failover.sh "$BUILD" "$FIG" standby || fail=1
+if ((!QUICK)); then
+  log "8. failover under write load: synchronous standby, then asynchronous"
+  tests/reliability/failover.sh "$BUILD" "$FIG" failover sync || fail=1
+  tests/reliability/failover.sh "$BUILD" "$FIG" failover async || fail=1
+fi
+
 if ((RECORD)); then
   $PY - "$FIG" <<'PYEOF'
 import json, sys, datetime, subprocess
