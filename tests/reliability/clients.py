@@ -6,9 +6,9 @@
   clients.py badinput API_PORT DBURL                         generated invalid bodies per write op
   clients.py hostile API_PORT SECONDS                        stack- and CPU-exhausting bodies and
                                                              tokens beside ordinary load
-  clients.py failover API1 API2 TOKEN SECONDS AT CRASH PROMOTE DBURL sync|async
-                                                             write load over two apis; CRASH run
-                                                             AT s in, then PROMOTE (failover.sh)
+  clients.py failover API1 API2 TOKEN SECONDS AT FAULT CRASH PROMOTE DBURL sync|async
+                                                             write load over two apis; AT s in,
+                                                             FAULT, CRASH, PROMOTE (failover.sh)
 Each prints one JSON object of figures on stdout and exits non-zero when a promise is broken.
 """
 import base64
@@ -393,7 +393,7 @@ def hostile(port, seconds):
 
 
 # ---- failover: write load across two apis while the primary dies ------------------------------
-def failover(port1, port2, token, seconds, at, crash_cmd, promote_cmd, dburl, mode):
+def failover(port1, port2, token, seconds, at, fault_cmd, crash_cmd, promote_cmd, dburl, mode):
     """Each client POSTs advisers through both apis in turn, each with its own Idempotency-Key,
     and retries a request that was not answered 201 (503, or the connection lost) with the same
     key until it is, as the README tells integrators to; it keeps a ledger of acknowledged ids."""
@@ -444,7 +444,8 @@ def failover(port1, port2, token, seconds, at, crash_cmd, promote_cmd, dburl, mo
     for t in threads:
         t.start()
     time.sleep(at)
-    t_crash = time.monotonic()  # the crash command's own lag, if any, counts as downtime
+    subprocess.run(fault_cmd, shell=True, check=True)
+    t_crash = time.monotonic()
     subprocess.run(crash_cmd, shell=True, check=True)
     subprocess.run(promote_cmd, shell=True, check=True)
     promoted_ms = (time.monotonic() - t_crash) * 1000

@@ -169,9 +169,9 @@ log "failover ($SYNC standby): write load on two apis, primary crashed, standby 
 # acknowledges what the standby will never see.
 LAG_S=0.5
 sender=$(SQL "$SUPER_P" "SELECT pid FROM pg_stat_replication WHERE application_name = 'standby1'")
-crash="kill -STOP $sender; sleep $LAG_S; kill -KILL $sender; scripts/pg.sh crash $P"
-$PY tests/reliability/clients.py failover "$a1" "$a2" "$ADMIN" 12 2 \
-  "$crash" "scripts/pg.sh promote $S" "$SUPER_S" "$SYNC" >"$TMP/failover.json" || fail=1
+$PY tests/reliability/clients.py failover "$a1" "$a2" "$ADMIN" 12 2 "kill -STOP $sender; sleep $LAG_S" \
+  "kill -KILL $sender; scripts/pg.sh crash $P" "scripts/pg.sh promote $S" "$SUPER_S" "$SYNC" \
+  >"$TMP/failover.json" || fail=1
 new=$(queue "$SUPER_S" noop '{}')
 wait_job "$SUPER_S" "$new" succeeded 30 && new_done=1 || new_done=0
 wait_job "$SUPER_S" "$held" succeeded 30 || true
