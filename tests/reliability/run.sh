@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 log() { echo "[reliability] $*" >&2; }
 
-pgport=$(scripts/pg.sh free-port $((57400 + RANDOM % 1000)))
+# below the ephemeral range (32768-60999), where a client socket may already hold the port
+pgport=$(scripts/pg.sh free-port $((27400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport"
 scripts/pg.sh start "$PGDIR"
 # The api as cl_app, the worker as cl_worker, migrations as cl_owner (SECURITY.md); the
