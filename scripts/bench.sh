@@ -144,10 +144,11 @@ pgbench_row() {
     "$(cut -d' ' -f1 <<<"$lat")" "$(cut -d' ' -f2 <<<"$lat")" "${fails:-0}" >>"$ROWS"
 }
 
-# pgbench: the api's own statements for GET by id, pipelined as the api sends them.
+# pgbench: the api's own statements for GET by id, pipelined as the api sends them, as the
+# api's login (its password is in DATABASE_URL).
 for c in $CONNS 16; do
   log "pgbench GET by id -c $c"
-  out=$(PGUSER=cl_app $PGBIN/pgbench -n -M prepared -f tests/bench/pgbench_get.sql \
+  out=$(PGUSER=cl_app PGPASSWORD=$(sed -E 's/.*password=([^ ]+).*/\1/' <<<"$DATABASE_URL") $PGBIN/pgbench -n -M prepared -f tests/bench/pgbench_get.sql \
     -D n="$N" -c "$c" -j 2 -T "$DUR" --log --log-prefix="$STATE/pgb" leaving_care 2>&1)
   pgbench_row "pgbench GET by id, same statements -c $c" "$out"
 done
@@ -208,6 +209,7 @@ log "SSDA903 return (csv and xml, with validation)"
 SSDA=$(job ssda903 "{\"collection_year\":$year,\"format\":\"both\"}")
 log "Board report (json, csv, html, pdf)"
 BOARD=$(job board_report "{\"as_at\":\"$(date +%Y-%m-%d)\",\"formats\":[\"json\",\"csv\",\"html\",\"pdf\"]}")
+BOARD_TIMING=$(grep -o 'board report as at [^"]*' "$STATE/worker.log" | tail -1)
 
 # The api's GET by id while Board reports run back to back, the worker reading the primary,
 # then (issue 28) a streaming standby of it (REPORT_DATABASE_URL). Here the standby shares the
@@ -301,7 +303,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
   echo "| job ($N care leavers) | status and seconds (start to finish) | worker's own timing |"
   echo "|---|---|---|"
   echo "| SSDA903 return, csv + xml + validation + summary | $SSDA | $(grep -o 'collection year [0-9]*: [^"]*' "$STATE/worker.log" | tail -1) |"
-  echo "| Board report, json + csv + html + pdf | $BOARD | $(grep -o 'board report as at [^"]*' "$STATE/worker.log" | tail -1) |"
+  echo "| Board report, json + csv + html + pdf | $BOARD | $BOARD_TIMING |"
   echo "| demo data generation (load.sh $N) | ok $GEN_S | |"
   echo "| Board reports (json) run back to back during the GET rows \"while Board reports read ...\" | primary: $BOARDS_PRIMARY, standby: $BOARDS_STANDBY | |"
   echo
