@@ -14,6 +14,7 @@ if [[ ! -s $PGDATA/PG_VERSION ]]; then
   {
     echo "primary_conninfo = 'host=db user=postgres password=$POSTGRES_PASSWORD application_name=standby1'"
     echo "synchronous_standby_names = ''"
+    echo "hot_standby_feedback = on" # long report queries are not cancelled by replay
   } >>"$PGDATA/postgresql.auto.conf"
 fi
 exec postgres

@@ -78,6 +78,7 @@ case $cmd in
       echo "port = $port"
       echo "unix_socket_directories = '$dir'"
       echo "primary_conninfo = 'host=127.0.0.1 port=$pport user=postgres application_name=standby1'"
+      echo "hot_standby_feedback = on"
     } | as_pg tee -a "$dir/data/postgresql.auto.conf" >/dev/null
     echo "$port" | as_pg tee "$dir/port" >/dev/null
     if [[ $mode == sync ]]; then
