@@ -24,7 +24,9 @@ cleanup() {
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   scripts/pg.sh stop "$S" 2>/dev/null || true
   scripts/pg.sh stop "$P" 2>/dev/null || true
-  ((rc == 0)) || for f in "$TMP"/*.log; do echo "--- $f" >&2; tail -15 "$f" >&2; done
+  if ((rc != 0)); then
+    for f in "$TMP"/*.log; do [[ -f $f ]] && { echo "--- $f"; tail -15 "$f"; } >&2; done
+  fi
   rm -rf "$TMP"
   exit $rc
 }
@@ -112,7 +114,7 @@ if [[ $MODE == standby ]]; then
   wait_job "$SUPER_P" "$j1" succeeded 60 && wait_job "$SUPER_P" "$j2" succeeded 60 && ok=1 || ok=0
   stop_pid "$w"
   warnings=$(grep -c 'REPORT_DATABASE_URL' "$TMP/worker-dead.log" || true)
-  other=$(grep '"level":"warn"' "$TMP/worker-dead.log" | grep -vc 'REPORT_DATABASE_URL' || true)
+  other=$(grep '"lvl":"warn"' "$TMP/worker-dead.log" | grep -vc 'REPORT_DATABASE_URL' || true)
   echo "{\"scenario\":\"REPORT_DATABASE_URL unreachable\",\"jobs_succeeded\":$ok,\"warning_lines\":$warnings,\"other_warnings\":$other}" >>"$FIG"
   tail -1 "$FIG" >&2
   [[ $ok == 1 && $warnings == 1 && $other == 0 ]] || fail=1

@@ -19,7 +19,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   scripts/pg.sh stop "$PGDIR" 2>/dev/null || true
-  ((rc == 0)) || { echo "--- api log"; tail -20 "$TMP/api.log"; echo "--- worker log"; tail -20 "$TMP/worker.log"; } 2>/dev/null
+  ((rc == 0)) || { echo "--- api log"; tail -20 "$TMP/api.log"; echo "--- worker log"; tail -20 "$TMP/worker.log"; } 2>/dev/null || true
   rm -rf "$TMP"
   exit $rc
 }
