@@ -32,7 +32,10 @@ cl_h_readyz(struct cl_req *req, struct cl_resp *resp)
     resp->retry_after = 5;
     cl_resp_problem(resp, req, 503,
                     st == CL_READY_BEHIND ? "database migrations are behind: run api --migrate"
-                                          : "the database is unreachable");
+                    : st == CL_READY_READ_ONLY
+                        ? "connected to a read-only server: DATABASE_URL reaches no primary "
+                          "(a standby not yet promoted, or target_session_attrs missing)"
+                        : "the database is unreachable");
     return CL_OK;
 }
 

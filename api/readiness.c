@@ -29,17 +29,30 @@ seconds(const struct timespec *t)
     return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
+/* Unreachable, or reachable only as a read-only server (a standby, with
+ * target_session_attrs=read-write refusing it): which, for /readyz to say. */
+static enum cl_ready
+not_connected(struct cl_readiness *r)
+{
+    return cl_db_reaches_read_only(r->conninfo, r->timeout_ms) ? CL_READY_READ_ONLY : CL_READY_DOWN;
+}
+
 static enum cl_ready
 check(struct cl_readiness *r, struct cl_conn **conn)
 {
     int pending;
 
+    if (*conn != NULL && cl_conn_ensure(*conn) != CL_OK) {
+        cl_conn_close(*conn);
+        *conn = NULL;
+        return not_connected(r);
+    }
     if (*conn == NULL)
         *conn = cl_conn_open(r->conninfo, "cl-api-readiness", r->timeout_ms);
-    else if (cl_conn_ensure(*conn) != CL_OK)
-        return CL_READY_DOWN;
     if (*conn == NULL)
-        return CL_READY_DOWN;
+        return not_connected(r);
+    if (cl_conn_read_only(*conn) == 1)
+        return CL_READY_READ_ONLY;
     pending = cl_migrate_pending(*conn);
     return pending == 0 ? CL_READY : pending > 0 ? CL_READY_BEHIND : CL_READY_DOWN;
 }
@@ -60,9 +73,10 @@ run(void *arg)
         st = check(r, &conn);
         if (st != last)
             cl_log_info(MOD, "readiness %s",
-                        st == CL_READY          ? "ready"
-                        : st == CL_READY_BEHIND ? "migrations behind"
-                                                : "database unreachable");
+                        st == CL_READY             ? "ready"
+                        : st == CL_READY_BEHIND    ? "migrations behind"
+                        : st == CL_READY_READ_ONLY ? "connected to a read-only server"
+                                                   : "database unreachable");
         last = st;
         clock_gettime(CLOCK_MONOTONIC, &now);
         pthread_mutex_lock(&r->mu);

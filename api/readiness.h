@@ -7,7 +7,7 @@
 #ifndef CL_READINESS_H
 #define CL_READINESS_H
 
-enum cl_ready { CL_READY = 0, CL_READY_BEHIND, CL_READY_DOWN };
+enum cl_ready { CL_READY = 0, CL_READY_BEHIND, CL_READY_READ_ONLY, CL_READY_DOWN };
 
 struct cl_readiness;
 
@@ -17,8 +17,9 @@ struct cl_readiness;
 struct cl_readiness *cl_readiness_start(const char *conninfo, int interval_ms, int timeout_ms);
 void cl_readiness_stop(struct cl_readiness *r);
 
-/* The state from the last check: CL_READY, CL_READY_BEHIND (migrations missing or edited) or
- * CL_READY_DOWN (unreachable, not checked yet, or the last check is stale). */
+/* The state from the last check: CL_READY, CL_READY_BEHIND (migrations missing or edited),
+ * CL_READY_READ_ONLY (the only server reached takes no writes: a standby) or CL_READY_DOWN
+ * (unreachable, not checked yet, or the last check is stale). */
 enum cl_ready cl_readiness_state(struct cl_readiness *r);
 
 #endif

@@ -31,6 +31,7 @@ struct setting {
 static const struct setting settings[] = {
     {"DATABASE_URL", K_STR, OFF(database_url), "host=127.0.0.1 port=5432 dbname=leaving_care", 0,
      4096, AW},
+    {"REPORT_DATABASE_URL", K_STR, OFF(report_database_url), "", 0, 4096, CL_CONFIG_WORKER},
     {"MIGRATION_DATABASE_URL", K_STR, OFF(migration_database_url), "", 0, 4096, CL_CONFIG_API},
     {"PORT", K_INT, OFF(port), "8080", 1, 65535, CL_CONFIG_API},
     {"LISTEN_ADDR", K_STR, OFF(listen_addr), "127.0.0.1", 0, 64, CL_CONFIG_API},

@@ -9,6 +9,7 @@
 struct cl_config {
     char *database_url;           /* libpq conninfo or URI */
     char *migration_database_url; /* api --migrate only: the schema owner's login */
+    char *report_database_url;    /* worker: where reports read (a standby); "": DATABASE_URL */
     int port;                     /* PORT */
     char *listen_addr;            /* LISTEN_ADDR */
     int api_threads;              /* API_THREADS: Civetweb worker threads (one per connection) */

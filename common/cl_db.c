@@ -13,11 +13,15 @@
 #define MOD "db"
 #define MAX_STMTS 1024 /* distinct statements per process */
 
+#define CONN_MAY_OWN 1 /* the migration's connection: the login may own the schema */
+#define CONN_QUIET 2   /* a failed connect is the caller's to report */
+#define CONN_ANY 4     /* any server, whatever target_session_attrs says: to diagnose */
+
 struct cl_conn {
     PGconn *pg;
     char *conninfo;
     char *app_name;
-    int may_own; /* the migration's connection: the login may own the schema */
+    int flags; /* CONN_* below */
     int timeout_ms;
     int statement_timeout_ms;
     int in_use;
@@ -99,7 +103,10 @@ cl_db_classify(const char *s)
         return CL_EINVAL;
     if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
         return CL_EDB_RETRY;
-    if (strncmp(s, "08", 2) == 0 || strncmp(s, "57P0", 4) == 0 || strcmp(s, "53300") == 0)
+    /* 25006: a write reached a read-only server (a standby, or a primary being demoted):
+     * the primary is elsewhere or coming, as with a lost connection. */
+    if (strncmp(s, "08", 2) == 0 || strncmp(s, "57P0", 4) == 0 || strcmp(s, "53300") == 0 ||
+        strcmp(s, "25006") == 0)
         return CL_EDB_DOWN;
     return CL_EDB;
 }
@@ -149,9 +156,12 @@ static int
 conn_connect(struct cl_conn *c)
 {
     char timeout[16], options[64];
-    const char *keys[] = {"dbname",     "connect_timeout", "application_name",    "options",
-                          "keepalives", "keepalives_idle", "keepalives_interval", NULL};
-    const char *vals[] = {c->conninfo, timeout, c->app_name, options, "1", "10", "5", NULL};
+    const char *keys[] = {
+        "dbname",          "connect_timeout",     "application_name",     "options", "keepalives",
+        "keepalives_idle", "keepalives_interval", "target_session_attrs", NULL};
+    const char *vals[] = {c->conninfo, timeout, c->app_name, options,
+                          "1",         "10",    "5",         c->flags & CONN_ANY ? "any" : NULL,
+                          NULL};
 
     if (c->pg)
         PQfinish(c->pg);
@@ -162,12 +172,15 @@ conn_connect(struct cl_conn *c)
     if (c->pg)
         PQsetNoticeProcessor(c->pg, notice_to_log, NULL);
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        cl_log_warn(MOD, "connect failed: %s", PQerrorMessage(c->pg));
+        snprintf(c->message, sizeof c->message, "%s", PQerrorMessage(c->pg));
+        c->message[strcspn(c->message, "\n")] = '\0';
+        if (!(c->flags & CONN_QUIET))
+            cl_log_warn(MOD, "connect failed: %s", PQerrorMessage(c->pg));
         PQfinish(c->pg);
         c->pg = NULL;
         return CL_EDB_DOWN;
     }
-    if (!c->may_own && login_is_privileged(c->pg)) {
+    if (!(c->flags & CONN_MAY_OWN) && login_is_privileged(c->pg)) {
         PQfinish(c->pg);
         c->pg = NULL;
         return CL_EDB_DOWN;
@@ -176,13 +189,13 @@ conn_connect(struct cl_conn *c)
 }
 
 static void
-conn_init(struct cl_conn *c, const char *conninfo, const char *app, int may_own, int timeout_ms,
+conn_init(struct cl_conn *c, const char *conninfo, const char *app, int flags, int timeout_ms,
           int stmt_timeout_ms)
 {
     memset(c, 0, sizeof *c);
     c->conninfo = cl_strdup(conninfo);
     c->app_name = cl_strdup(app);
-    c->may_own = may_own;
+    c->flags = flags;
     c->timeout_ms = timeout_ms;
     c->statement_timeout_ms = stmt_timeout_ms;
 }
@@ -197,12 +210,15 @@ conn_cleanup(struct cl_conn *c)
 }
 
 static struct cl_conn *
-conn_open(const char *conninfo, const char *app_name, int may_own, int timeout_ms)
+conn_open(const char *conninfo, const char *app_name, int flags, int timeout_ms, char *why,
+          size_t whylen)
 {
     struct cl_conn *c = cl_malloc(sizeof *c);
 
-    conn_init(c, conninfo, app_name, may_own, timeout_ms, 0);
+    conn_init(c, conninfo, app_name, flags, timeout_ms, 0);
     if (conn_connect(c) != CL_OK) {
+        if (why)
+            snprintf(why, whylen, "%s", c->message[0] ? c->message : "refused");
         cl_conn_close(c);
         return NULL;
     }
@@ -212,13 +228,47 @@ conn_open(const char *conninfo, const char *app_name, int may_own, int timeout_m
 struct cl_conn *
 cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms)
 {
-    return conn_open(conninfo, app_name, 0, timeout_ms);
+    return conn_open(conninfo, app_name, 0, timeout_ms, NULL, 0);
 }
 
 struct cl_conn *
 cl_conn_open_owner(const char *conninfo, const char *app_name, int timeout_ms)
 {
-    return conn_open(conninfo, app_name, 1, timeout_ms);
+    return conn_open(conninfo, app_name, CONN_MAY_OWN, timeout_ms, NULL, 0);
+}
+
+struct cl_conn *
+cl_conn_open_quiet(const char *conninfo, const char *app_name, int timeout_ms, char *why,
+                   size_t whylen)
+{
+    return conn_open(conninfo, app_name, CONN_QUIET, timeout_ms, why, whylen);
+}
+
+int
+cl_conn_read_only(struct cl_conn *c)
+{
+    PGresult *res;
+    int ro = -1;
+
+    if (c == NULL || c->pg == NULL)
+        return -1;
+    res = PQexec(c->pg, "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') "
+                        "= 'on'");
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        ro = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return ro;
+}
+
+int
+cl_db_reaches_read_only(const char *conninfo, int timeout_ms)
+{
+    struct cl_conn *c =
+        conn_open(conninfo, "cl-diagnose", CONN_QUIET | CONN_ANY, timeout_ms, NULL, 0);
+    int ro = cl_conn_read_only(c);
+
+    cl_conn_close(c);
+    return ro == 1;
 }
 
 void
@@ -334,7 +384,9 @@ cl_pool_put(struct cl_pool *p, struct cl_conn *c)
 {
     if (c == NULL)
         return;
-    if (c->pg && PQstatus(c->pg) != CONNECTION_OK) {
+    /* Broken, or on a read-only server (25006): the next borrower connects afresh, which
+     * with target_session_attrs=read-write finds the primary wherever it now is. */
+    if (c->pg && (PQstatus(c->pg) != CONNECTION_OK || strcmp(c->sqlstate, "25006") == 0)) {
         PQfinish(c->pg);
         c->pg = NULL;
     } else if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {

@@ -58,7 +58,16 @@ int cl_pool_size(struct cl_pool *pool);
  * accepts the owner. */
 struct cl_conn *cl_conn_open(const char *conninfo, const char *app_name, int timeout_ms);
 struct cl_conn *cl_conn_open_owner(const char *conninfo, const char *app_name, int timeout_ms);
+/* As cl_conn_open, but a failed connect is not logged: why gets libpq's reason (first line). */
+struct cl_conn *cl_conn_open_quiet(const char *conninfo, const char *app_name, int timeout_ms,
+                                   char *why, size_t whylen);
 void cl_conn_close(struct cl_conn *conn);
+/* 1 when conn's server takes no writes (a standby in recovery, or transaction_read_only on), 0
+ * when it does, -1 when it cannot be asked. */
+int cl_conn_read_only(struct cl_conn *conn);
+/* 1 when conninfo reaches a server, ignoring its target_session_attrs, and that server is
+ * read-only: why a connection that asks for read-write is refused. */
+int cl_db_reaches_read_only(const char *conninfo, int timeout_ms);
 PGconn *cl_conn_pg(struct cl_conn *conn);
 /* Reconnects a broken connection; CL_OK when it is usable again. */
 int cl_conn_ensure(struct cl_conn *conn) CL_WARN_UNUSED;
@@ -97,8 +106,8 @@ const char *cl_db_last_constraint(struct cl_conn *conn);
 const char *cl_db_last_message(struct cl_conn *conn);
 
 /* Maps a SQLSTATE to an error code: 23505/23P01 conflict, 23503/23514/22xxx invalid,
- * 40001/40P01 retry, 08xxx/57P0x down, CL401/CL403/CL404/CL409/CL412/CL422 (our functions)
- * as named. */
+ * 40001/40P01 retry, 08xxx/57P0x/53300/25006 (read-only server) down,
+ * CL401/CL403/CL404/CL409/CL412/CL422 (our functions) as named. */
 int cl_db_classify(const char *sqlstate);
 
 #endif

@@ -275,24 +275,25 @@ snapshot_ok(const char *s)
     return n >= 1 && n < 64 && strspn(s, "0123456789ABCDEFabcdef-") == n;
 }
 
-/* A second connection in a transaction on the snapshot of job->db's (which is open, repeatable
- * read, with the settings), for the other part; NULL when there is none to be had, and then
- * both parts run on job->db, one after the other. SET TRANSACTION SNAPSHOT takes no
- * parameters, so the name the server gave is checked and put in the statement. */
+/* A second connection to conninfo in a transaction on the snapshot of db's (which is open,
+ * repeatable read, with the settings), for the other part; NULL when there is none to be had,
+ * and then both parts run on db, one after the other. SET TRANSACTION SNAPSHOT takes no
+ * parameters, so the name the server gave is checked and put in the statement. A standby
+ * exports and imports snapshots as a primary does. */
 static struct cl_conn *
-open_second(struct cl_job *job)
+open_second(struct cl_job *job, struct cl_conn *first, const char *conninfo)
 {
     PGresult *res = NULL;
     struct cl_conn *db;
     char snapshot[64], sql[128];
 
-    if (cl_db_one(job->db, &snapshot_stmt, 0, NULL, &res) != CL_OK)
+    if (cl_db_one(first, &snapshot_stmt, 0, NULL, &res) != CL_OK)
         return NULL;
     snprintf(snapshot, sizeof snapshot, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     if (!snapshot_ok(snapshot))
         return NULL;
-    db = cl_conn_open(job->cfg->database_url, "cl-worker-board", job->cfg->db_timeout_ms);
+    db = cl_conn_open(conninfo, "cl-worker-board", job->cfg->db_timeout_ms);
     if (db == NULL)
         return NULL;
     snprintf(sql, sizeof sql, "SET TRANSACTION SNAPSHOT '%s'", snapshot);
@@ -307,14 +308,15 @@ open_second(struct cl_job *job)
 
 /* Reads the report in two parts of about the same size, on this connection and a second one
  * side by side, both in read-only repeatable read transactions on one snapshot that carry the
- * settings above, so the figures are those of one moment as when one statement read them. No
- * progress is recorded inside: the job row is written on this connection. */
+ * settings above, so the figures are those of one moment as when one statement read them. Both
+ * read from a standby when REPORT_DATABASE_URL names one (report_db.h). No progress is recorded
+ * inside: the job row is written on the primary. */
 static int
 load(struct cl_job *job, struct board_report *r, const char *districts_json)
 {
     char before[16], after[16], recorded[16];
     struct part national = {
-        job->db,
+        NULL,
         {r->as_at, r->compare_to, districts_json, before, after, recorded, "true"},
         NULL,
         CL_OK};
@@ -322,6 +324,8 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
                         {r->as_at, r->compare_to, districts_json, before, after, recorded, "false"},
                         NULL,
                         CL_OK};
+    const char *conninfo;
+    struct cl_conn *db = cl_report_db_get(job->reports, job->db, &conninfo);
     pthread_t thread;
     int err, threaded = 0;
 
@@ -329,18 +333,19 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
     snprintf(before, sizeof before, "%d", job->cfg->ssda903_window_before);
     snprintf(after, sizeof after, "%d", job->cfg->ssda903_window_after);
     snprintf(recorded, sizeof recorded, "%d", job->cfg->visit_recorded_days);
-    err = cl_db_simple(job->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    national.db = db;
+    err = cl_db_simple(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (err == CL_OK)
-        err = cl_db_exec(job->db, &settings_stmt, 0, NULL, NULL);
+        err = cl_db_exec(db, &settings_stmt, 0, NULL, NULL);
     if (err == CL_OK) {
-        rest.db = open_second(job);
+        rest.db = open_second(job, db, conninfo);
         threaded = rest.db && pthread_create(&thread, NULL, run_part, &rest) == 0;
         run_part(&national);
         if (threaded) {
             pthread_join(thread, NULL);
         } else {
             if (rest.db == NULL)
-                rest.db = job->db;
+                rest.db = db;
             if (national.err == CL_OK)
                 run_part(&rest);
         }
@@ -349,13 +354,13 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
     if (err == CL_OK)
         err = read_report(r, national.res, rest.res);
     if (err == CL_OK) {
-        err = cl_db_simple(job->db, "COMMIT");
+        err = cl_db_simple(db, "COMMIT");
     } else {
-        cl_db_rollback(job->db);
+        cl_db_rollback(db);
     }
     PQclear(national.res);
     PQclear(rest.res);
-    if (rest.db && rest.db != job->db)
+    if (rest.db && rest.db != db)
         cl_conn_close(rest.db);
     return err;
 }

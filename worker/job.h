@@ -14,6 +14,7 @@
 #include "cl_db.h"
 #include "cl_err.h"
 #include "cl_jobspec.h"
+#include "report_db.h"
 
 struct cl_artifact {
     char *name;
@@ -31,6 +32,7 @@ struct cl_job {
     void *params; /* the kind's parameter struct (cl_jobspec.h), read-only; owned by the queue */
     const struct cl_jobspec *spec; /* the kind's spec, which decoded params */
     struct cl_conn *db;            /* the worker's connection, outside any transaction */
+    struct cl_report_db *reports;  /* where a report reads: cl_report_db_get(job->reports, ...) */
     const struct cl_config *cfg;
     struct cl_artifact *artifacts;
     int nartifacts;

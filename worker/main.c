@@ -124,6 +124,7 @@ main(int argc, char **argv)
     q.conninfo = cfg->database_url;
     q.queue = cfg->worker_queue;
     q.stopping = &stopping;
+    q.reports.cfg = cfg;
     q.db = connect_listening(cfg);
     while (!stopping && q.db) {
         int ran;
@@ -146,6 +147,7 @@ main(int argc, char **argv)
         wait_for_work(q.db, cfg->worker_poll_ms);
     }
     cl_log_info(MOD, "stopping");
+    cl_report_db_close(&q.reports);
     cl_conn_close(q.db);
     cl_config_free(cfg);
     return 0;

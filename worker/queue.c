@@ -334,6 +334,7 @@ cl_queue_run_one(struct cl_queue *q)
     job.attempt = (int)strtol(PQgetvalue(res, 0, 4), NULL, 10);
     job.max_attempts = (int)strtol(PQgetvalue(res, 0, 5), NULL, 10);
     job.db = q->db;
+    job.reports = &q->reports;
     job.cfg = q->cfg;
     job.shutdown = q->stopping;
     PQclear(res);

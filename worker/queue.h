@@ -15,6 +15,7 @@ struct cl_queue {
     const char *conninfo;
     const char *queue;                     /* the queue this worker takes jobs from (jobs.queue) */
     const volatile sig_atomic_t *stopping; /* set by SIGTERM/SIGINT */
+    struct cl_report_db reports;           /* report jobs' reads (REPORT_DATABASE_URL) */
 };
 
 /* Claims and runs at most one job. Returns 1 when a job was run, 0 when none was ready,

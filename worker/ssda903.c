@@ -219,6 +219,8 @@ cl_ssda903_run(struct cl_job *job)
     char ys[16], bs[16], as[16];
     const char *p[3] = {ys, bs, as};
     PGresult *res = NULL, *old = NULL;
+    struct cl_conn *rdb;
+    const char *conninfo;
     struct rows r;
     struct s903_issues issues;
     struct cl_buf b;
@@ -234,12 +236,13 @@ cl_ssda903_run(struct cl_job *job)
     snprintf(bs, sizeof bs, "%d", before);
     snprintf(as, sizeof as, "%d", after);
     cl_job_progress(job, 5, "selecting the cohort");
-    err = cl_db_exec(job->db, &rows_stmt, 3, p, &res);
+    rdb = cl_report_db_get(job->reports, job->db, &conninfo);
+    err = cl_db_exec(rdb, &rows_stmt, 3, p, &res);
     if (err == CL_OK)
-        err = cl_db_exec(job->db, &older_stmt, 1, p, &old);
+        err = cl_db_exec(rdb, &older_stmt, 1, p, &old);
     if (err != CL_OK) {
         if (err != CL_EDB_DOWN)
-            cl_job_fail(job, "the return's query failed (%s)", cl_db_last_sqlstate(job->db));
+            cl_job_fail(job, "the return's query failed (%s)", cl_db_last_sqlstate(rdb));
         goto done;
     }
     t_sql = now_ms();

@@ -6,6 +6,9 @@
   clients.py badinput API_PORT DBURL                         generated invalid bodies per write op
   clients.py hostile API_PORT SECONDS                        stack- and CPU-exhausting bodies and
                                                              tokens beside ordinary load
+  clients.py failover API1 API2 TOKEN SECONDS AT FAULT CRASH PROMOTE DBURL sync|async
+                                                             write load over two apis; AT s in,
+                                                             FAULT, CRASH, PROMOTE (failover.sh)
 Each prints one JSON object of figures on stdout and exits non-zero when a promise is broken.
 """
 import base64
@@ -389,6 +392,104 @@ def hostile(port, seconds):
                  and worst < 3.0 and alive) else 1
 
 
+# ---- failover: write load across two apis while the primary dies ------------------------------
+def failover(port1, port2, token, seconds, at, fault_cmd, crash_cmd, promote_cmd, dburl, mode):
+    """Each client POSTs advisers through both apis in turn, each with its own Idempotency-Key,
+    and retries a request that was not answered 201 (503, or the connection lost) with the same
+    key until it is, as the README tells integrators to; it keeps a ledger of acknowledged ids."""
+    ports = [int(port1), int(port2)]
+    seconds, at = float(seconds), float(at)
+    run = uuid.uuid4().hex[:8]
+    ledger, lock, stop = [], threading.Lock(), threading.Event()
+    statuses, retried_ok, unfinished = {}, [0], [0]
+
+    def worker(n):
+        i = 0
+        while not stop.is_set():
+            i += 1
+            email = f"ha-{run}-{n}-{i}@reliability.example"
+            body = json.dumps({"name": "Reliability Load", "email": email})
+            key = str(uuid.uuid4())
+            tries = 0
+            while True:
+                port = ports[(n + i + tries) % 2]
+                tries += 1
+                try:
+                    st, hdr, data = request(port, "POST", "/v1/advisers", token, body,
+                                            {"Idempotency-Key": key}, timeout=10)
+                except OSError:
+                    st, hdr, data = 0, {}, b""
+                with lock:
+                    statuses[st] = statuses.get(st, 0) + 1
+                    if st == 503 and "Retry-After" not in hdr:
+                        statuses["503-without-retry-after"] = statuses.get("503-without-retry-after", 0) + 1
+                    if 200 <= st < 300:
+                        ledger.append(json.loads(data)["id"])
+                        retried_ok[0] += tries > 1
+                if 200 <= st < 300 or st not in (0, 503):
+                    break
+                if stop.is_set() and tries > 50:
+                    unfinished[0] += 1
+                    break
+                time.sleep(0.05)
+            time.sleep(0.01)
+
+    def ready(port):
+        try:
+            return request(port, "GET", "/readyz", timeout=2)[0] == 200
+        except OSError:
+            return False
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(at)
+    subprocess.run(fault_cmd, shell=True, check=True)
+    t_crash = time.monotonic()
+    subprocess.run(crash_cmd, shell=True, check=True)
+    subprocess.run(promote_cmd, shell=True, check=True)
+    promoted_ms = (time.monotonic() - t_crash) * 1000
+    ready_ms = {}
+    while len(ready_ms) < 2 and time.monotonic() - t_crash < 30:
+        for p in ports:
+            if p not in ready_ms and ready(p):
+                ready_ms[p] = (time.monotonic() - t_crash) * 1000
+        time.sleep(0.01)
+    time.sleep(max(1.0, seconds - (time.monotonic() - t_crash) - at))
+    stop.set()
+    for t in threads:
+        t.join()
+    like = "ha-%s-%%" % run
+    stored = set(psql(dburl, "SELECT id FROM advisers WHERE email LIKE '%s'" % like).split())
+    acked = set(ledger)
+    audited = set(psql(dburl, "SELECT a.resource_id FROM audit_log a JOIN advisers d ON d.id = a.resource_id "
+                              "WHERE a.action = 'create' AND d.email LIKE '%s'" % like).split())
+    doubles = int(psql(dburl, "SELECT count(*) FROM (SELECT email FROM advisers WHERE email LIKE '%s' "
+                              "GROUP BY email HAVING count(*) > 1) d" % like))
+    lost = len(acked - stored)
+    figures = {
+        "requests": sum(v for k, v in statuses.items() if isinstance(k, int)),
+        "by_status": {str(k): v for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))},
+        "standby_promoted_ms_after_crash": round(promoted_ms, 1),
+        "both_apis_ready_ms_after_crash": round(max(ready_ms.values()), 1) if len(ready_ms) == 2 else None,
+        "both_apis_ready_ms_after_promotion":
+            round(max(ready_ms.values()) - promoted_ms, 1) if len(ready_ms) == 2 else None,
+        "writes_acknowledged": len(acked),
+        "acknowledged_lost": lost,
+        "acknowledged_found_with_audit_row": len(acked & stored & audited),
+        "rows_without_audit_row": len(stored - audited),
+        "retried_posts_acknowledged": retried_ok[0],
+        "written_twice": doubles,
+        "unfinished_at_stop": unfinished[0],
+    }
+    print(json.dumps(figures))
+    bad_status = any(k not in (0, 201, 503) for k in statuses if isinstance(k, int))
+    ok = (len(ready_ms) == 2 and max(ready_ms.values()) < 10000 and doubles == 0
+          and not (stored - audited) and not bad_status and "503-without-retry-after" not in statuses
+          and (mode != "sync" or lost == 0))
+    return 0 if ok else 1
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "outage":
@@ -397,6 +498,8 @@ if __name__ == "__main__":
         sys.exit(conns(*args))
     if cmd == "badinput":
         sys.exit(badinput(*args))
+    if cmd == "failover":
+        sys.exit(failover(*args))
     if cmd == "hostile":
         sys.exit(hostile(*args))
     sys.exit(__doc__)

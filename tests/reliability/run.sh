@@ -19,14 +19,15 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   scripts/pg.sh stop "$PGDIR" 2>/dev/null || true
-  ((rc == 0)) || { echo "--- api log"; tail -20 "$TMP/api.log"; echo "--- worker log"; tail -20 "$TMP/worker.log"; } 2>/dev/null
+  ((rc == 0)) || { echo "--- api log"; tail -20 "$TMP/api.log"; echo "--- worker log"; tail -20 "$TMP/worker.log"; } 2>/dev/null || true
   rm -rf "$TMP"
   exit $rc
 }
 trap cleanup EXIT
 log() { echo "[reliability] $*" >&2; }
 
-pgport=$(scripts/pg.sh free-port $((57400 + RANDOM % 1000)))
+# below the ephemeral range (32768-60999), where a client socket may already hold the port
+pgport=$(scripts/pg.sh free-port $((27400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport"
 scripts/pg.sh start "$PGDIR"
 # The api as cl_app, the worker as cl_worker, migrations as cl_owner (SECURITY.md); the
@@ -143,6 +144,14 @@ kill -0 "$second" 2>/dev/null && left=1 || left=0
 echo "{\"scenario\":\"api killed under make run's supervisor\",\"restarted\":$restarted,\"seconds_to_answer_again\":$secs,\"exit_reported\":$said,\"api_left_running_after_stop\":$left}" >>"$FIG"
 [[ $restarted == 1 && $said == 2 && $left == 0 ]] || fail=1
 tail -1 "$FIG" >&2
+
+log "7. a primary and a streaming standby: read-only server, report database, reports on the standby"
+tests/reliability/failover.sh "$BUILD" "$FIG" standby || fail=1
+if ((!QUICK)); then
+  log "8. failover under write load: synchronous standby, then asynchronous"
+  tests/reliability/failover.sh "$BUILD" "$FIG" failover sync || fail=1
+  tests/reliability/failover.sh "$BUILD" "$FIG" failover async || fail=1
+fi
 
 if ((RECORD)); then
   $PY - "$FIG" <<'PYEOF'
