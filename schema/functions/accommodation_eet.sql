@@ -117,12 +117,8 @@ DECLARE
 BEGIN
     SELECT * INTO e FROM accommodation_episodes a
     WHERE a.id = p_id AND a.care_leaver_id = c.id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such accommodation episode');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> e.version::text THEN
-        PERFORM cl_fail('CL412', 'the accommodation episode has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'accommodation episode');
+    PERFORM cl_if_match(p_version, e.version, 'accommodation episode');
     IF p ? 'code' THEN
         e.code := p->>'code';
         e.staying_put := e.code = 'Z';
@@ -146,8 +142,7 @@ BEGIN
         version = a.version + 1, updated_at = now()
     WHERE a.id = e.id
     RETURNING a.* INTO e;
-    PERFORM cl_audit('update', 'accommodation_episode', e.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('accommodation_episode', e.id, p);
     RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
 END
 $$;
@@ -159,9 +154,7 @@ DECLARE
     e accommodation_episodes;
 BEGIN
     SELECT * INTO e FROM accommodation_episodes a WHERE a.id = p_id AND a.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such accommodation episode');
-    END IF;
+    PERFORM cl_found(FOUND, 'accommodation episode');
     PERFORM cl_audit('read', 'accommodation_episode', e.id);
     RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
 END
@@ -279,12 +272,8 @@ DECLARE
     e eet_activities;
 BEGIN
     SELECT * INTO e FROM eet_activities a WHERE a.id = p_id AND a.care_leaver_id = c.id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such EET activity');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> e.version::text THEN
-        PERFORM cl_fail('CL412', 'the EET activity has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'EET activity');
+    PERFORM cl_if_match(p_version, e.version, 'EET activity');
     IF p ? 'code' THEN e.code := p->>'code'; END IF;
     IF p ? 'hours_per_week' THEN e.hours_per_week := (p->>'hours_per_week')::numeric; END IF;
     IF p ? 'provider_id' THEN e.provider_id := (p->>'provider_id')::uuid; END IF;
@@ -297,8 +286,7 @@ BEGIN
         version = a.version + 1, updated_at = now()
     WHERE a.id = e.id
     RETURNING a.* INTO e;
-    PERFORM cl_audit('update', 'eet_activity', e.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('eet_activity', e.id, p);
     RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
 END
 $$;
@@ -310,9 +298,7 @@ DECLARE
     e eet_activities;
 BEGIN
     SELECT * INTO e FROM eet_activities a WHERE a.id = p_id AND a.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such EET activity');
-    END IF;
+    PERFORM cl_found(FOUND, 'EET activity');
     PERFORM cl_audit('read', 'eet_activity', e.id);
     RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
 END
@@ -479,15 +465,11 @@ DECLARE
 BEGIN
     SELECT * INTO o FROM eet_opportunities x
     WHERE x.id = p_id AND eet_opportunity_visible(x.provider_id) FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such opportunity');
-    END IF;
+    PERFORM cl_found(FOUND, 'opportunity');
     IF cl_role() = 'partner' THEN
         PERFORM eet_partner_manager_kind();
     END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> o.version::text THEN
-        PERFORM cl_fail('CL412', 'the opportunity has changed since it was read');
-    END IF;
+    PERFORM cl_if_match(p_version, o.version, 'opportunity');
     IF p ? 'kind' THEN o.kind := p->>'kind'; END IF;
     IF p ? 'title' THEN o.title := btrim(p->>'title'); END IF;
     IF p ? 'description' THEN o.description := coalesce(p->>'description', ''); END IF;
@@ -515,8 +497,7 @@ BEGIN
         version = x.version + 1, updated_at = now()
     WHERE x.id = o.id
     RETURNING x.* INTO o;
-    PERFORM cl_audit('update', 'eet_opportunity', o.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('eet_opportunity', o.id, p);
     RETURN QUERY SELECT eet_opportunity_json(o), o.version, o.id;
 END
 $$;
@@ -586,9 +567,7 @@ DECLARE
 BEGIN
     SELECT * INTO o FROM eet_opportunities x
     WHERE x.id = p_opportunity AND eet_opportunity_visible(x.provider_id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such opportunity');
-    END IF;
+    PERFORM cl_found(FOUND, 'opportunity');
     IF cl_role() NOT IN ('adviser', 'manager', 'admin') OR NOT EXISTS (
             SELECT 1 FROM care_leavers c
             WHERE c.id = (p->>'care_leaver_id')::uuid
@@ -700,9 +679,7 @@ DECLARE
 BEGIN
     SELECT * INTO r FROM eet_referrals x
     WHERE x.id = p_id AND eet_referral_visible(x.care_leaver_id, x.opportunity_id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such referral');
-    END IF;
+    PERFORM cl_found(FOUND, 'referral');
     PERFORM cl_audit('read', 'eet_referral', r.id);
     RETURN QUERY SELECT eet_referral_json(r), r.version, r.id;
 END

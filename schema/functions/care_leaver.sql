@@ -185,9 +185,7 @@ BEGIN
     SELECT r.body, x.version, x.id
     FROM care_leavers x CROSS JOIN LATERAL care_leaver_rep(x, current_date, p_days) r
     WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
+    PERFORM cl_found(FOUND, 'care leaver');
 END
 $$;
 
@@ -204,12 +202,8 @@ BEGIN
     WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id)
       AND cl_can_write_care_leaver(x.adviser_id)
     FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> o.version::text THEN
-        PERFORM cl_fail('CL412', 'the care leaver has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'care leaver');
+    PERFORM cl_if_match(p_version, o.version, 'care leaver');
     IF p ? 'adviser_id' AND (p->>'adviser_id')::uuid IS DISTINCT FROM o.adviser_id
        AND NOT v_manager THEN
         PERFORM cl_fail('CL403', 'only managers and administrators may allocate a care leaver');
@@ -265,8 +259,7 @@ BEGIN
         first_child_dob = c.first_child_dob, version = x.version + 1, updated_at = now()
     WHERE x.id = p_id
     RETURNING * INTO c;
-    PERFORM cl_audit('update', 'care_leaver', c.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('care_leaver', c.id, p);
     IF c.adviser_id IS DISTINCT FROM o.adviser_id THEN
         PERFORM cl_audit('allocate', 'care_leaver', c.id,
                          jsonb_build_object('from', o.adviser_id, 'to', c.adviser_id));
