@@ -16,7 +16,8 @@ RETURNS TABLE (value numeric, year_ending integer, source text) LANGUAGE sql STA
 $$;
 
 -- Open cases on p_on with the facts the report counts. plan_ok: a plan in force within its
--- review date (cl_plan_up_to_date), NULL for qualifying young people (no pathway plan duty);
+-- review date (cl_plans_in_force, cl_plan_review_due: as cl_plan_up_to_date), NULL for
+-- qualifying young people (no pathway plan duty);
 -- visit_due: the next statutory visit (cl_next_visit_due_on), NULL without a visit duty;
 -- accom and activ: the SSDA903 ACCOM and ACTIV codes on the date ('0' when not known).
 CREATE FUNCTION board_people_on(p_on date, p_districts text[])
@@ -39,16 +40,8 @@ LANGUAGE sql STABLE AS $$
         FROM care_leavers c
         WHERE (p_districts IS NULL OR c.district = ANY (p_districts)) AND cl_case_open_on(c, p_on)
     ), plan AS (
-        -- cl_plan_in_force, then cl_plan_review_due for it
-        SELECT p.care_leaver_id,
-               (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
-                     THEN greatest(p.started_on, p.reviewed_on) ELSE p.started_on END
-                + interval '6 months')::date AS due
-        FROM (SELECT DISTINCT ON (p.care_leaver_id) p.care_leaver_id, p.started_on,
-                     p.reviewed_on
-              FROM pathway_plans p
-              WHERE p.status <> 'draft' AND p.started_on <= p_on
-              ORDER BY p.care_leaver_id, p.started_on DESC, p.version_no DESC) p
+        SELECT p.care_leaver_id, cl_plan_review_due(p, p_on) AS due
+        FROM cl_plans_in_force(p_on) p
     ), visit AS (
         SELECT k.care_leaver_id, max(k.occurred_on) AS last_on FROM contacts k
         WHERE k.successful AND k.statutory_visit AND k.occurred_on <= p_on
