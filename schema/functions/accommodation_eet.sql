@@ -19,12 +19,28 @@ BEGIN
 END
 $$;
 
+-- The SSDA903 ACCOM code of an accommodation type and its suitability: the letter, then 1
+-- (suitable) or 2 (not). S and X are never suitable (accommodation_never_suitable), so they
+-- always end in 2.
+CREATE FUNCTION ssda903_accom(p_code text, p_suitable boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p_code || CASE WHEN p_suitable THEN '1' ELSE '2' END
+$$;
+
+-- The accommodation episode covering date p_on of every care leaver who has one (episodes never
+-- overlap); filtered by care_leaver_id, one probe of accommodation_episodes_list.
+CREATE FUNCTION accommodation_episodes_on(p_on date) RETURNS SETOF accommodation_episodes
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM accommodation_episodes a
+    WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+$$;
+
 CREATE FUNCTION accommodation_json(e accommodation_episodes) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', e.id, 'care_leaver_id', e.care_leaver_id, 'code', e.code,
         'suitable', e.suitable,
-        'ssda903_accom', e.code || CASE WHEN e.suitable THEN '1' ELSE '2' END,
+        'ssda903_accom', ssda903_accom(e.code, e.suitable),
         'unsuitable_reason', e.unsuitable_reason, 'staying_put', e.staying_put,
         'provider_id', e.provider_id, 'district', e.district, 'started_on', e.started_on,
         'ended_on', e.ended_on, 'reason', e.reason,
@@ -182,8 +198,8 @@ $$;
 -- leaver representation (current_accommodation) and by reports.
 CREATE FUNCTION care_leaver_accommodation_on(p_id uuid, p_on date) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT accommodation_json(a)::jsonb FROM accommodation_episodes a
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
+    SELECT accommodation_json(a)::jsonb FROM accommodation_episodes_on(p_on) a
+    WHERE a.care_leaver_id = p_id
 $$;
 
 CREATE FUNCTION care_leaver_current_accommodation(p_id uuid) RETURNS jsonb
@@ -195,20 +211,25 @@ $$;
 -- '0' when no episode covers the date.
 CREATE FUNCTION ssda903_accom_on(p_id uuid, p_on date) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT a.code || CASE WHEN a.suitable THEN '1' ELSE '2' END
-                     FROM accommodation_episodes a
-                     WHERE a.care_leaver_id = p_id
-                       AND daterange(a.started_on, a.ended_on) @> p_on), '0')
+    SELECT coalesce((SELECT ssda903_accom(a.code, a.suitable)
+                     FROM accommodation_episodes_on(p_on) a WHERE a.care_leaver_id = p_id), '0')
 $$;
 
 -- Suitable accommodation on date p_on for the indicator: true/false, or NULL when no episode
 -- covers the date or the type is outside DfE's suitability figures (G, H, R).
 CREATE FUNCTION accommodation_suitable_on(p_id uuid, p_on date) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-    SELECT a.suitable FROM accommodation_episodes a
+    SELECT a.suitable FROM accommodation_episodes_on(p_on) a
     JOIN ssda903_accommodation_types t ON t.letter = a.code
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
-      AND t.in_suitability_figures
+    WHERE a.care_leaver_id = p_id AND t.in_suitability_figures
+$$;
+
+-- The activity episode covering date p_on of every care leaver who has one (episodes never
+-- overlap); filtered by care_leaver_id, one probe of eet_activities_list.
+CREATE FUNCTION eet_activities_on(p_on date) RETURNS SETOF eet_activities
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM eet_activities a
+    WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
 $$;
 
 CREATE FUNCTION eet_activity_json(e eet_activities) RETURNS text LANGUAGE sql STABLE AS $$
@@ -325,8 +346,8 @@ $$;
 -- The activity episode covering date p_on (NULL when none), as the API represents it.
 CREATE FUNCTION care_leaver_activity_on(p_id uuid, p_on date) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT eet_activity_json(a)::jsonb FROM eet_activities a
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
+    SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(p_on) a
+    WHERE a.care_leaver_id = p_id
 $$;
 
 CREATE FUNCTION care_leaver_current_activity(p_id uuid) RETURNS jsonb
@@ -337,15 +358,14 @@ $$;
 -- The SSDA903 ACTIV value on date p_on: the activity code, or '0' when no episode covers it.
 CREATE FUNCTION ssda903_activ_on(p_id uuid, p_on date) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT a.code FROM eet_activities a
-                     WHERE a.care_leaver_id = p_id
-                       AND daterange(a.started_on, a.ended_on) @> p_on), '0')
+    SELECT coalesce((SELECT a.code FROM eet_activities_on(p_on) a
+                     WHERE a.care_leaver_id = p_id), '0')
 $$;
 
 -- In education, employment or training on date p_on: true/false, NULL when not known.
 CREATE FUNCTION eet_on(p_id uuid, p_on date) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT s.eet FROM eet_activities a JOIN ssda903_activities s ON s.code = a.code
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
+    SELECT s.eet FROM eet_activities_on(p_on) a JOIN ssda903_activities s ON s.code = a.code
+    WHERE a.care_leaver_id = p_id
 $$;
 
 -- The activity a start opens when the opportunity does not say (NULL: none).

@@ -50,12 +50,10 @@ LANGUAGE sql STABLE AS $$
         SELECT DISTINCT e.care_leaver_id FROM contact_status_events e
         WHERE e.status = 'died' AND e.occurred_on <= p_on
     ), acc AS (
-        SELECT a.care_leaver_id, a.code || CASE WHEN a.suitable THEN '1' ELSE '2' END AS accom
-        FROM accommodation_episodes a
-        WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+        SELECT a.care_leaver_id, ssda903_accom(a.code, a.suitable) AS accom
+        FROM accommodation_episodes_on(p_on) a
     ), act AS (
-        SELECT a.care_leaver_id, a.code FROM eet_activities a
-        WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+        SELECT a.care_leaver_id, a.code FROM eet_activities_on(p_on) a
     ), standard AS (
         -- cl_visit_interval_days for every category and age
         SELECT cat.category, g.age,
@@ -86,8 +84,7 @@ $$;
 -- home (DIED, RHOM). Over the birthday window [birthday - p_before months, birthday + p_after
 -- months]: IN_TOUCH is YES with a successful contact in it, REFU / NREQ / RHOM for a recorded
 -- event not followed by a successful contact, DIED for a death by its end, otherwise NO;
--- ACTIV and ACCOM come from the episode on the birthday, else the one in the window nearest
--- to it ('0' when none); a 17-year-old's Z is reported as Y. The integration tests check this
+-- ACTIV and ACCOM are ssda903_window_codes for the birthday. The integration tests check this
 -- against ssda903_return_rows row by row.
 CREATE FUNCTION board_birthday_statuses(p_from date, p_to date, p_districts text[],
                                                    p_before integer, p_after integer)
@@ -123,45 +120,13 @@ LANGUAGE sql STABLE AS $$
         -- with the contact status over the window (cl_contact_status_in)
         SELECT w0.*, ssda903_in_touch(s.status) AS status
         FROM w0 CROSS JOIN LATERAL cl_contact_status_in(w0.id, w0.ws, w0.we) AS s
-    ), acc AS (
-        -- the episode on the birthday, else the one in the window nearest to it
-        SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, a.code, a.suitable
-        FROM w JOIN accommodation_episodes a ON a.care_leaver_id = w.id
-             AND a.started_on <= w.we AND (a.ended_on IS NULL OR a.ended_on > w.ws)
-        ORDER BY w.id, w.birthday,
-                 CASE WHEN a.started_on <= w.birthday
-                           AND (a.ended_on IS NULL OR a.ended_on > w.birthday) THEN 0
-                      WHEN a.started_on > w.birthday THEN a.started_on - w.birthday
-                      ELSE w.birthday - (a.ended_on - 1) END,
-                 a.started_on DESC
-    ), act AS (
-        SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, a.code
-        FROM w JOIN eet_activities a ON a.care_leaver_id = w.id
-             AND a.started_on <= w.we AND (a.ended_on IS NULL OR a.ended_on > w.ws)
-        ORDER BY w.id, w.birthday,
-                 CASE WHEN a.started_on <= w.birthday
-                           AND (a.ended_on IS NULL OR a.ended_on > w.birthday) THEN 0
-                      WHEN a.started_on > w.birthday THEN a.started_on - w.birthday
-                      ELSE w.birthday - (a.ended_on - 1) END,
-                 a.started_on DESC
-    ), k AS (
-        SELECT w.id, w.district, w.age, w.birthday, w.ws, w.status, acc.code AS accom_code,
-               acc.suitable, act.code AS activ
-        FROM w
-        LEFT JOIN acc ON acc.id = w.id AND acc.birthday = w.birthday
-        LEFT JOIN act ON act.id = w.id AND act.birthday = w.birthday
     ), st AS (
-        SELECT k.*,
-               CASE WHEN k.accom_code IS NULL THEN '0'
-                    ELSE CASE WHEN k.accom_code = 'Z' AND k.age = 17 THEN 'Y'
-                              ELSE k.accom_code END
-                         || CASE WHEN k.suitable AND k.accom_code NOT IN ('S', 'X') THEN '1'
-                                 ELSE '2' END END AS accom
-        FROM k
+        SELECT w.id, w.district, w.age, w.birthday, w.status, x.activ, x.accom
+        FROM w CROSS JOIN LATERAL ssda903_window_codes(w.id, w.birthday, w.ws, w.we, w.age) x
     )
     SELECT st.id, st.district, st.birthday, st.age,
            CASE WHEN st.age <= 18 THEN '17-18' ELSE '19-21' END,
-           st.status, coalesce(st.activ, '0'), st.accom,
+           st.status, st.activ, st.accom,
            coalesce(s.eet, false), coalesce(NOT s.eet, false),
            coalesce(t.in_suitability_figures AND right(st.accom, 1) = '1', false),
            coalesce(t.in_suitability_figures, true)

@@ -401,24 +401,13 @@ LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN cl_role() = 'partner' THEN b.base
            ELSE left(b.base, -1)
                 || ', "current_accommodation" : '
-                || coalesce((SELECT accommodation_json(a)::jsonb FROM accommodation_episodes a
-                             WHERE a.care_leaver_id = c.id AND a.started_on <= p_on
-                               AND (a.ended_on IS NULL OR a.ended_on > p_on)
+                || coalesce((SELECT accommodation_json(a)::jsonb
+                             FROM accommodation_episodes_on(p_on) a
+                             WHERE a.care_leaver_id = c.id
                              ORDER BY a.started_on DESC LIMIT 1)::text, 'null')
                 || ', "current_activity" : '
-                || coalesce((SELECT jsonb_build_object(
-                                 'id', a.id, 'care_leaver_id', a.care_leaver_id, 'code', a.code,
-                                 'eet', (SELECT s.eet FROM ssda903_activities s
-                                         WHERE s.code = a.code),
-                                 'hours_per_week', a.hours_per_week,
-                                 'provider_id', a.provider_id, 'started_on', a.started_on,
-                                 'ended_on', a.ended_on, 'referral_id', a.referral_id,
-                                 'current', daterange(a.started_on, a.ended_on) @> current_date,
-                                 'version', a.version, 'created_at', cl_ts(a.created_at),
-                                 'updated_at', cl_ts(a.updated_at))
-                             FROM eet_activities a
-                             WHERE a.care_leaver_id = c.id AND a.started_on <= p_on
-                               AND (a.ended_on IS NULL OR a.ended_on > p_on)
+                || coalesce((SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(p_on) a
+                             WHERE a.care_leaver_id = c.id
                              ORDER BY a.started_on DESC LIMIT 1)::text, 'null')
                 || '}' END
     FROM (SELECT json_build_object(
