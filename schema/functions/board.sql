@@ -18,7 +18,7 @@ $$;
 -- Open cases on p_on with the facts the report counts. plan_ok: a plan in force within its
 -- review date (cl_plans_in_force, cl_plan_review_due: as cl_plan_up_to_date), NULL for
 -- qualifying young people (no pathway plan duty);
--- visit_due: the next statutory visit (cl_next_visit_due_on), NULL without a visit duty;
+-- visit_due: the next statutory visit (cl_next_visit_due), NULL without a visit duty;
 -- accom and activ: the SSDA903 ACCOM and ACTIV codes on the date ('0' when not known).
 CREATE FUNCTION board_people_on(p_on date, p_districts text[])
 RETURNS TABLE (care_leaver_id uuid, district text, category text, uasc boolean,
@@ -55,18 +55,16 @@ LANGUAGE sql STABLE AS $$
     ), act AS (
         SELECT a.care_leaver_id, a.code FROM eet_activities_on(p_on) a
     ), standard AS (
-        -- cl_visit_interval_days for every category and age
+        -- cl_visit_interval for every category and age
         SELECT cat.category, g.age,
-               (SELECT s.interval_days FROM visit_standards s
-                WHERE s.category = cat.category AND g.age BETWEEN s.min_age AND s.max_age
-                ORDER BY s.min_age DESC LIMIT 1) AS days
+               (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i) AS days
         FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
         CROSS JOIN generate_series(0, 30) AS g (age)
     )
     SELECT c.id, c.district, c.category, c.uasc, c.adviser_id, c.age,
            CASE WHEN c.category <> 'qualifying' THEN coalesce(p_on <= plan.due, false) END,
-           CASE WHEN standard.days IS NULL OR died.care_leaver_id IS NOT NULL THEN NULL
-                ELSE coalesce(visit.last_on + standard.days, c.opened_on + 7) END,
+           cl_next_visit_due(true, died.care_leaver_id IS NOT NULL, visit.last_on, standard.days,
+                             c.opened_on),
            coalesce(acc.accom, '0'), coalesce(act.code, '0')
     FROM c
     LEFT JOIN plan ON plan.care_leaver_id = c.id
@@ -137,7 +135,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Successful statutory visits made in (p_from, p_to]. on_time: made on or before the date
--- cl_next_visit_due_on gave the day before (the visit before it plus the interval for the
+-- cl_next_visit_due gave the day before (the visit before it plus the interval for the
 -- category and age, or a week after the case opened; a visit with no duty then counts as on
 -- time). recorded_in_time: cl_recorded_in_time, counting working days with a calendar.
 CREATE FUNCTION board_statutory_visits(p_from date, p_to date, p_districts text[],
@@ -165,7 +163,7 @@ LANGUAGE sql STABLE AS $$
         -- day (subscript day - p_from), so the working days after a up to and including b
         -- are wd(b) - wd(a). A visit recorded after the calendar ends was recorded more than
         -- a year late: not in time (VISIT_RECORDED_DAYS is at most 60).
-        -- cats and days: cl_visit_interval_days for category cats[i] and age a (0 to 30) at
+        -- cats and days: cl_visit_interval for category cats[i] and age a (0 to 30) at
         -- days[(i - 1) * 31 + a + 1].
         SELECT lo, board_ymd(lo, p_to) AS ymd,
                ARRAY(SELECT count(*) FILTER (WHERE extract(isodow FROM d) < 6
@@ -175,10 +173,7 @@ LANGUAGE sql STABLE AS $$
                      LEFT JOIN bank_holidays h ON h.day = d::date
                      ORDER BY d) AS wd,
                ARRAY(SELECT DISTINCT s.category FROM visit_standards s ORDER BY 1) AS cats,
-               ARRAY(SELECT (SELECT s.interval_days FROM visit_standards s
-                             WHERE s.category = cat.category
-                               AND g.age BETWEEN s.min_age AND s.max_age
-                             ORDER BY s.min_age DESC LIMIT 1)
+               ARRAY(SELECT (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i)
                      FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
                      CROSS JOIN generate_series(0, 30) AS g (age)
                      ORDER BY cat.category, g.age) AS days
@@ -223,12 +218,10 @@ LANGUAGE sql STABLE AS $$
         FROM w
     )
     SELECT i.id, i.care_leaver_id, i.occurred_on, i.district,
-           coalesce(i.occurred_on <= CASE
-               WHEN NOT (i.opened_on <= i.occurred_on - 1
-                         AND (i.closed_on IS NULL OR i.closed_on > i.occurred_on - 1))
-                    OR i.days IS NULL THEN NULL
-               WHEN i.died_on <= i.occurred_on - 1 THEN NULL
-               ELSE coalesce(i.prev_on + i.days, i.opened_on + 7) END, true),
+           coalesce(i.occurred_on <= cl_next_visit_due(
+                        i.opened_on <= i.occurred_on - 1
+                            AND (i.closed_on IS NULL OR i.closed_on > i.occurred_on - 1),
+                        i.died_on <= i.occurred_on - 1, i.prev_on, i.days, i.opened_on), true),
            coalesce(i.working <= p_recorded_days, false)
     FROM i
 $$;

@@ -12,6 +12,8 @@
 --   cl_plan_in_force(care_leaver_id, d)            the same for one care leaver
 --   cl_plan_review_due(plan, d)                    that version's next review, as known on d
 --   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
+--   cl_visit_interval(category, age)               days between statutory visits
+--   cl_next_visit_due(open, died, last, days, o)   when the next statutory visit is due
 --   cl_contact_status_in(care_leaver_id, a, b)     the DfE IN_TOUCH meaning over [a, b], and
 --                                                  the last successful contact by b: THE
 --                                                  in-touch rule (the api: [d - IN_TOUCH_DAYS,
@@ -94,6 +96,26 @@ BEGIN
 END
 $$;
 
+-- The days between statutory visits that visit_standards sets for a category and age (the
+-- standard with the highest min_age that covers the age); no row without one. A table function
+-- so the planner inlines it as a subquery (one probe of visit_standards_pkey).
+CREATE FUNCTION cl_visit_interval(p_category text, p_age integer)
+RETURNS TABLE (interval_days integer) LANGUAGE sql STABLE AS $$
+    SELECT s.interval_days FROM visit_standards s
+    WHERE s.category = p_category AND p_age BETWEEN s.min_age AND s.max_age
+    ORDER BY s.min_age DESC LIMIT 1
+$$;
+
+-- When the next statutory visit is due, given the last one and the interval (cl_visit_interval):
+-- the last visit plus the interval, or a week after the case opened when there was none yet;
+-- nothing when the case is not open, after a death, or without a standard (p_days NULL).
+CREATE FUNCTION cl_next_visit_due(p_open boolean, p_died boolean, p_last date, p_days integer,
+                                  p_opened date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN NOT p_open OR p_died OR p_days IS NULL THEN NULL
+                ELSE coalesce(p_last + p_days, p_opened + 7) END
+$$;
+
 -- The DfE IN_TOUCH meaning of a care leaver over [p_from, p_to], with the last successful
 -- contact on or before p_to:
 --   died                         a death recorded by p_to (always first: nothing follows it);
@@ -144,18 +166,17 @@ LANGUAGE sql STABLE AS $$
                      WHERE p.care_leaver_id = c.id LIMIT 1),
                     greatest(c.date_of_birth + interval '16 years 3 months',
                              c.opened_on + interval '3 months')::date) END,
-           CASE WHEN NOT cl_case_open_on(c, p_on) OR st.status = 'died' THEN NULL
-                ELSE (SELECT coalesce(
-                          (SELECT v.occurred_on FROM contacts v
-                           WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
-                             AND v.occurred_on <= p_on
-                           ORDER BY v.occurred_on DESC LIMIT 1) + s.interval_days,
-                          c.opened_on + 7)
-                      FROM (SELECT s.interval_days FROM visit_standards s
-                            WHERE s.category = c.category
-                              AND cl_age_on(c.date_of_birth, p_on) BETWEEN s.min_age AND s.max_age
-                            ORDER BY s.min_age DESC LIMIT 1) s) END
+           cl_next_visit_due(cl_case_open_on(c, p_on), st.status = 'died', v.last_on, v.days,
+                             c.opened_on)
     FROM cl_contact_status_in(c.id, p_on - p_days, p_on) AS st
+    CROSS JOIN LATERAL (
+        SELECT (SELECT v.occurred_on FROM contacts v
+                WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
+                  AND v.occurred_on <= p_on
+                ORDER BY v.occurred_on DESC LIMIT 1) AS last_on,
+               (SELECT s.interval_days
+                FROM cl_visit_interval(c.category, cl_age_on(c.date_of_birth, p_on)) s) AS days
+        OFFSET 0) AS v
     -- kept a subquery of its own, so each fact is computed once per care leaver however
     -- often the caller uses it
     OFFSET 0
