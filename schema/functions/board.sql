@@ -54,8 +54,8 @@ LANGUAGE sql STABLE AS $$
         FROM accommodation_episodes_on(p_on) a
     ), act AS (
         SELECT a.care_leaver_id, a.code FROM eet_activities_on(p_on) a
-    ), standard AS (
-        -- cl_visit_interval for every category and age
+    ), standard AS MATERIALIZED (
+        -- cl_visit_interval for every category and age (a small table, computed once)
         SELECT cat.category, g.age,
                (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i) AS days
         FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
@@ -212,10 +212,12 @@ LANGUAGE sql STABLE AS $$
         WHERE v.occurred_on > p_from
         OFFSET 0
     ), i AS (
+        -- the interval looked up once per visit (OFFSET 0), so cl_next_visit_due is inlined
         SELECT w.*,
                (SELECT cal.days FROM cal)[CASE WHEN w.age BETWEEN 0 AND 30
                                                THEN w.cat * 31 + w.age + 1 END] AS days
         FROM w
+        OFFSET 0
     )
     SELECT i.id, i.care_leaver_id, i.occurred_on, i.district,
            coalesce(i.occurred_on <= cl_next_visit_due(
