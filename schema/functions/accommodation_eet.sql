@@ -19,12 +19,28 @@ BEGIN
 END
 $$;
 
+-- The SSDA903 ACCOM code of an accommodation type and its suitability: the letter, then 1
+-- (suitable) or 2 (not). S and X are never suitable (accommodation_never_suitable), so they
+-- always end in 2.
+CREATE FUNCTION ssda903_accom(p_code text, p_suitable boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p_code || CASE WHEN p_suitable THEN '1' ELSE '2' END
+$$;
+
+-- The accommodation episode covering date p_on of every care leaver who has one (episodes never
+-- overlap); filtered by care_leaver_id, one probe of accommodation_episodes_list.
+CREATE FUNCTION accommodation_episodes_on(p_on date) RETURNS SETOF accommodation_episodes
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM accommodation_episodes a
+    WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+$$;
+
 CREATE FUNCTION accommodation_json(e accommodation_episodes) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', e.id, 'care_leaver_id', e.care_leaver_id, 'code', e.code,
         'suitable', e.suitable,
-        'ssda903_accom', e.code || CASE WHEN e.suitable THEN '1' ELSE '2' END,
+        'ssda903_accom', ssda903_accom(e.code, e.suitable),
         'unsuitable_reason', e.unsuitable_reason, 'staying_put', e.staying_put,
         'provider_id', e.provider_id, 'district', e.district, 'started_on', e.started_on,
         'ended_on', e.ended_on, 'reason', e.reason,
@@ -117,12 +133,8 @@ DECLARE
 BEGIN
     SELECT * INTO e FROM accommodation_episodes a
     WHERE a.id = p_id AND a.care_leaver_id = c.id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such accommodation episode');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> e.version::text THEN
-        PERFORM cl_fail('CL412', 'the accommodation episode has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'accommodation episode');
+    PERFORM cl_if_match(p_version, e.version, 'accommodation episode');
     IF p ? 'code' THEN
         e.code := p->>'code';
         e.staying_put := e.code = 'Z';
@@ -146,8 +158,7 @@ BEGIN
         version = a.version + 1, updated_at = now()
     WHERE a.id = e.id
     RETURNING a.* INTO e;
-    PERFORM cl_audit('update', 'accommodation_episode', e.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('accommodation_episode', e.id, p);
     RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
 END
 $$;
@@ -159,9 +170,7 @@ DECLARE
     e accommodation_episodes;
 BEGIN
     SELECT * INTO e FROM accommodation_episodes a WHERE a.id = p_id AND a.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such accommodation episode');
-    END IF;
+    PERFORM cl_found(FOUND, 'accommodation episode');
     PERFORM cl_audit('read', 'accommodation_episode', e.id);
     RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
 END
@@ -189,8 +198,8 @@ $$;
 -- leaver representation (current_accommodation) and by reports.
 CREATE FUNCTION care_leaver_accommodation_on(p_id uuid, p_on date) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT accommodation_json(a)::jsonb FROM accommodation_episodes a
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
+    SELECT accommodation_json(a)::jsonb FROM accommodation_episodes_on(p_on) a
+    WHERE a.care_leaver_id = p_id
 $$;
 
 CREATE FUNCTION care_leaver_current_accommodation(p_id uuid) RETURNS jsonb
@@ -202,20 +211,25 @@ $$;
 -- '0' when no episode covers the date.
 CREATE FUNCTION ssda903_accom_on(p_id uuid, p_on date) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT a.code || CASE WHEN a.suitable THEN '1' ELSE '2' END
-                     FROM accommodation_episodes a
-                     WHERE a.care_leaver_id = p_id
-                       AND daterange(a.started_on, a.ended_on) @> p_on), '0')
+    SELECT coalesce((SELECT ssda903_accom(a.code, a.suitable)
+                     FROM accommodation_episodes_on(p_on) a WHERE a.care_leaver_id = p_id), '0')
 $$;
 
 -- Suitable accommodation on date p_on for the indicator: true/false, or NULL when no episode
 -- covers the date or the type is outside DfE's suitability figures (G, H, R).
 CREATE FUNCTION accommodation_suitable_on(p_id uuid, p_on date) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-    SELECT a.suitable FROM accommodation_episodes a
+    SELECT a.suitable FROM accommodation_episodes_on(p_on) a
     JOIN ssda903_accommodation_types t ON t.letter = a.code
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
-      AND t.in_suitability_figures
+    WHERE a.care_leaver_id = p_id AND t.in_suitability_figures
+$$;
+
+-- The activity episode covering date p_on of every care leaver who has one (episodes never
+-- overlap); filtered by care_leaver_id, one probe of eet_activities_list.
+CREATE FUNCTION eet_activities_on(p_on date) RETURNS SETOF eet_activities
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM eet_activities a
+    WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
 $$;
 
 CREATE FUNCTION eet_activity_json(e eet_activities) RETURNS text LANGUAGE sql STABLE AS $$
@@ -279,12 +293,8 @@ DECLARE
     e eet_activities;
 BEGIN
     SELECT * INTO e FROM eet_activities a WHERE a.id = p_id AND a.care_leaver_id = c.id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such EET activity');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> e.version::text THEN
-        PERFORM cl_fail('CL412', 'the EET activity has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'EET activity');
+    PERFORM cl_if_match(p_version, e.version, 'EET activity');
     IF p ? 'code' THEN e.code := p->>'code'; END IF;
     IF p ? 'hours_per_week' THEN e.hours_per_week := (p->>'hours_per_week')::numeric; END IF;
     IF p ? 'provider_id' THEN e.provider_id := (p->>'provider_id')::uuid; END IF;
@@ -297,8 +307,7 @@ BEGIN
         version = a.version + 1, updated_at = now()
     WHERE a.id = e.id
     RETURNING a.* INTO e;
-    PERFORM cl_audit('update', 'eet_activity', e.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('eet_activity', e.id, p);
     RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
 END
 $$;
@@ -310,9 +319,7 @@ DECLARE
     e eet_activities;
 BEGIN
     SELECT * INTO e FROM eet_activities a WHERE a.id = p_id AND a.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such EET activity');
-    END IF;
+    PERFORM cl_found(FOUND, 'EET activity');
     PERFORM cl_audit('read', 'eet_activity', e.id);
     RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
 END
@@ -339,8 +346,8 @@ $$;
 -- The activity episode covering date p_on (NULL when none), as the API represents it.
 CREATE FUNCTION care_leaver_activity_on(p_id uuid, p_on date) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT eet_activity_json(a)::jsonb FROM eet_activities a
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
+    SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(p_on) a
+    WHERE a.care_leaver_id = p_id
 $$;
 
 CREATE FUNCTION care_leaver_current_activity(p_id uuid) RETURNS jsonb
@@ -351,15 +358,14 @@ $$;
 -- The SSDA903 ACTIV value on date p_on: the activity code, or '0' when no episode covers it.
 CREATE FUNCTION ssda903_activ_on(p_id uuid, p_on date) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT a.code FROM eet_activities a
-                     WHERE a.care_leaver_id = p_id
-                       AND daterange(a.started_on, a.ended_on) @> p_on), '0')
+    SELECT coalesce((SELECT a.code FROM eet_activities_on(p_on) a
+                     WHERE a.care_leaver_id = p_id), '0')
 $$;
 
 -- In education, employment or training on date p_on: true/false, NULL when not known.
 CREATE FUNCTION eet_on(p_id uuid, p_on date) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT s.eet FROM eet_activities a JOIN ssda903_activities s ON s.code = a.code
-    WHERE a.care_leaver_id = p_id AND daterange(a.started_on, a.ended_on) @> p_on
+    SELECT s.eet FROM eet_activities_on(p_on) a JOIN ssda903_activities s ON s.code = a.code
+    WHERE a.care_leaver_id = p_id
 $$;
 
 -- The activity a start opens when the opportunity does not say (NULL: none).
@@ -479,15 +485,11 @@ DECLARE
 BEGIN
     SELECT * INTO o FROM eet_opportunities x
     WHERE x.id = p_id AND eet_opportunity_visible(x.provider_id) FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such opportunity');
-    END IF;
+    PERFORM cl_found(FOUND, 'opportunity');
     IF cl_role() = 'partner' THEN
         PERFORM eet_partner_manager_kind();
     END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> o.version::text THEN
-        PERFORM cl_fail('CL412', 'the opportunity has changed since it was read');
-    END IF;
+    PERFORM cl_if_match(p_version, o.version, 'opportunity');
     IF p ? 'kind' THEN o.kind := p->>'kind'; END IF;
     IF p ? 'title' THEN o.title := btrim(p->>'title'); END IF;
     IF p ? 'description' THEN o.description := coalesce(p->>'description', ''); END IF;
@@ -515,8 +517,7 @@ BEGIN
         version = x.version + 1, updated_at = now()
     WHERE x.id = o.id
     RETURNING x.* INTO o;
-    PERFORM cl_audit('update', 'eet_opportunity', o.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('eet_opportunity', o.id, p);
     RETURN QUERY SELECT eet_opportunity_json(o), o.version, o.id;
 END
 $$;
@@ -586,9 +587,7 @@ DECLARE
 BEGIN
     SELECT * INTO o FROM eet_opportunities x
     WHERE x.id = p_opportunity AND eet_opportunity_visible(x.provider_id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such opportunity');
-    END IF;
+    PERFORM cl_found(FOUND, 'opportunity');
     IF cl_role() NOT IN ('adviser', 'manager', 'admin') OR NOT EXISTS (
             SELECT 1 FROM care_leavers c
             WHERE c.id = (p->>'care_leaver_id')::uuid
@@ -700,9 +699,7 @@ DECLARE
 BEGIN
     SELECT * INTO r FROM eet_referrals x
     WHERE x.id = p_id AND eet_referral_visible(x.care_leaver_id, x.opportunity_id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such referral');
-    END IF;
+    PERFORM cl_found(FOUND, 'referral');
     PERFORM cl_audit('read', 'eet_referral', r.id);
     RETURN QUERY SELECT eet_referral_json(r), r.version, r.id;
 END

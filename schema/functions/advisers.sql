@@ -38,12 +38,8 @@ DECLARE
     a advisers;
 BEGIN
     SELECT * INTO a FROM advisers WHERE advisers.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such adviser');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> a.version::text THEN
-        PERFORM cl_fail('CL412', 'the adviser has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'adviser');
+    PERFORM cl_if_match(p_version, a.version, 'adviser');
     UPDATE advisers SET
         name = CASE WHEN p ? 'name' THEN p->>'name' ELSE advisers.name END,
         email = CASE WHEN p ? 'email' THEN lower(p->>'email') ELSE advisers.email END,
@@ -58,8 +54,7 @@ BEGIN
         updated_at = now()
     WHERE advisers.id = p_id
     RETURNING * INTO a;
-    PERFORM cl_audit('update', 'adviser', a.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('adviser', a.id, p);
     RETURN QUERY SELECT adviser_json(a), a.version, a.id;
 END
 $$;
@@ -71,9 +66,7 @@ DECLARE
     a advisers;
 BEGIN
     SELECT * INTO a FROM advisers x WHERE x.id = p_adviser AND adviser_visible(x.id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such adviser');
-    END IF;
+    PERFORM cl_found(FOUND, 'adviser');
     RETURN QUERY
     WITH cl AS (
         SELECT c.category, f.contact_status AS status,

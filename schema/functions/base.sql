@@ -16,6 +16,26 @@ CREATE FUNCTION cl_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE
 CREATE FUNCTION cl_fail(code text, message text) RETURNS void LANGUAGE plpgsql
     AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message; END $$;
 
+-- The opening of a read or write of one row. cl_found: 404 "no such <what>" unless the row was
+-- found (pass FOUND after the SELECT). cl_if_match: for a write guarded by If-Match (p_version:
+-- NULL, '*' or N), 412 "the <what> has changed since it was read" unless N is its version.
+CREATE FUNCTION cl_found(p_found boolean, p_what text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT p_found THEN
+        PERFORM cl_fail('CL404', 'no such ' || p_what);
+    END IF;
+END
+$$;
+
+CREATE FUNCTION cl_if_match(p_version text, p_current integer, p_what text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> p_current::text THEN
+        PERFORM cl_fail('CL412', 'the ' || p_what || ' has changed since it was read');
+    END IF;
+END
+$$;
+
 CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = '42501';
@@ -32,6 +52,13 @@ RETURNS void LANGUAGE sql AS $$
     INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_id, request_id,
                            detail)
     VALUES (cl_sub(), cl_role(), p_action, p_type, p_id, cl_request_id(), p_detail)
+$$;
+
+-- Audits a JSON Merge Patch: the fields it named, with p_detail's members.
+CREATE FUNCTION cl_audit_patch(p_type text, p_id uuid, p jsonb, p_detail jsonb DEFAULT '{}')
+RETURNS void LANGUAGE sql AS $$
+    SELECT cl_audit('update', p_type, p_id, p_detail || jsonb_build_object(
+                        'fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)))
 $$;
 
 -- /v1/care-leavers and /v1/advisers/{id}/caseload: representation, create, read (audited),

@@ -16,8 +16,9 @@ RETURNS TABLE (value numeric, year_ending integer, source text) LANGUAGE sql STA
 $$;
 
 -- Open cases on p_on with the facts the report counts. plan_ok: a plan in force within its
--- review date (cl_plan_up_to_date), NULL for qualifying young people (no pathway plan duty);
--- visit_due: the next statutory visit (cl_next_visit_due_on), NULL without a visit duty;
+-- review date (cl_plans_in_force, cl_plan_review_due: as cl_plan_up_to_date), NULL for
+-- qualifying young people (no pathway plan duty);
+-- visit_due: the next statutory visit (cl_next_visit_due), NULL without a visit duty;
 -- accom and activ: the SSDA903 ACCOM and ACTIV codes on the date ('0' when not known).
 CREATE FUNCTION board_people_on(p_on date, p_districts text[])
 RETURNS TABLE (care_leaver_id uuid, district text, category text, uasc boolean,
@@ -39,16 +40,8 @@ LANGUAGE sql STABLE AS $$
         FROM care_leavers c
         WHERE (p_districts IS NULL OR c.district = ANY (p_districts)) AND cl_case_open_on(c, p_on)
     ), plan AS (
-        -- cl_plan_in_force, then cl_plan_review_due for it
-        SELECT p.care_leaver_id,
-               (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
-                     THEN greatest(p.started_on, p.reviewed_on) ELSE p.started_on END
-                + interval '6 months')::date AS due
-        FROM (SELECT DISTINCT ON (p.care_leaver_id) p.care_leaver_id, p.started_on,
-                     p.reviewed_on
-              FROM pathway_plans p
-              WHERE p.status <> 'draft' AND p.started_on <= p_on
-              ORDER BY p.care_leaver_id, p.started_on DESC, p.version_no DESC) p
+        SELECT p.care_leaver_id, cl_plan_review_due(p, p_on) AS due
+        FROM cl_plans_in_force(p_on) p
     ), visit AS (
         SELECT k.care_leaver_id, max(k.occurred_on) AS last_on FROM contacts k
         WHERE k.successful AND k.statutory_visit AND k.occurred_on <= p_on
@@ -57,25 +50,21 @@ LANGUAGE sql STABLE AS $$
         SELECT DISTINCT e.care_leaver_id FROM contact_status_events e
         WHERE e.status = 'died' AND e.occurred_on <= p_on
     ), acc AS (
-        SELECT a.care_leaver_id, a.code || CASE WHEN a.suitable THEN '1' ELSE '2' END AS accom
-        FROM accommodation_episodes a
-        WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+        SELECT a.care_leaver_id, ssda903_accom(a.code, a.suitable) AS accom
+        FROM accommodation_episodes_on(p_on) a
     ), act AS (
-        SELECT a.care_leaver_id, a.code FROM eet_activities a
-        WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
-    ), standard AS (
-        -- cl_visit_interval_days for every category and age
+        SELECT a.care_leaver_id, a.code FROM eet_activities_on(p_on) a
+    ), standard AS MATERIALIZED (
+        -- cl_visit_interval for every category and age (a small table, computed once)
         SELECT cat.category, g.age,
-               (SELECT s.interval_days FROM visit_standards s
-                WHERE s.category = cat.category AND g.age BETWEEN s.min_age AND s.max_age
-                ORDER BY s.min_age DESC LIMIT 1) AS days
+               (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i) AS days
         FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
         CROSS JOIN generate_series(0, 30) AS g (age)
     )
     SELECT c.id, c.district, c.category, c.uasc, c.adviser_id, c.age,
            CASE WHEN c.category <> 'qualifying' THEN coalesce(p_on <= plan.due, false) END,
-           CASE WHEN standard.days IS NULL OR died.care_leaver_id IS NOT NULL THEN NULL
-                ELSE coalesce(visit.last_on + standard.days, c.opened_on + 7) END,
+           cl_next_visit_due(true, died.care_leaver_id IS NOT NULL, visit.last_on, standard.days,
+                             c.opened_on),
            coalesce(acc.accom, '0'), coalesce(act.code, '0')
     FROM c
     LEFT JOIN plan ON plan.care_leaver_id = c.id
@@ -93,8 +82,7 @@ $$;
 -- home (DIED, RHOM). Over the birthday window [birthday - p_before months, birthday + p_after
 -- months]: IN_TOUCH is YES with a successful contact in it, REFU / NREQ / RHOM for a recorded
 -- event not followed by a successful contact, DIED for a death by its end, otherwise NO;
--- ACTIV and ACCOM come from the episode on the birthday, else the one in the window nearest
--- to it ('0' when none); a 17-year-old's Z is reported as Y. The integration tests check this
+-- ACTIV and ACCOM are ssda903_window_codes for the birthday. The integration tests check this
 -- against ssda903_return_rows row by row.
 CREATE FUNCTION board_birthday_statuses(p_from date, p_to date, p_districts text[],
                                                    p_before integer, p_after integer)
@@ -130,45 +118,13 @@ LANGUAGE sql STABLE AS $$
         -- with the contact status over the window (cl_contact_status_in)
         SELECT w0.*, ssda903_in_touch(s.status) AS status
         FROM w0 CROSS JOIN LATERAL cl_contact_status_in(w0.id, w0.ws, w0.we) AS s
-    ), acc AS (
-        -- the episode on the birthday, else the one in the window nearest to it
-        SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, a.code, a.suitable
-        FROM w JOIN accommodation_episodes a ON a.care_leaver_id = w.id
-             AND a.started_on <= w.we AND (a.ended_on IS NULL OR a.ended_on > w.ws)
-        ORDER BY w.id, w.birthday,
-                 CASE WHEN a.started_on <= w.birthday
-                           AND (a.ended_on IS NULL OR a.ended_on > w.birthday) THEN 0
-                      WHEN a.started_on > w.birthday THEN a.started_on - w.birthday
-                      ELSE w.birthday - (a.ended_on - 1) END,
-                 a.started_on DESC
-    ), act AS (
-        SELECT DISTINCT ON (w.id, w.birthday) w.id, w.birthday, a.code
-        FROM w JOIN eet_activities a ON a.care_leaver_id = w.id
-             AND a.started_on <= w.we AND (a.ended_on IS NULL OR a.ended_on > w.ws)
-        ORDER BY w.id, w.birthday,
-                 CASE WHEN a.started_on <= w.birthday
-                           AND (a.ended_on IS NULL OR a.ended_on > w.birthday) THEN 0
-                      WHEN a.started_on > w.birthday THEN a.started_on - w.birthday
-                      ELSE w.birthday - (a.ended_on - 1) END,
-                 a.started_on DESC
-    ), k AS (
-        SELECT w.id, w.district, w.age, w.birthday, w.ws, w.status, acc.code AS accom_code,
-               acc.suitable, act.code AS activ
-        FROM w
-        LEFT JOIN acc ON acc.id = w.id AND acc.birthday = w.birthday
-        LEFT JOIN act ON act.id = w.id AND act.birthday = w.birthday
     ), st AS (
-        SELECT k.*,
-               CASE WHEN k.accom_code IS NULL THEN '0'
-                    ELSE CASE WHEN k.accom_code = 'Z' AND k.age = 17 THEN 'Y'
-                              ELSE k.accom_code END
-                         || CASE WHEN k.suitable AND k.accom_code NOT IN ('S', 'X') THEN '1'
-                                 ELSE '2' END END AS accom
-        FROM k
+        SELECT w.id, w.district, w.age, w.birthday, w.status, x.activ, x.accom
+        FROM w CROSS JOIN LATERAL ssda903_window_codes(w.id, w.birthday, w.ws, w.we, w.age) x
     )
     SELECT st.id, st.district, st.birthday, st.age,
            CASE WHEN st.age <= 18 THEN '17-18' ELSE '19-21' END,
-           st.status, coalesce(st.activ, '0'), st.accom,
+           st.status, st.activ, st.accom,
            coalesce(s.eet, false), coalesce(NOT s.eet, false),
            coalesce(t.in_suitability_figures AND right(st.accom, 1) = '1', false),
            coalesce(t.in_suitability_figures, true)
@@ -179,7 +135,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Successful statutory visits made in (p_from, p_to]. on_time: made on or before the date
--- cl_next_visit_due_on gave the day before (the visit before it plus the interval for the
+-- cl_next_visit_due gave the day before (the visit before it plus the interval for the
 -- category and age, or a week after the case opened; a visit with no duty then counts as on
 -- time). recorded_in_time: cl_recorded_in_time, counting working days with a calendar.
 CREATE FUNCTION board_statutory_visits(p_from date, p_to date, p_districts text[],
@@ -207,7 +163,7 @@ LANGUAGE sql STABLE AS $$
         -- day (subscript day - p_from), so the working days after a up to and including b
         -- are wd(b) - wd(a). A visit recorded after the calendar ends was recorded more than
         -- a year late: not in time (VISIT_RECORDED_DAYS is at most 60).
-        -- cats and days: cl_visit_interval_days for category cats[i] and age a (0 to 30) at
+        -- cats and days: cl_visit_interval for category cats[i] and age a (0 to 30) at
         -- days[(i - 1) * 31 + a + 1].
         SELECT lo, board_ymd(lo, p_to) AS ymd,
                ARRAY(SELECT count(*) FILTER (WHERE extract(isodow FROM d) < 6
@@ -217,10 +173,7 @@ LANGUAGE sql STABLE AS $$
                      LEFT JOIN bank_holidays h ON h.day = d::date
                      ORDER BY d) AS wd,
                ARRAY(SELECT DISTINCT s.category FROM visit_standards s ORDER BY 1) AS cats,
-               ARRAY(SELECT (SELECT s.interval_days FROM visit_standards s
-                             WHERE s.category = cat.category
-                               AND g.age BETWEEN s.min_age AND s.max_age
-                             ORDER BY s.min_age DESC LIMIT 1)
+               ARRAY(SELECT (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i)
                      FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
                      CROSS JOIN generate_series(0, 30) AS g (age)
                      ORDER BY cat.category, g.age) AS days
@@ -259,18 +212,18 @@ LANGUAGE sql STABLE AS $$
         WHERE v.occurred_on > p_from
         OFFSET 0
     ), i AS (
+        -- the interval looked up once per visit (OFFSET 0), so cl_next_visit_due is inlined
         SELECT w.*,
                (SELECT cal.days FROM cal)[CASE WHEN w.age BETWEEN 0 AND 30
                                                THEN w.cat * 31 + w.age + 1 END] AS days
         FROM w
+        OFFSET 0
     )
     SELECT i.id, i.care_leaver_id, i.occurred_on, i.district,
-           coalesce(i.occurred_on <= CASE
-               WHEN NOT (i.opened_on <= i.occurred_on - 1
-                         AND (i.closed_on IS NULL OR i.closed_on > i.occurred_on - 1))
-                    OR i.days IS NULL THEN NULL
-               WHEN i.died_on <= i.occurred_on - 1 THEN NULL
-               ELSE coalesce(i.prev_on + i.days, i.opened_on + 7) END, true),
+           coalesce(i.occurred_on <= cl_next_visit_due(
+                        i.opened_on <= i.occurred_on - 1
+                            AND (i.closed_on IS NULL OR i.closed_on > i.occurred_on - 1),
+                        i.died_on <= i.occurred_on - 1, i.prev_on, i.days, i.opened_on), true),
            coalesce(i.working <= p_recorded_days, false)
     FROM i
 $$;

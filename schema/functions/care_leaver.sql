@@ -185,9 +185,7 @@ BEGIN
     SELECT r.body, x.version, x.id
     FROM care_leavers x CROSS JOIN LATERAL care_leaver_rep(x, current_date, p_days) r
     WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
+    PERFORM cl_found(FOUND, 'care leaver');
 END
 $$;
 
@@ -204,12 +202,8 @@ BEGIN
     WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id)
       AND cl_can_write_care_leaver(x.adviser_id)
     FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> o.version::text THEN
-        PERFORM cl_fail('CL412', 'the care leaver has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'care leaver');
+    PERFORM cl_if_match(p_version, o.version, 'care leaver');
     IF p ? 'adviser_id' AND (p->>'adviser_id')::uuid IS DISTINCT FROM o.adviser_id
        AND NOT v_manager THEN
         PERFORM cl_fail('CL403', 'only managers and administrators may allocate a care leaver');
@@ -265,8 +259,7 @@ BEGIN
         first_child_dob = c.first_child_dob, version = x.version + 1, updated_at = now()
     WHERE x.id = p_id
     RETURNING * INTO c;
-    PERFORM cl_audit('update', 'care_leaver', c.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('care_leaver', c.id, p);
     IF c.adviser_id IS DISTINCT FROM o.adviser_id THEN
         PERFORM cl_audit('allocate', 'care_leaver', c.id,
                          jsonb_build_object('from', o.adviser_id, 'to', c.adviser_id));
@@ -408,24 +401,13 @@ LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN cl_role() = 'partner' THEN b.base
            ELSE left(b.base, -1)
                 || ', "current_accommodation" : '
-                || coalesce((SELECT accommodation_json(a)::jsonb FROM accommodation_episodes a
-                             WHERE a.care_leaver_id = c.id AND a.started_on <= p_on
-                               AND (a.ended_on IS NULL OR a.ended_on > p_on)
+                || coalesce((SELECT accommodation_json(a)::jsonb
+                             FROM accommodation_episodes_on(p_on) a
+                             WHERE a.care_leaver_id = c.id
                              ORDER BY a.started_on DESC LIMIT 1)::text, 'null')
                 || ', "current_activity" : '
-                || coalesce((SELECT jsonb_build_object(
-                                 'id', a.id, 'care_leaver_id', a.care_leaver_id, 'code', a.code,
-                                 'eet', (SELECT s.eet FROM ssda903_activities s
-                                         WHERE s.code = a.code),
-                                 'hours_per_week', a.hours_per_week,
-                                 'provider_id', a.provider_id, 'started_on', a.started_on,
-                                 'ended_on', a.ended_on, 'referral_id', a.referral_id,
-                                 'current', daterange(a.started_on, a.ended_on) @> current_date,
-                                 'version', a.version, 'created_at', cl_ts(a.created_at),
-                                 'updated_at', cl_ts(a.updated_at))
-                             FROM eet_activities a
-                             WHERE a.care_leaver_id = c.id AND a.started_on <= p_on
-                               AND (a.ended_on IS NULL OR a.ended_on > p_on)
+                || coalesce((SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(p_on) a
+                             WHERE a.care_leaver_id = c.id
                              ORDER BY a.started_on DESC LIMIT 1)::text, 'null')
                 || '}' END
     FROM (SELECT json_build_object(

@@ -19,9 +19,7 @@ BEGIN
         SELECT * INTO c FROM care_leavers x
         WHERE x.id = p_id AND cl_can_see_care_leaver(x.adviser_id, x.id);
     END IF;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
+    PERFORM cl_found(FOUND, 'care leaver');
     RETURN c;
 END
 $$;
@@ -131,9 +129,7 @@ DECLARE
     n pathway_plans;
 BEGIN
     SELECT * INTO n FROM pathway_plans x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such pathway plan');
-    END IF;
+    PERFORM cl_found(FOUND, 'pathway plan');
     PERFORM cl_audit('read', 'pathway_plan', n.id, jsonb_build_object('care_leaver_id', c.id));
     RETURN QUERY SELECT pathway_plan_json(n), n.version, n.id;
 END
@@ -149,12 +145,8 @@ DECLARE
     n pathway_plans;
 BEGIN
     SELECT * INTO o FROM pathway_plans x WHERE x.id = p_id AND x.care_leaver_id = c.id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such pathway plan');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> o.version::text THEN
-        PERFORM cl_fail('CL412', 'the pathway plan has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'pathway plan');
+    PERFORM cl_if_match(p_version, o.version, 'pathway plan');
     IF o.status = 'superseded' THEN
         PERFORM cl_fail('CL409', 'a superseded plan version cannot change');
     END IF;
@@ -191,9 +183,7 @@ BEGIN
         version = x.version + 1, updated_at = now()
     WHERE x.id = o.id
     RETURNING * INTO n;
-    PERFORM cl_audit('update', 'pathway_plan', n.id,
-                     jsonb_build_object('care_leaver_id', c.id, 'fields',
-                                        (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('pathway_plan', n.id, p, jsonb_build_object('care_leaver_id', c.id));
     IF n.status <> o.status THEN
         PERFORM cl_audit('transition', 'pathway_plan', n.id,
                          jsonb_build_object('care_leaver_id', c.id, 'from', o.status,
@@ -293,9 +283,7 @@ DECLARE
     k contacts;
 BEGIN
     SELECT * INTO k FROM contacts x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such contact');
-    END IF;
+    PERFORM cl_found(FOUND, 'contact');
     PERFORM cl_audit('read', 'contact', k.id, jsonb_build_object('care_leaver_id', c.id));
     RETURN QUERY SELECT contact_json(k, p_recorded_days), k.version, k.id;
 END
@@ -403,9 +391,7 @@ DECLARE
     n contact_status_events;
 BEGIN
     SELECT * INTO n FROM contact_status_events x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such contact-status event');
-    END IF;
+    PERFORM cl_found(FOUND, 'contact-status event');
     PERFORM cl_audit('read', 'contact_status_event', n.id,
                      jsonb_build_object('care_leaver_id', c.id));
     RETURN QUERY SELECT contact_status_event_json(n), n.version, n.id;

@@ -7,9 +7,13 @@
 --   cl_working_days(a, b)                          working days after a up to and including b
 --   cl_recorded_in_time(occurred, recorded, n)     recorded within n working days
 --   cl_case_open_on(c, d)                          the case was open with the service on d
---   cl_plan_in_force(care_leaver_id, d)            the non-draft plan version in force on d
+--   cl_plans_in_force(d)                           the non-draft plan version in force on d,
+--                                                  one row per care leaver who has one
+--   cl_plan_in_force(care_leaver_id, d)            the same for one care leaver
 --   cl_plan_review_due(plan, d)                    that version's next review, as known on d
 --   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
+--   cl_visit_interval(category, age)               days between statutory visits
+--   cl_next_visit_due(open, died, last, days, o)   when the next statutory visit is due
 --   cl_contact_status_in(care_leaver_id, a, b)     the DfE IN_TOUCH meaning over [a, b], and
 --                                                  the last successful contact by b: THE
 --                                                  in-touch rule (the api: [d - IN_TOUCH_DAYS,
@@ -24,30 +28,6 @@
 -- callers: a list page or a return computes them with index probes per care leaver, never a
 -- function call per row. The ones PL/pgSQL are planned once per session.
 
--- The derived facts about a care leaver on any date D, one SQL function each, so the api, the
--- worker and the Board report compute them the same way (DESIGN §6). Each takes the date; the
--- ones that depend on configuration take the configured number (IN_TOUCH_DAYS,
--- VISIT_RECORDED_DAYS) from the caller, which reads it from its environment.
---
---   cl_age_on(dob, d)                            whole years on d
---   cl_working_days(a, b)                        working days after a up to and including b
---   cl_recorded_in_time(occurred, recorded, n)   recorded within n working days
---   cl_case_open_on(c, d)                        the case was open with the service on d
---   cl_plan_in_force(care_leaver_id, d)          the non-draft plan version in force on d
---   cl_plan_review_due(plan, d)                  that version's next review, as known on d
---   cl_plan_up_to_date(care_leaver_id, d)        "pathway plan up to date on d"
---   cl_pathway_plan_due_on(c, d)                 next review, or when a first plan is due
---   cl_plan_overdue(c, d)
---   cl_last_contact_on(care_leaver_id, d)        last successful contact on or before d
---   cl_contact_status(c, d, in_touch_days)       DfE IN_TOUCH meaning on d
---   cl_in_touch(c, d, in_touch_days)
---   cl_visit_interval_days(category, age)        from visit_standards
---   cl_next_visit_due_on(c, d)                   next statutory visit due
---   cl_visit_overdue(c, d)
---
--- The ones that query tables are PL/pgSQL: their query plans are prepared once per session,
--- where an SQL function called from another function's query would be planned again on every
--- call. The one-expression helpers stay SQL so the planner inlines them.
 CREATE FUNCTION cl_age_on(p_dob date, p_on date) RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT extract(year FROM age(p_on, p_dob))::integer
@@ -76,18 +56,24 @@ CREATE FUNCTION cl_case_open_on(c care_leavers, p_on date) RETURNS boolean
     SELECT c.opened_on <= p_on AND (c.closed_on IS NULL OR c.closed_on > p_on)
 $$;
 
--- The plan in force on d: the latest non-draft version that had started by then. Drafts never
--- count; a superseded version counts for the days before its successor started. A row of
--- nulls when there is none.
+-- The plan in force on d for every care leaver who has one: the latest non-draft version
+-- that had started by then. Drafts never count; a superseded version counts for the days before
+-- its successor started. Filtered by care_leaver_id, the planner reads only that person's plans
+-- (the filter is pushed below DISTINCT ON, into pathway_plans_in_force).
+CREATE FUNCTION cl_plans_in_force(p_on date) RETURNS SETOF pathway_plans
+    LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (x.care_leaver_id) x.* FROM pathway_plans x
+    WHERE x.status <> 'draft' AND x.started_on <= p_on
+    ORDER BY x.care_leaver_id, x.started_on DESC, x.version_no DESC
+$$;
+
+-- The plan in force on d for one care leaver; a row of nulls when there is none.
 CREATE FUNCTION cl_plan_in_force(p_care_leaver uuid, p_on date) RETURNS pathway_plans
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p pathway_plans;
 BEGIN
-    SELECT * INTO p FROM pathway_plans x
-    WHERE x.care_leaver_id = p_care_leaver AND x.status <> 'draft' AND x.started_on <= p_on
-    ORDER BY x.started_on DESC, x.version_no DESC
-    LIMIT 1;
+    SELECT * INTO p FROM cl_plans_in_force(p_on) x WHERE x.care_leaver_id = p_care_leaver;
     RETURN p;
 END
 $$;
@@ -108,6 +94,26 @@ DECLARE
 BEGIN
     RETURN p.id IS NOT NULL AND p_on <= cl_plan_review_due(p, p_on);
 END
+$$;
+
+-- The days between statutory visits that visit_standards sets for a category and age (the
+-- standard with the highest min_age that covers the age); no row without one. A table function
+-- so the planner inlines it as a subquery (one probe of visit_standards_pkey).
+CREATE FUNCTION cl_visit_interval(p_category text, p_age integer)
+RETURNS TABLE (interval_days integer) LANGUAGE sql STABLE AS $$
+    SELECT s.interval_days FROM visit_standards s
+    WHERE s.category = p_category AND p_age BETWEEN s.min_age AND s.max_age
+    ORDER BY s.min_age DESC LIMIT 1
+$$;
+
+-- When the next statutory visit is due, given the last one and the interval (cl_visit_interval):
+-- the last visit plus the interval, or a week after the case opened when there was none yet;
+-- nothing when the case is not open, after a death, or without a standard (p_days NULL).
+CREATE FUNCTION cl_next_visit_due(p_open boolean, p_died boolean, p_last date, p_days integer,
+                                  p_opened date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN NOT p_open OR p_died OR p_days IS NULL THEN NULL
+                ELSE coalesce(p_last + p_days, p_opened + 7) END
 $$;
 
 -- The DfE IN_TOUCH meaning of a care leaver over [p_from, p_to], with the last successful
@@ -156,28 +162,21 @@ LANGUAGE sql STABLE AS $$
            st.last_contact_on,
            CASE WHEN NOT cl_case_open_on(c, p_on) OR c.category = 'qualifying' THEN NULL
                 ELSE coalesce(
-                    (SELECT (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
-                                  THEN greatest(p.started_on, p.reviewed_on)
-                                  ELSE p.started_on END + interval '6 months')::date
-                     FROM pathway_plans p
-                     WHERE p.care_leaver_id = c.id AND p.status <> 'draft'
-                       AND p.started_on <= p_on
-                     ORDER BY p.started_on DESC, p.version_no DESC
-                     LIMIT 1),
+                    (SELECT cl_plan_review_due(p, p_on) FROM cl_plans_in_force(p_on) p
+                     WHERE p.care_leaver_id = c.id LIMIT 1),
                     greatest(c.date_of_birth + interval '16 years 3 months',
                              c.opened_on + interval '3 months')::date) END,
-           CASE WHEN NOT cl_case_open_on(c, p_on) OR st.status = 'died' THEN NULL
-                ELSE (SELECT coalesce(
-                          (SELECT v.occurred_on FROM contacts v
-                           WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
-                             AND v.occurred_on <= p_on
-                           ORDER BY v.occurred_on DESC LIMIT 1) + s.interval_days,
-                          c.opened_on + 7)
-                      FROM (SELECT s.interval_days FROM visit_standards s
-                            WHERE s.category = c.category
-                              AND cl_age_on(c.date_of_birth, p_on) BETWEEN s.min_age AND s.max_age
-                            ORDER BY s.min_age DESC LIMIT 1) s) END
+           cl_next_visit_due(cl_case_open_on(c, p_on), st.status = 'died', v.last_on, v.days,
+                             c.opened_on)
     FROM cl_contact_status_in(c.id, p_on - p_days, p_on) AS st
+    CROSS JOIN LATERAL (
+        SELECT (SELECT v.occurred_on FROM contacts v
+                WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
+                  AND v.occurred_on <= p_on
+                ORDER BY v.occurred_on DESC LIMIT 1) AS last_on,
+               (SELECT s.interval_days
+                FROM cl_visit_interval(c.category, cl_age_on(c.date_of_birth, p_on)) s) AS days
+        OFFSET 0) AS v
     -- kept a subquery of its own, so each fact is computed once per care leaver however
     -- often the caller uses it
     OFFSET 0

@@ -32,12 +32,8 @@ DECLARE
     t grant_types;
 BEGIN
     SELECT * INTO t FROM grant_types g WHERE g.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such grant type');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> t.version::text THEN
-        PERFORM cl_fail('CL412', 'the grant type has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'grant type');
+    PERFORM cl_if_match(p_version, t.version, 'grant type');
     UPDATE grant_types g SET
         name = CASE WHEN p ? 'name' THEN btrim(p->>'name') ELSE g.name END,
         cap_pence = CASE WHEN p ? 'cap_pence' THEN (p->>'cap_pence')::integer ELSE g.cap_pence END,
@@ -47,8 +43,7 @@ BEGIN
         version = g.version + 1, updated_at = now()
     WHERE g.id = p_id
     RETURNING * INTO t;
-    PERFORM cl_audit('update', 'grant_type', t.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('grant_type', t.id, p);
     RETURN QUERY SELECT grant_type_json(t), t.version, t.id;
 END
 $$;
@@ -125,9 +120,7 @@ DECLARE
     g grant_payments;
 BEGIN
     SELECT * INTO g FROM grant_payments x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such grant payment');
-    END IF;
+    PERFORM cl_found(FOUND, 'grant payment');
     PERFORM cl_audit('read', 'grant_payment', g.id);
     RETURN QUERY SELECT grant_payment_json(g), g.version, g.id;
 END

@@ -94,12 +94,8 @@ DECLARE
     h housing_protocols;
 BEGIN
     SELECT * INTO h FROM housing_protocols WHERE housing_protocols.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such housing protocol');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> h.version::text THEN
-        PERFORM cl_fail('CL412', 'the housing protocol has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'housing protocol');
+    PERFORM cl_if_match(p_version, h.version, 'housing protocol');
     IF h.status NOT IN ('draft', 'consultation') THEN
         PERFORM cl_fail('CL409', 'an approved, signed-off or superseded protocol cannot be changed');
     END IF;
@@ -134,8 +130,7 @@ BEGIN
         PERFORM housing_protocol_set_parties(p_id, p->'parties');
     END IF;
     SELECT * INTO h FROM housing_protocols WHERE housing_protocols.id = p_id;
-    PERFORM cl_audit('update', 'housing_protocol', h.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('housing_protocol', h.id, p);
     RETURN QUERY SELECT housing_protocol_json(h), h.version, h.id;
 END
 $$;
@@ -149,12 +144,8 @@ DECLARE
     old_id uuid;
 BEGIN
     SELECT * INTO h FROM housing_protocols WHERE housing_protocols.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such housing protocol');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> h.version::text THEN
-        PERFORM cl_fail('CL412', 'the housing protocol has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'housing protocol');
+    PERFORM cl_if_match(p_version, h.version, 'housing protocol');
     IF NOT ((h.status = 'draft' AND p_to = 'consultation')
             OR (h.status = 'consultation' AND p_to IN ('draft', 'approved'))
             OR (h.status = 'approved' AND p_to = 'signed_off')) THEN
@@ -205,9 +196,7 @@ BEGIN
         PERFORM cl_fail('CL404', 'no such housing protocol');
     END IF;
     SELECT * INTO h FROM housing_protocols WHERE housing_protocols.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such housing protocol');
-    END IF;
+    PERFORM cl_found(FOUND, 'housing protocol');
     IF cl_role() = 'partner' THEN
         who := cl_org_id();
         IF p ? 'partner_id' AND (p->>'partner_id')::uuid IS DISTINCT FROM who THEN
@@ -334,12 +323,8 @@ DECLARE
 BEGIN
     -- Row-level security leaves only the referrals the caller may reach.
     SELECT * INTO r FROM housing_referrals x WHERE x.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such housing referral');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> r.version::text THEN
-        PERFORM cl_fail('CL412', 'the housing referral has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'housing referral');
+    PERFORM cl_if_match(p_version, r.version, 'housing referral');
     IF cl_role() = 'partner' AND p ? 'needed_by' THEN
         PERFORM cl_fail_field('needed_by', 'a partner may change only the answer');
     END IF;
@@ -363,8 +348,7 @@ BEGIN
         updated_at = now()
     WHERE housing_referrals.id = p_id
     RETURNING * INTO r;
-    PERFORM cl_audit('update', 'housing_referral', r.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('housing_referral', r.id, p);
     RETURN QUERY SELECT housing_referral_json(r), r.version, r.id;
 END
 $$;
@@ -376,9 +360,7 @@ DECLARE
     r housing_referrals;
 BEGIN
     SELECT * INTO r FROM housing_referrals x WHERE x.id = p_id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such housing referral');
-    END IF;
+    PERFORM cl_found(FOUND, 'housing referral');
     PERFORM cl_audit('read', 'housing_referral', r.id);
     RETURN QUERY SELECT housing_referral_json(r), r.version, r.id;
 END
@@ -459,9 +441,7 @@ DECLARE
 BEGIN
     SELECT * INTO b FROM housing_protocol_breaches x
     WHERE x.protocol_id = p_protocol AND x.id = p_id;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such breach');
-    END IF;
+    PERFORM cl_found(FOUND, 'breach');
     PERFORM cl_audit('read', 'housing_protocol_breach', b.id);
     RETURN QUERY SELECT housing_breach_json(b), b.version, b.id;
 END
@@ -615,9 +595,7 @@ DECLARE
     v_breaches json;
 BEGIN
     SELECT * INTO h FROM housing_protocols x WHERE x.id = p_id AND housing_protocol_visible(x.id);
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such housing protocol');
-    END IF;
+    PERFORM cl_found(FOUND, 'housing protocol');
     IF v_from > v_to THEN
         PERFORM cl_fail_field('from', 'must not be after to');
     END IF;

@@ -86,9 +86,7 @@ BEGIN
     SELECT * INTO j FROM jobs
     WHERE jobs.id = p_id AND job_listed(jobs.kind, jobs.created_role, p_kinds_all, p_kinds_own)
     FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such job');
-    END IF;
+    PERFORM cl_found(FOUND, 'job');
     IF j.status NOT IN ('queued', 'running') THEN
         PERFORM cl_fail('CL409', 'only a queued or running job can be cancelled; this one is '
                                  || j.status);

@@ -85,9 +85,7 @@ BEGIN
     WHERE x.id = p_id
       AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = x.care_leaver_id
                   AND cl_can_see_care_leaver(c.adviser_id, c.id));
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such outreach contact');
-    END IF;
+    PERFORM cl_found(FOUND, 'outreach contact');
     PERFORM cl_audit('read', 'outreach_contact', n.id,
                      jsonb_build_object('care_leaver_id', n.care_leaver_id));
     RETURN QUERY SELECT outreach_contact_json(n), n.version, n.id;
@@ -109,12 +107,8 @@ BEGIN
                   AND cl_can_see_care_leaver(c.adviser_id, c.id)
                   AND cl_can_write_care_leaver(c.adviser_id))
     FOR UPDATE OF x;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such outreach contact');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> o.version::text THEN
-        PERFORM cl_fail('CL412', 'the outreach contact has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'outreach contact');
+    PERFORM cl_if_match(p_version, o.version, 'outreach contact');
     n := o;
     IF p ? 'response' THEN n.response := p->>'response'; END IF;
     IF p ? 'responded_on' THEN
@@ -128,9 +122,7 @@ BEGIN
         notes = n.notes, version = x.version + 1, updated_at = now()
     WHERE x.id = o.id
     RETURNING * INTO n;
-    PERFORM cl_audit('update', 'outreach_contact', n.id,
-                     jsonb_build_object('care_leaver_id', n.care_leaver_id, 'fields',
-                                        (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('outreach_contact', n.id, p, jsonb_build_object('care_leaver_id', n.care_leaver_id));
     RETURN QUERY SELECT outreach_contact_json(n), n.version, n.id;
 END
 $$;

@@ -52,12 +52,8 @@ DECLARE
     r partners;
 BEGIN
     SELECT * INTO r FROM partners WHERE partners.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM cl_fail('CL404', 'no such partner');
-    END IF;
-    IF p_version IS NOT NULL AND p_version <> '*' AND p_version <> r.version::text THEN
-        PERFORM cl_fail('CL412', 'the partner has changed since it was read');
-    END IF;
+    PERFORM cl_found(FOUND, 'partner');
+    PERFORM cl_if_match(p_version, r.version, 'partner');
     UPDATE partners SET
         name = CASE WHEN p ? 'name' THEN btrim(p->>'name') ELSE partners.name END,
         kind = CASE WHEN p ? 'kind' THEN p->>'kind' ELSE partners.kind END,
@@ -75,8 +71,7 @@ BEGIN
         updated_at = now()
     WHERE partners.id = p_id
     RETURNING * INTO r;
-    PERFORM cl_audit('update', 'partner', r.id,
-                     jsonb_build_object('fields', (SELECT jsonb_agg(k) FROM jsonb_object_keys(p) k)));
+    PERFORM cl_audit_patch('partner', r.id, p);
     RETURN QUERY SELECT partner_json(r), r.version, r.id;
 END
 $$;

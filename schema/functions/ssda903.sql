@@ -16,9 +16,9 @@
 --          successful contact in the year, or an outreach reply wanting a service. They are
 --          reported at their latest such contact (YES, or DIED if a death is recorded by the
 --          year end).
--- ACTIV and ACCOM come from the EET and accommodation episodes: the episode in effect on the
--- reference date (birthday, or latest contact), else the one in the window nearest to it;
--- nothing recorded is 0 (not known), never a guess. DIED and RHOM carry 0 and 0 (rule 344).
+-- ACTIV and ACCOM come from the EET and accommodation episodes (ssda903_window_codes): the
+-- episode in effect on the reference date (birthday, or latest contact), else the one in the
+-- window nearest to it; nothing recorded is 0 (not known), never a guess. DIED and RHOM carry 0 and 0 (rule 344).
 -- Suitability is the suffix: 1 suitable, 2 not (S and X are always 2). Staying put (Z) does
 -- not exist before 18 (rule 3001): a 17-year-old recorded as living with former foster carers
 -- is reported as Y (other accommodation) with the recorded suitability.
@@ -39,6 +39,40 @@ CREATE FUNCTION ssda903_in_touch(p_status text) RETURNS text
                          WHEN 'died' THEN 'DIED' WHEN 'refuses_contact' THEN 'REFU'
                          WHEN 'no_longer_requires_services' THEN 'NREQ'
                          WHEN 'returned_home' THEN 'RHOM' END
+$$;
+
+-- Days from an episode [p_started, p_ended) to date p_ref: 0 when it covers it.
+CREATE FUNCTION ssda903_distance(p_started date, p_ended date, p_ref date) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p_started <= p_ref AND (p_ended IS NULL OR p_ended > p_ref) THEN 0
+                WHEN p_started > p_ref THEN p_started - p_ref
+                ELSE p_ref - (p_ended - 1) END
+$$;
+
+-- ACTIV and ACCOM of a young person for a reference date and its window [p_ws, p_we]: the
+-- episode in effect on the reference date, else the one in the window nearest to it (the later
+-- of two as near); '0' when none. ACCOM is ssda903_accom, with Y for the Z of a young person
+-- reaching 17 (p_age: the age reached on the birthday). Used by the return and the Board's
+-- national indicators (board_birthday_statuses); one index probe into each episode table.
+CREATE FUNCTION ssda903_window_codes(p_id uuid, p_ref date, p_ws date, p_we date,
+                                     p_age integer)
+RETURNS TABLE (activ text, accom text) LANGUAGE sql STABLE AS $$
+    SELECT coalesce(act.code, '0'),
+           coalesce(ssda903_accom(CASE WHEN acc.code = 'Z' AND p_age = 17 THEN 'Y'
+                                       ELSE acc.code END, acc.suitable), '0')
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT a.code FROM eet_activities a
+        WHERE a.care_leaver_id = p_id AND a.started_on <= p_we
+          AND (a.ended_on IS NULL OR a.ended_on > p_ws)
+        ORDER BY ssda903_distance(a.started_on, a.ended_on, p_ref), a.started_on DESC
+        LIMIT 1) act ON true
+    LEFT JOIN LATERAL (
+        SELECT e.code, e.suitable FROM accommodation_episodes e
+        WHERE e.care_leaver_id = p_id AND e.started_on <= p_we
+          AND (e.ended_on IS NULL OR e.ended_on > p_ws)
+        ORDER BY ssda903_distance(e.started_on, e.ended_on, p_ref), e.started_on DESC
+        LIMIT 1) acc ON true
 $$;
 
 -- The return's rows, Header and OC3 items together, in CHILD order. The Header's UPN, MOTHER
@@ -90,34 +124,15 @@ LANGUAGE sql STABLE AS $$
                least((a.ref + make_interval(months => p_after))::date, p.ye)
         FROM p JOIN asked a ON a.care_leaver_id = p.id
         WHERE p.age BETWEEN 22 AND 25 AND p_year >= 2023
-    ), act AS (
-        -- the episode on the reference date, else the one in the window nearest to it
-        SELECT DISTINCT ON (q.id) q.id, a.code FROM q
-        JOIN eet_activities a ON a.care_leaver_id = q.id AND a.started_on <= q.we
-             AND (a.ended_on IS NULL OR a.ended_on > q.ws)
-        ORDER BY q.id, CASE WHEN daterange(a.started_on, a.ended_on) @> q.ref THEN 0
-                            WHEN a.started_on > q.ref THEN a.started_on - q.ref
-                            ELSE q.ref - (a.ended_on - 1) END,
-                 a.started_on DESC
-    ), acc AS (
-        SELECT DISTINCT ON (q.id) q.id, e.code, e.suitable FROM q
-        JOIN accommodation_episodes e ON e.care_leaver_id = q.id AND e.started_on <= q.we
-             AND (e.ended_on IS NULL OR e.ended_on > q.ws)
-        ORDER BY q.id, CASE WHEN daterange(e.started_on, e.ended_on) @> q.ref THEN 0
-                            WHEN e.started_on > q.ref THEN e.started_on - q.ref
-                            ELSE q.ref - (e.ended_on - 1) END,
-                 e.started_on DESC
     ), coded AS (
-        SELECT q.*, s.last_contact_on AS last_contact, act.code AS activ_code,
-               acc.code AS accom_code, acc.suitable,
+        SELECT q.*, s.last_contact_on AS last_contact, x.activ, x.accom,
                CASE WHEN q.cohort = '22-25' THEN
                         CASE WHEN d.occurred_on <= q.ye THEN 'DIED' ELSE 'YES' END
                     ELSE ssda903_in_touch(s.status) END AS it
         FROM q
         CROSS JOIN LATERAL cl_contact_status_in(q.id, q.ws, q.we) AS s
+        CROSS JOIN LATERAL ssda903_window_codes(q.id, q.ref, q.ws, q.we, q.age) AS x
         LEFT JOIN contact_status_events d ON d.care_leaver_id = q.id AND d.status = 'died'
-        LEFT JOIN act ON act.id = q.id
-        LEFT JOIN acc ON acc.id = q.id
     )
     SELECT c.la_child_id,
            CASE WHEN p_year >= 2025 THEN c.sex
@@ -130,12 +145,8 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN c.care_ceased_on >= c.ys AND c.sex <> 'M' AND c.first_child_dob <= c.ye
                 THEN to_char(c.first_child_dob, 'DD/MM/YYYY') ELSE '' END,
            c.it,
-           CASE WHEN c.it IN ('DIED', 'RHOM') THEN '0' ELSE coalesce(c.activ_code, '0') END,
-           CASE WHEN c.it IN ('DIED', 'RHOM') OR c.accom_code IS NULL THEN '0'
-                ELSE CASE WHEN c.accom_code = 'Z' AND c.age = 17 THEN 'Y' ELSE c.accom_code END
-                     || CASE WHEN c.suitable AND c.accom_code NOT IN ('S', 'X') THEN '1'
-                             ELSE '2' END
-                END,
+           CASE WHEN c.it IN ('DIED', 'RHOM') THEN '0' ELSE c.activ END,
+           CASE WHEN c.it IN ('DIED', 'RHOM') THEN '0' ELSE c.accom END,
            c.age, c.cohort, c.ref, c.ws, c.we, c.last_contact
     FROM coded c
     ORDER BY c.la_child_id COLLATE "C"

@@ -653,6 +653,36 @@ Test(care_leavers, working_days_and_recorded_in_time)
     cr_expect_eq(tc_sql_long("SELECT cl_age_on('2008-02-29', '2026-03-01')"), 18);
 }
 
+/* The statutory visit rule (facts.sql) on hand-worked cases: the interval visit_standards sets
+ * for the category and age, and the next visit due from the last one, a week after opening
+ * when there was none, nothing for a closed case, after a death or without a standard. */
+Test(care_leavers, visit_interval_and_next_visit_due)
+{
+    cr_expect_eq(tc_sql_long("SELECT i.interval_days FROM cl_visit_interval('eligible', 17) i"),
+                 42);
+    cr_expect_eq(
+        tc_sql_long("SELECT i.interval_days FROM cl_visit_interval('former_relevant', 20) i"), 56);
+    cr_expect_eq(
+        tc_sql_long("SELECT i.interval_days FROM cl_visit_interval('former_relevant', 21) i"), 91);
+    cr_expect_eq(tc_sql_long("SELECT count(*) FROM cl_visit_interval('relevant', 18)"), 0);
+    cr_expect_eq(tc_sql_long("SELECT to_char(cl_next_visit_due(true, false, '2026-01-10', 56,"
+                             " '2025-06-01'), 'YYYYMMDD')::int"),
+                 20260307);
+    cr_expect_eq(tc_sql_long("SELECT to_char(cl_next_visit_due(true, NULL, NULL, 56, '2025-06-01'),"
+                             " 'YYYYMMDD')::int"),
+                 20250608);
+    cr_expect_eq(
+        tc_sql_long("SELECT (cl_next_visit_due(false, false, '2026-01-10', 56, '2025-06-01')"
+                    " IS NULL)::int"),
+        1);
+    cr_expect_eq(tc_sql_long("SELECT (cl_next_visit_due(true, true, '2026-01-10', 56, '2025-06-01')"
+                             " IS NULL)::int"),
+                 1);
+    cr_expect_eq(tc_sql_long("SELECT (cl_next_visit_due(true, false, NULL, NULL, '2025-06-01')"
+                             " IS NULL)::int"),
+                 1);
+}
+
 /* Adviser A cannot reach adviser B's care leaver: by id, by filter, by nested path. */
 Test(care_leavers, another_advisers_care_leaver_is_404)
 {
