@@ -32,7 +32,7 @@ static const struct cl_field create_fields[] = {
     {NULL},
 };
 
-static struct cl_stmt create = {"SELECT * FROM job_request($1, $2::jsonb, $3::int)"};
+static struct cl_stmt create = {"SELECT * FROM job_enqueue($1, $2::jsonb, $3::int)"};
 /* The two lists of struct kinds travel as $2 and $3 ($1 and $2 in the list). */
 static struct cl_stmt get = {"SELECT job_json(j), j.version, j.id FROM jobs j "
                              "WHERE j.id = $1::uuid "

@@ -15,10 +15,10 @@
 
 #define MOD "schedule"
 
-static struct cl_stmt enqueue = {
-    "INSERT INTO jobs (id, kind, params, created_by, created_role, idempotency_key, queue) "
-    "VALUES (gen_random_uuid(), $1, $2::jsonb, 'scheduler', 'service', $3, $4) "
-    "ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"};
+/* The same function as the api's requests (schema/functions/jobs.sql); no row back when this
+ * day's job is already there. */
+static struct cl_stmt enqueue = {"SELECT id FROM job_enqueue($1, $2::jsonb, NULL, $4, $3)"};
+static const struct cl_principal scheduler = {.sub = "scheduler", .role = "service"};
 
 int
 cl_queue_schedule_nightly(struct cl_queue *q)
@@ -47,8 +47,8 @@ cl_queue_schedule_nightly(struct cl_queue *q)
 
         cl_nightly[i].params(&lt, params, sizeof params);
         snprintf(key, sizeof key, "nightly:%s:%s:%s", cl_nightly[i].name, day, q->cfg->la_code);
-        err = cl_db_exec(q->db, &enqueue, 4, p, &res);
-        if (err == CL_OK && strcmp(PQcmdTuples(res), "1") == 0)
+        err = cl_db_txn_one(q->db, &scheduler, &enqueue, 4, p, &res);
+        if (err == CL_OK && PQntuples(res) == 1)
             cl_log_info(MOD, "enqueued nightly %s for %s", cl_nightly[i].name, day);
         PQclear(res);
     }
