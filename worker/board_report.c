@@ -3,7 +3,7 @@
  * side by side on two connections sharing one snapshot, marks small numbers for suppression,
  * and renders the formats asked for (JSON, CSV, HTML, PDF) as the job's artifacts. Parameters
  * come decoded, defaults applied (common/cl_jobspec_board.c). */
-#include "board_report.h"
+#include "job.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -419,7 +419,7 @@ static const struct format formats[] = {
     {"pdf", "pdf", "application/pdf", board_render_pdf},
 };
 
-int
+static int
 cl_board_report_run(struct cl_job *job)
 {
     struct board_report *r = cl_calloc(1, sizeof *r);
@@ -478,3 +478,5 @@ cl_board_report_run(struct cl_job *job)
     board_report_free(r);
     return err;
 }
+
+CL_JOB_KIND(board_report, cl_board_report_run);

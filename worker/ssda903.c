@@ -7,14 +7,15 @@
  * errors is still produced, flagged has_errors, so officers can fix the records and run it
  * again. The return's validation is part of the same job, and so of the same snapshot of the
  * records: the report always describes exactly the files beside it. The nightly schedule
- * enqueues this job for the current collection year (nightly.c).
+ * enqueues this job for the current collection year (the kind's nightly builder,
+ * common/cl_jobspec_ssda903.c).
  *
  * Artifacts: header.csv and oc3.csv (format csv or both), ssda903.xml (xml or both),
  * validation.json and validation.csv (rule, severity, file, CHILD, field, message),
  * summary.json (the return's own national indicators) and basis.csv (per young person: the
  * reference date, the window and the last successful contact the status rests on).
  * The job's result: status valid | has_errors, counts, and the headline indicators. */
-#include "ssda903.h"
+#include "job.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +210,7 @@ result_json(int year, const char *format, int before, int after, const struct ro
     return res;
 }
 
-int
+static int
 cl_ssda903_run(struct cl_job *job)
 {
     const struct cl_ssda903_params *params = job->params;
@@ -307,3 +308,5 @@ done:
     PQclear(old);
     return err;
 }
+
+CL_JOB_KIND(ssda903, cl_ssda903_run);
