@@ -1,5 +1,6 @@
 #include "cl_jobspec.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,9 @@ extern const struct cl_jobspec *const __stop_cl_jobspecs[] __attribute__((weak))
 int
 cl_jobspec_count(void)
 {
-    return (int)(__stop_cl_jobspecs - __start_cl_jobspecs);
+    /* As addresses: the two symbols bound one section, not one C object. */
+    return (int)(((uintptr_t)__stop_cl_jobspecs - (uintptr_t)__start_cl_jobspecs) /
+                 sizeof __start_cl_jobspecs[0]);
 }
 
 const struct cl_jobspec *

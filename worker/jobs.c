@@ -3,6 +3,7 @@
  * applied (common/cl_jobspec.c); the api refused anything else when the job was requested. */
 #include "job.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -50,8 +51,12 @@ extern const struct cl_job_kind *const __stop_cl_job_kinds[] __attribute__((weak
 const struct cl_job_kind *
 cl_job_kind_find(const char *kind)
 {
-    for (const struct cl_job_kind *const *k = __start_cl_job_kinds; k < __stop_cl_job_kinds; k++)
-        if (strcmp((*k)->kind, kind) == 0)
-            return *k;
+    /* As addresses: the two symbols bound one section, not one C object. */
+    size_t n = ((uintptr_t)__stop_cl_job_kinds - (uintptr_t)__start_cl_job_kinds) /
+               sizeof __start_cl_job_kinds[0];
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(__start_cl_job_kinds[i]->kind, kind) == 0)
+            return __start_cl_job_kinds[i];
     return NULL;
 }
