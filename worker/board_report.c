@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "board.h"
+#include "cl_clock.h"
 #include "cl_jobspec_board.h"
 #include "cl_json.h"
 #include "cl_log.h"
@@ -136,15 +137,6 @@ static double
 col_d(const struct part_res *p, int row, enum part_col col)
 {
     return is_null(p, row, col) ? 0 : strtod(col_str(p, row, col), NULL);
-}
-
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 static enum board_kind
@@ -426,13 +418,13 @@ cl_board_report_run(struct cl_job *job)
     char *districts_json = NULL;
     cJSON *done = cJSON_CreateArray();
     int err, step = 0;
-    double t0 = now_ms(), t1 = t0;
+    double t0 = cl_clock_ms(), t1 = t0;
 
     cl_job_progress(job, 5, "figures");
     err = prepare(job, r, &districts_json);
     if (err == CL_OK)
         err = load(job, r, districts_json);
-    t1 = now_ms();
+    t1 = cl_clock_ms();
     if (err == CL_OK && r->nrows == 0)
         err = cl_job_fail(job, "the report has no indicators: are the migrations applied?");
     if (err == CL_OK)
@@ -471,7 +463,7 @@ cl_board_report_run(struct cl_job *job)
         cl_log_info(MOD,
                     "board report as at %s: %d figures, %d trend points; query %.0f ms, "
                     "rendering %.0f ms",
-                    r->as_at, r->nrows, r->ntrend, t1 - t0, now_ms() - t1);
+                    r->as_at, r->nrows, r->ntrend, t1 - t0, cl_clock_ms() - t1);
     }
     cJSON_Delete(done);
     free(districts_json);

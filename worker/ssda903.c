@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cl_clock.h"
 #include "cl_buf.h"
 #include "cl_jobspec_ssda903.h"
 #include "cl_json.h"
@@ -66,15 +67,6 @@ struct rows {
     struct s903_oc3 *o;
     int *age, *older;
 };
-
-static double
-now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1000 + (double)t.tv_nsec / 1e6;
-}
 
 /* Rows point into res, which must outlive them. */
 static void
@@ -225,7 +217,7 @@ cl_ssda903_run(struct cl_job *job)
     struct cl_buf b;
     cJSON *summary = NULL, *report = NULL;
     long older[4] = {0, 0, 0, 0};
-    double t0 = now_ms(), t_sql, t_check;
+    double t0 = cl_clock_ms(), t_sql, t_check;
     int err;
 
     memset(&r, 0, sizeof r);
@@ -243,7 +235,7 @@ cl_ssda903_run(struct cl_job *job)
             cl_job_fail(job, "the return's query failed (%s)", cl_db_last_sqlstate(job->db));
         goto done;
     }
-    t_sql = now_ms();
+    t_sql = cl_clock_ms();
     for (int i = 0; i < PQntuples(old); i++) {
         int age = (int)strtol(PQgetvalue(old, i, 0), NULL, 10);
 
@@ -258,7 +250,7 @@ cl_ssda903_run(struct cl_job *job)
 
     cl_job_progress(job, 50, "validating");
     s903_validate(year, r.h, r.n, r.o, r.n, &issues);
-    t_check = now_ms();
+    t_check = cl_clock_ms();
 
     cl_job_progress(job, 65, "writing the files");
     if (csv) {
@@ -296,7 +288,7 @@ cl_ssda903_run(struct cl_job *job)
                 "collection year %d: %d young people, %d errors, %d warnings; query %.0f ms, "
                 "checks %.0f ms, total %.0f ms",
                 year, r.n, issues.errors, issues.warnings, t_sql - t0, t_check - t_sql,
-                now_ms() - t0);
+                cl_clock_ms() - t0);
     cl_job_progress(job, 90, "saving");
 done:
     cJSON_Delete(report);
