@@ -103,12 +103,18 @@ $(BUILD)/libcl_api.a: $(API_OBJ)
 $(BUILD)/libcl_worker.a: $(WORKER_OBJ)
 	ar rcs $@ $^
 
+# Job kinds register themselves from their own files (CL_JOBSPEC_REGISTER in common/,
+# CL_JOB_KIND in worker/) into linker sections that nothing references by name, so those
+# archives are linked whole: $(call WHOLE,archive).
+WHOLE = -Wl,--whole-archive $(1) -Wl,--no-whole-archive
+
 $(BUILD)/api: $(BUILD)/obj/api/main.o $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(wordlist 1,2,$^) $(call WHOLE,$(BUILD)/libcl_common.a) $(API_LIBS)
 $(BUILD)/token: $(BUILD)/obj/api/token_main.o $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(wordlist 1,2,$^) $(call WHOLE,$(BUILD)/libcl_common.a) $(API_LIBS)
 $(BUILD)/worker: $(BUILD)/obj/worker/main.o $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(COMMON_LIBS) $(PDF_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call WHOLE,$(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a) \
+	  $(COMMON_LIBS) $(PDF_LIBS)
 
 # ---- tests ----------------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -120,10 +126,13 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 $(BUILD)/tests/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) $(PDF_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o $(BUILD)/libcl_api.a,$^) \
+	  $(call WHOLE,$(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a) \
+	  $(API_LIBS) $(PDF_LIBS) -lcrypto $(shell pkg-config --libs criterion)
 $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o $(BUILD)/libcl_api.a,$^) \
+	  $(call WHOLE,$(BUILD)/libcl_common.a) $(API_LIBS) -lcrypto $(shell pkg-config --libs criterion)
 
 # TEST_BUILD lets several checkouts' worth of work build side by side (default build/san).
 TEST_BUILD ?= build/san

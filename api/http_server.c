@@ -12,6 +12,7 @@
 #include <civetweb.h>
 
 #include "auth.h"
+#include "cl_clock.h"
 #include "cl_json.h"
 #include "cl_log.h"
 #include "http_frame.h"
@@ -92,15 +93,6 @@ log_request(const struct cl_req *req, const char *route, int status, double seco
     cl_buf_free(&b);
 }
 
-static double
-now_s(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* 1 with a 429 in resp when the client address (subject NULL) or the token's subject has used
  * up its rate limit (ratelimit.h). */
 static int
@@ -123,7 +115,7 @@ over_limit(struct mg_connection *conn, const struct cl_req *req, struct cl_resp 
         cl_buf_free(&xff);
     }
     wait = cl_ratelimit_take(req->app->ratelimit, subject ? CL_RL_SUB : CL_RL_ADDR,
-                             subject ? subject : addr, now_s());
+                             subject ? subject : addr, cl_clock_ms() / 1000.0);
     if (wait == 0)
         return 0;
     resp->retry_after = wait;
@@ -319,7 +311,7 @@ dispatch(struct mg_connection *conn, void *cbdata)
     struct cl_resp resp;
     struct cl_buf body;
     const char *origin = mg_get_header(conn, "Origin");
-    double t0 = now_s();
+    double t0 = cl_clock_ms() / 1000.0;
     int route_idx = -1;
 
     memset(&req, 0, sizeof req);
@@ -352,7 +344,7 @@ dispatch(struct mg_connection *conn, void *cbdata)
         cl_resp_problem(&resp, &req, 500, "no response");
     send_response(conn, &req, &resp, cl_frame_origin_allowed(req.app->cfg, origin) ? origin : NULL);
     {
-        double dt = now_s() - t0;
+        double dt = cl_clock_ms() / 1000.0 - t0;
 
         cl_metrics_observe(route_idx, resp.status, dt);
         log_request(&req, req.route_path ? req.route_path : "unmatched", resp.status, dt);

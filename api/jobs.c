@@ -32,7 +32,7 @@ static const struct cl_field create_fields[] = {
     {NULL},
 };
 
-static struct cl_stmt create = {"SELECT * FROM job_request($1, $2::jsonb, $3::int)"};
+static struct cl_stmt create = {"SELECT * FROM job_enqueue($1, $2::jsonb, $3::int)"};
 /* The two lists of struct kinds travel as $2 and $3 ($1 and $2 in the list). */
 static struct cl_stmt get = {"SELECT job_json(j), j.version, j.id FROM jobs j "
                              "WHERE j.id = $1::uuid "
@@ -85,13 +85,14 @@ kinds_for(const char *role)
 {
     struct kinds k = {"{", "{"};
 
-    for (int i = 0; i < cl_jobspecs_count; i++) {
-        enum cl_jobspec_sight sight = cl_jobspec_sight(&cl_jobspecs[i], role);
+    for (int i = 0; i < cl_jobspec_count(); i++) {
+        const struct cl_jobspec *spec = cl_jobspec_at(i);
+        enum cl_jobspec_sight sight = cl_jobspec_sight(spec, role);
 
         if (sight == CL_JOBS_ALL)
-            append_kind(k.all, sizeof k.all, cl_jobspecs[i].kind);
+            append_kind(k.all, sizeof k.all, spec->kind);
         else if (sight == CL_JOBS_OWN_ROLE)
-            append_kind(k.own, sizeof k.own, cl_jobspecs[i].kind);
+            append_kind(k.own, sizeof k.own, spec->kind);
     }
     snprintf(k.all + strlen(k.all), sizeof k.all - strlen(k.all), "}");
     snprintf(k.own + strlen(k.own), sizeof k.own - strlen(k.own), "}");

@@ -1,10 +1,9 @@
 #include "cl_jobspec.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cl_jobspec_board.h"
-#include "cl_jobspec_ssda903.h"
 #include "cl_mem.h"
 #include "cl_role.h"
 #include "cl_validate.h"
@@ -32,16 +31,31 @@ decode_noop(const cJSON *params, const char *role, const struct cl_config *cfg, 
     p->sleep_ms = cJSON_IsNumber(sleep_ms) ? (long)sleep_ms->valuedouble : 0;
 }
 
-const struct cl_jobspec cl_jobspecs[] = {
-    {"noop", CL_ROLE_ADMIN | CL_ROLE_SERVICE, CL_ROLE_NONE, sizeof(struct cl_noop_params),
-     decode_noop, NULL},
-    {"ssda903", CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE, CL_ROLE_NONE,
-     sizeof(struct cl_ssda903_params), cl_jobspec_ssda903_decode, NULL},
-    {"board_report", CL_ROLE_BOARD | CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE,
-     CL_ROLE_BOARD, sizeof(struct cl_board_params), cl_jobspec_board_decode, cl_jobspec_board_free},
+static const struct cl_jobspec noop = {
+    "noop",       CL_ROLE_ADMIN | CL_ROLE_SERVICE,
+    CL_ROLE_NONE, sizeof(struct cl_noop_params),
+    decode_noop,  NULL,
+    NULL,
 };
+CL_JOBSPEC_REGISTER(noop);
 
-const int cl_jobspecs_count = (int)(sizeof cl_jobspecs / sizeof cl_jobspecs[0]);
+/* The section CL_JOBSPEC_REGISTER fills; weak, so that a binary with no kind still links. */
+extern const struct cl_jobspec *const __start_cl_jobspecs[] __attribute__((weak));
+extern const struct cl_jobspec *const __stop_cl_jobspecs[] __attribute__((weak));
+
+int
+cl_jobspec_count(void)
+{
+    /* As addresses: the two symbols bound one section, not one C object. */
+    return (int)(((uintptr_t)__stop_cl_jobspecs - (uintptr_t)__start_cl_jobspecs) /
+                 sizeof __start_cl_jobspecs[0]);
+}
+
+const struct cl_jobspec *
+cl_jobspec_at(int i)
+{
+    return __start_cl_jobspecs[i];
+}
 
 int
 cl_jobspec_decode(const struct cl_jobspec *spec, const cJSON *params, const char *role,
@@ -73,9 +87,9 @@ cl_jobspec_params_free(const struct cl_jobspec *spec, void *params)
 const struct cl_jobspec *
 cl_jobspec_find(const char *kind)
 {
-    for (int i = 0; i < cl_jobspecs_count; i++)
-        if (strcmp(cl_jobspecs[i].kind, kind) == 0)
-            return &cl_jobspecs[i];
+    for (int i = 0; i < cl_jobspec_count(); i++)
+        if (strcmp(cl_jobspec_at(i)->kind, kind) == 0)
+            return cl_jobspec_at(i);
     return NULL;
 }
 

@@ -2,11 +2,15 @@
  * parameters as a typed struct with one decoder that applies the defaults and range checks and
  * lists the problems. The api decodes when the job is requested (422 then, not a failed job
  * later); the worker decodes again when it runs the job and hands the job function the struct.
- * The worker's functions are in worker/jobs.c. One row per kind in cl_jobspec.c. */
+ * Each kind is declared once, in its own file, and registered there with CL_JOBSPEC_REGISTER;
+ * the api, the schedule and the worker all read that one registry (cl_jobspec_find,
+ * cl_jobspec_count, cl_jobspec_at). The worker binds its function to the kind in its own file
+ * (CL_JOB_KIND, worker/job.h). */
 #ifndef CL_JOBSPEC_H
 #define CL_JOBSPEC_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -26,16 +30,28 @@ struct cl_jobspec {
     void (*decode)(const cJSON *params, const char *role, const struct cl_config *cfg, void *out,
                    cJSON *errors);
     void (*params_free)(void *params); /* what decode allocated inside; NULL when nothing */
+    /* The parameters of the kind's nightly job for the council's date today (cl_la_time.h), a
+     * new JSON object written from the kind's struct; NULL when the kind has no nightly job.
+     * worker/schedule.c enqueues one such job a day. */
+    cJSON *(*nightly)(const struct tm *today);
 };
+
+/* Registers spec (a struct cl_jobspec with static storage, named by an identifier) as a job
+ * kind, from the file that declares it: the linker gathers every registration into one section
+ * (the binaries link common/ whole, see the Makefile), so no list elsewhere names the kind. */
+#define CL_JOBSPEC_REGISTER(spec)                                                                  \
+    static const struct cl_jobspec *const cl_jobspec_entry_##spec                                  \
+        __attribute__((used, section("cl_jobspecs"))) = &(spec)
+
+/* The registered kinds: cl_jobspec_at(i) for 0 <= i < cl_jobspec_count(), in link order. */
+int cl_jobspec_count(void);
+const struct cl_jobspec *cl_jobspec_at(int i);
 
 /* "noop": exercises the queue itself (tests, smoke checks). */
 struct cl_noop_params {
     int fail;      /* fail every attempt */
     long sleep_ms; /* take this long first (0-600000) */
 };
-
-extern const struct cl_jobspec cl_jobspecs[];
-extern const int cl_jobspecs_count;
 
 /* Decodes params (a JSON object, NULL for none) as requested by role: CL_OK with *out, a new
  * struct freed with cl_jobspec_params_free, or CL_EINVAL with each problem in errors. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_jobspec.h"
 #include "cl_mem.h"
 #include "cl_role.h"
 #include "cl_validate.h"
@@ -196,3 +197,15 @@ cl_board_params_wants(const struct cl_board_params *p, const char *format)
             return (p->formats >> i) & 1u;
     return 0;
 }
+
+/* Requested by the board, managers, admins and services; the board sees only its own. */
+static const struct cl_jobspec board_report = {
+    "board_report",
+    CL_ROLE_BOARD | CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE,
+    CL_ROLE_BOARD,
+    sizeof(struct cl_board_params),
+    cl_jobspec_board_decode,
+    cl_jobspec_board_free,
+    NULL,
+};
+CL_JOBSPEC_REGISTER(board_report);

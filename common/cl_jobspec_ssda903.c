@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "cl_jobspec.h"
 #include "cl_la_time.h"
+#include "cl_role.h"
 #include "cl_validate.h"
 
 static const char *const formats[] = {"csv", "xml", "both", NULL};
@@ -64,3 +66,46 @@ cl_jobspec_ssda903_decode(const cJSON *params, const char *role, const struct cl
     p->window_before = int_or(params, "window_months_before", cfg->ssda903_window_before);
     p->window_after = int_or(params, "window_months_after", cfg->ssda903_window_after);
 }
+
+cJSON *
+cl_jobspec_ssda903_encode(const struct cl_ssda903_params *p)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "collection_year", p->collection_year);
+    cJSON_AddStringToObject(o, "format", p->format);
+    if (p->window_before != CL_SSDA903_WINDOW_DEFAULT)
+        cJSON_AddNumberToObject(o, "window_months_before", p->window_before);
+    if (p->window_after != CL_SSDA903_WINDOW_DEFAULT)
+        cJSON_AddNumberToObject(o, "window_months_after", p->window_after);
+    return o;
+}
+
+/* The nightly draft return: the collection year containing today, both formats, the windows
+ * of the worker that runs it. */
+static cJSON *
+nightly(const struct tm *today)
+{
+    struct cl_ssda903_params p = {
+        .collection_year = cl_collection_year_of(today),
+        .format = formats[2],
+        .csv = 1,
+        .xml = 1,
+        .window_before = CL_SSDA903_WINDOW_DEFAULT,
+        .window_after = CL_SSDA903_WINDOW_DEFAULT,
+    };
+
+    return cl_jobspec_ssda903_encode(&p);
+}
+
+/* Requested by managers, admins and services, who all see every return. */
+static const struct cl_jobspec ssda903 = {
+    "ssda903",
+    CL_ROLE_MANAGER | CL_ROLE_ADMIN | CL_ROLE_SERVICE,
+    CL_ROLE_NONE,
+    sizeof(struct cl_ssda903_params),
+    cl_jobspec_ssda903_decode,
+    NULL,
+    nightly,
+};
+CL_JOBSPEC_REGISTER(ssda903);

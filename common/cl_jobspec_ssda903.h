@@ -19,6 +19,9 @@
 #include "cl_config.h"
 
 #define CL_SSDA903_FIRST_YEAR 2016
+/* A window left to the worker's configuration (SSDA903_WINDOW_MONTHS_*): only in parameters
+ * being written (cl_jobspec_ssda903_encode), never in decoded ones. */
+#define CL_SSDA903_WINDOW_DEFAULT (-1)
 
 struct cl_ssda903_params {
     int collection_year;
@@ -34,5 +37,8 @@ void cl_jobspec_ssda903_validate(const cJSON *params, const char *role, cJSON *e
 /* The kind's decoder (struct cl_jobspec): validates, then fills a struct cl_ssda903_params. */
 void cl_jobspec_ssda903_decode(const cJSON *params, const char *role, const struct cl_config *cfg,
                                void *out, cJSON *errors);
+/* The JSON parameters that decode to p (a new object); a window of CL_SSDA903_WINDOW_DEFAULT is
+ * left out. The nightly job's are written this way. */
+cJSON *cl_jobspec_ssda903_encode(const struct cl_ssda903_params *p);
 
 #endif

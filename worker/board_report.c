@@ -3,7 +3,7 @@
  * side by side on two connections sharing one snapshot, marks small numbers for suppression,
  * and renders the formats asked for (JSON, CSV, HTML, PDF) as the job's artifacts. Parameters
  * come decoded, defaults applied (common/cl_jobspec_board.c). */
-#include "board_report.h"
+#include "job.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "board.h"
+#include "cl_clock.h"
 #include "cl_jobspec_board.h"
 #include "cl_json.h"
 #include "cl_log.h"
@@ -136,15 +137,6 @@ static double
 col_d(const struct part_res *p, int row, enum part_col col)
 {
     return is_null(p, row, col) ? 0 : strtod(col_str(p, row, col), NULL);
-}
-
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 static enum board_kind
@@ -424,20 +416,20 @@ static const struct format formats[] = {
     {"pdf", "pdf", "application/pdf", board_render_pdf},
 };
 
-int
+static int
 cl_board_report_run(struct cl_job *job)
 {
     struct board_report *r = cl_calloc(1, sizeof *r);
     char *districts_json = NULL;
     cJSON *done = cJSON_CreateArray();
     int err, step = 0;
-    double t0 = now_ms(), t1 = t0;
+    double t0 = cl_clock_ms(), t1 = t0;
 
     cl_job_progress(job, 5, "figures");
     err = prepare(job, r, &districts_json);
     if (err == CL_OK)
         err = load(job, r, districts_json);
-    t1 = now_ms();
+    t1 = cl_clock_ms();
     if (err == CL_OK && r->nrows == 0)
         err = cl_job_fail(job, "the report has no indicators: are the migrations applied?");
     if (err == CL_OK)
@@ -476,10 +468,12 @@ cl_board_report_run(struct cl_job *job)
         cl_log_info(MOD,
                     "board report as at %s: %d figures, %d trend points; query %.0f ms, "
                     "rendering %.0f ms",
-                    r->as_at, r->nrows, r->ntrend, t1 - t0, now_ms() - t1);
+                    r->as_at, r->nrows, r->ntrend, t1 - t0, cl_clock_ms() - t1);
     }
     cJSON_Delete(done);
     free(districts_json);
     board_report_free(r);
     return err;
 }
+
+CL_JOB_KIND(board_report, cl_board_report_run);

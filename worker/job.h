@@ -50,9 +50,16 @@ struct cl_job_kind {
     cl_job_fn run;
 };
 
-/* The registry of job kinds (jobs.c). */
-extern const struct cl_job_kind cl_job_kinds[];
-extern const int cl_job_kinds_count;
+/* Binds fn to the job kind named kind (a C identifier spelled as the kind, whose
+ * struct cl_jobspec is registered in common/), from the worker file that runs it; the linker
+ * gathers every binding into one section, as CL_JOBSPEC_REGISTER does for the specs. */
+#define CL_JOB_KIND(kind, fn)                                                                      \
+    static const struct cl_job_kind cl_job_kind_##kind = {#kind, fn};                              \
+    static const struct cl_job_kind *const cl_job_kind_entry_##kind                                \
+        __attribute__((used, section("cl_job_kinds"))) = &cl_job_kind_##kind
+
+/* The function bound to kind, or NULL (jobs.c). */
+const struct cl_job_kind *cl_job_kind_find(const char *kind);
 
 /* Stages a file; the bytes are copied. */
 void cl_job_add_artifact(struct cl_job *job, const char *name, const char *media_type,

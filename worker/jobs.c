@@ -1,14 +1,12 @@
-/* Registry of job kinds the worker runs. Each gets its kind's parameter struct, decoded with
- * the defaults applied (common/cl_jobspec.c); the api refused anything else when the job was
- * requested. */
+/* The job kinds the worker runs, each bound in its own file with CL_JOB_KIND (job.h), and the
+ * queue's own test kind. Each gets its kind's parameter struct, decoded with the defaults
+ * applied (common/cl_jobspec.c); the api refused anything else when the job was requested. */
 #include "job.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-#include "board_report.h"
-#include "ssda903.h"
 
 /* "noop": exercises the queue itself (tests, smoke checks). It writes two small artifacts,
  * noop.json and noop.txt, naming the attempt that produced them. Parameters: {"fail": true}
@@ -44,10 +42,21 @@ run_noop(struct cl_job *job)
     return CL_OK;
 }
 
-const struct cl_job_kind cl_job_kinds[] = {
-    {"noop", run_noop},
-    {"ssda903", cl_ssda903_run},
-    {"board_report", cl_board_report_run},
-};
+CL_JOB_KIND(noop, run_noop);
 
-const int cl_job_kinds_count = (int)(sizeof cl_job_kinds / sizeof cl_job_kinds[0]);
+/* The section CL_JOB_KIND fills; weak, so that a binary with no kind still links. */
+extern const struct cl_job_kind *const __start_cl_job_kinds[] __attribute__((weak));
+extern const struct cl_job_kind *const __stop_cl_job_kinds[] __attribute__((weak));
+
+const struct cl_job_kind *
+cl_job_kind_find(const char *kind)
+{
+    /* As addresses: the two symbols bound one section, not one C object. */
+    size_t n = ((uintptr_t)__stop_cl_job_kinds - (uintptr_t)__start_cl_job_kinds) /
+               sizeof __start_cl_job_kinds[0];
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(__start_cl_job_kinds[i]->kind, kind) == 0)
+            return __start_cl_job_kinds[i];
+    return NULL;
+}

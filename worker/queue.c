@@ -269,15 +269,6 @@ release_job(struct cl_queue *q, struct cl_job *job)
     PQclear(res);
 }
 
-static const struct cl_job_kind *
-find_kind(const char *kind)
-{
-    for (int i = 0; i < cl_job_kinds_count; i++)
-        if (strcmp(cl_job_kinds[i].kind, kind) == 0)
-            return &cl_job_kinds[i];
-    return NULL;
-}
-
 /* Runs the job's function while the heartbeat thread keeps its lease. */
 static int
 run_with_heartbeat(struct cl_queue *q, const struct cl_job_kind *kind, struct cl_job *job)
@@ -339,7 +330,7 @@ cl_queue_run_one(struct cl_queue *q)
     job.shutdown = q->stopping;
     PQclear(res);
 
-    kind = find_kind(job.kind);
+    kind = cl_job_kind_find(job.kind);
     job.spec = cl_jobspec_find(job.kind);
     if (job.spec && params) {
         /* decoded as the service role would ask: the requester's role was checked when the

@@ -7,20 +7,22 @@
  * errors is still produced, flagged has_errors, so officers can fix the records and run it
  * again. The return's validation is part of the same job, and so of the same snapshot of the
  * records: the report always describes exactly the files beside it. The nightly schedule
- * enqueues this job for the current collection year (nightly.c).
+ * enqueues this job for the current collection year (the kind's nightly builder,
+ * common/cl_jobspec_ssda903.c).
  *
  * Artifacts: header.csv and oc3.csv (format csv or both), ssda903.xml (xml or both),
  * validation.json and validation.csv (rule, severity, file, CHILD, field, message),
  * summary.json (the return's own national indicators) and basis.csv (per young person: the
  * reference date, the window and the last successful contact the status rests on).
  * The job's result: status valid | has_errors, counts, and the headline indicators. */
-#include "ssda903.h"
+#include "job.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cl_clock.h"
 #include "cl_buf.h"
 #include "cl_jobspec_ssda903.h"
 #include "cl_json.h"
@@ -65,15 +67,6 @@ struct rows {
     struct s903_oc3 *o;
     int *age, *older;
 };
-
-static double
-now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1000 + (double)t.tv_nsec / 1e6;
-}
 
 /* Rows point into res, which must outlive them. */
 static void
@@ -209,7 +202,7 @@ result_json(int year, const char *format, int before, int after, const struct ro
     return res;
 }
 
-int
+static int
 cl_ssda903_run(struct cl_job *job)
 {
     const struct cl_ssda903_params *params = job->params;
@@ -226,7 +219,7 @@ cl_ssda903_run(struct cl_job *job)
     struct cl_buf b;
     cJSON *summary = NULL, *report = NULL;
     long older[4] = {0, 0, 0, 0};
-    double t0 = now_ms(), t_sql, t_check;
+    double t0 = cl_clock_ms(), t_sql, t_check;
     int err;
 
     memset(&r, 0, sizeof r);
@@ -245,7 +238,7 @@ cl_ssda903_run(struct cl_job *job)
             cl_job_fail(job, "the return's query failed (%s)", cl_db_last_sqlstate(rdb));
         goto done;
     }
-    t_sql = now_ms();
+    t_sql = cl_clock_ms();
     for (int i = 0; i < PQntuples(old); i++) {
         int age = (int)strtol(PQgetvalue(old, i, 0), NULL, 10);
 
@@ -260,7 +253,7 @@ cl_ssda903_run(struct cl_job *job)
 
     cl_job_progress(job, 50, "validating");
     s903_validate(year, r.h, r.n, r.o, r.n, &issues);
-    t_check = now_ms();
+    t_check = cl_clock_ms();
 
     cl_job_progress(job, 65, "writing the files");
     if (csv) {
@@ -298,7 +291,7 @@ cl_ssda903_run(struct cl_job *job)
                 "collection year %d: %d young people, %d errors, %d warnings; query %.0f ms, "
                 "checks %.0f ms, total %.0f ms",
                 year, r.n, issues.errors, issues.warnings, t_sql - t0, t_check - t_sql,
-                now_ms() - t0);
+                cl_clock_ms() - t0);
     cl_job_progress(job, 90, "saving");
 done:
     cJSON_Delete(report);
@@ -310,3 +303,5 @@ done:
     PQclear(old);
     return err;
 }
+
+CL_JOB_KIND(ssda903, cl_ssda903_run);

@@ -1,6 +1,7 @@
 -- The job queue (api/jobs.c; worker/queue.c): the NOTIFY that wakes idle workers, the JSON
--- representation of jobs and artifacts, request (the job row and its audit row in one
--- transaction), cancel, the audited artifact download, and the retention purge the worker runs.
+-- representation of jobs and artifacts, enqueue (the job row and, for the api, its audit row
+-- in one transaction), cancel, the audited artifact download, and the retention purge the
+-- worker runs.
 --
 -- Which roles may see a kind lives in C (common/cl_jobspec.c); the api passes the kinds the
 -- caller's role may request as p_kinds, so these functions never hard-code a role.
@@ -33,18 +34,33 @@ CREATE FUNCTION artifact_json(a artifacts) RETURNS text LANGUAGE sql STABLE AS $
         'size', a.size, 'sha256', a.sha256, 'created_at', cl_ts(a.created_at))::text
 $$;
 
--- A job requested through the api: the row and its audit row commit together, and the
--- NOTIFY (sent at commit) wakes an idle worker.
-CREATE FUNCTION job_request(p_kind text, p_params jsonb, p_max_attempts integer)
+-- The one way a job is enqueued, by the api (api/jobs.c) and the nightly schedule
+-- (worker/schedule.c) alike, as the principal of the transaction (cl_sub(), cl_role()): the
+-- api's as the caller, whom the jobs_request policy holds to the kinds its role may request;
+-- the schedule's as 'scheduler' in the role 'service' (the worker's own policy). p_queue is the
+-- queue the job goes to ('default' when NULL). With p_idempotency_key, a second job of the same
+-- requester and key is not enqueued and nothing is answered (the schedule's once-a-day key).
+-- The NOTIFY (sent at commit) wakes an idle worker. The api's job gets its audit row in the
+-- same transaction; the worker's role (cl_worker) may write no audit log, so the schedule's
+-- jobs have none, as before. Any other caller that may not audit fails.
+CREATE FUNCTION job_enqueue(p_kind text, p_params jsonb, p_max_attempts integer,
+                            p_queue text DEFAULT NULL, p_idempotency_key text DEFAULT NULL)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     j jobs;
 BEGIN
-    INSERT INTO jobs (id, kind, params, max_attempts, created_by, created_role)
+    INSERT INTO jobs (id, kind, params, max_attempts, created_by, created_role, queue,
+                      idempotency_key)
     VALUES (gen_random_uuid(), p_kind, coalesce(p_params, '{}'), coalesce(p_max_attempts, 5),
-            cl_sub(), cl_role())
+            cl_sub(), cl_role(), coalesce(p_queue, 'default'), p_idempotency_key)
+    ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING * INTO j;
-    PERFORM cl_audit('request', 'job', j.id, jsonb_build_object('kind', p_kind));
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF NOT pg_has_role('cl_worker', 'MEMBER') THEN
+        PERFORM cl_audit('request', 'job', j.id, jsonb_build_object('kind', p_kind));
+    END IF;
     RETURN QUERY SELECT job_json(j), j.version, j.id;
 END
 $$;

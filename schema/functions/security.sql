@@ -122,6 +122,8 @@ GRANT EXECUTE ON FUNCTION cl_partner_sees_via_eet(uuid), cl_partner_sees_via_hou
     cl_partner_person(uuid), cl_principal_check(text, text, text), eet_places_taken(uuid),
     housing_protocol_figures(uuid, date, date), housing_protocol_breaches_in(uuid, date, date),
     outreach_contact_summary(date, date, integer), job_queue_counts() TO cl_app;
--- The worker's: the Board report's housing protocol figures, and the retention purge.
+-- The worker's: the Board report's housing protocol figures, the retention purge, and the
+-- principal check of the transaction in which the schedule enqueues (worker/schedule.c).
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),
-    housing_protocol_breaches_in(uuid, date, date), cl_purge_expired(integer) TO cl_worker;
+    housing_protocol_breaches_in(uuid, date, date), cl_purge_expired(integer),
+    cl_principal_check(text, text, text) TO cl_worker;

@@ -580,3 +580,40 @@ Test(dbroles, the_worker_login_reaches_every_job)
     expect_text(c, sql, "3", "and updates them");
     PQfinish(c);
 }
+
+/* One function enqueues for the api and the schedule alike (job_enqueue): the api's login only
+ * inside its policies, once per idempotency key, audited; the worker's login as the schedule,
+ * with no audit row (its role writes none). Each statement list runs in a transaction that is
+ * rolled back, so nothing stays. */
+Test(dbroles, one_function_enqueues_for_the_api_and_the_schedule)
+{
+    PGconn *c;
+
+    expect_as("board", NULL, NULL, "SELECT count(*) FROM job_enqueue('noop', '{}', NULL)%s", "",
+              "42501", NULL, "the board cannot enqueue a kind it may not request");
+    expect_as("manager", NULL, NULL,
+              "SELECT job_enqueue('board_report', '{}', 2, 'dbroles-q', 'dbroles-key');"
+              "SELECT job_enqueue('board_report', '{}', 2, 'dbroles-q', 'dbroles-key');"
+              "SELECT string_agg(created_by || '/' || created_role || '/' || queue || '/' || "
+              "max_attempts, ',') FROM jobs WHERE idempotency_key = 'dbroles-key'%s",
+              "", "00000", "dbroles-test/manager/dbroles-q/2",
+              "once per key, as the principal, into the queue asked for");
+    expect_as("manager", NULL, NULL,
+              "SELECT job_enqueue('board_report', '{}', NULL, 'dbroles-a');"
+              "SELECT count(*) FROM jobs j JOIN audit_log a ON a.resource_id = j.id "
+              "AND a.action = 'request' AND a.actor_sub = 'dbroles-test' "
+              "WHERE j.queue = 'dbroles-a'%s",
+              "", "00000", "1", "the api's request is audited with the job");
+    c = login("CL_TEST_WORKER_DATABASE_URL");
+    PQclear(PQexec(c, "BEGIN"));
+    PQclear(PQexec(c, "SELECT set_config('app.sub', 'scheduler', true), "
+                      "set_config('app.role', 'service', true)"));
+    expect_text(c, "SELECT count(*) FROM job_enqueue('noop', '{}', NULL, 'dbroles-q', 'dbroles-w')",
+                "1", "the schedule enqueues through the same function");
+    expect_text(c,
+                "SELECT created_by || '/' || created_role || '/' || queue FROM jobs "
+                "WHERE idempotency_key = 'dbroles-w'",
+                "scheduler/service/dbroles-q", "as itself");
+    PQclear(PQexec(c, "ROLLBACK"));
+    PQfinish(c);
+}

@@ -504,15 +504,15 @@ Test(jobs, the_sql_kind_roles_mirror_cl_jobspecs)
     char want[2048] = "", sorted[2048], got[2048], sql[2560], role[16];
     size_t used = 0;
 
-    for (int i = 0; i < cl_jobspecs_count; i++)
+    for (int i = 0; i < cl_jobspec_count(); i++)
         for (unsigned bit = 1; bit < 64; bit <<= 1) {
             int sight;
 
             cl_route_roles_str(bit, role, sizeof role);
-            sight = cl_jobspec_sight(&cl_jobspecs[i], role);
+            sight = cl_jobspec_sight(cl_jobspec_at(i), role);
             if (sight != CL_JOBS_NONE)
                 used += (size_t)snprintf(want + used, sizeof want - used, "%s%s:%s:%s",
-                                         used ? "," : "", cl_jobspecs[i].kind, role,
+                                         used ? "," : "", cl_jobspec_at(i)->kind, role,
                                          sight == CL_JOBS_OWN_ROLE ? "own" : "all");
         }
     cr_assert_lt(used, sizeof want - 1);
