@@ -37,7 +37,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pgport=$(scripts/pg.sh free-port $((58400 + RANDOM % 1000)))
+# below the ephemeral range (32768-60999), where a client socket may already hold the port
+pgport=$(scripts/pg.sh free-port $((28400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=leaving_care

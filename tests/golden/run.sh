@@ -33,7 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pgport=$(scripts/pg.sh free-port $((57400 + RANDOM % 1000)))
+# below the ephemeral range (32768-60999), where a client socket may already hold the port
+pgport=$(scripts/pg.sh free-port $((25400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 eval "$(scripts/pg.sh logins "$pgport")"

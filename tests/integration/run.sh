@@ -25,7 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pgport=$(scripts/pg.sh free-port $((56400 + RANDOM % 1000)))
+# below the ephemeral range (32768-60999), where a client socket may already hold the port
+pgport=$(scripts/pg.sh free-port $((24400 + RANDOM % 1000)))
 scripts/pg.sh init "$PGDIR" "$pgport" fast
 scripts/pg.sh start "$PGDIR"
 # The three logins (SECURITY.md) with passwords made for this run; the cluster's superuser
