@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "cl_clock.h"
 #include "cl_db.h"
 #include "cl_log.h"
 #include "cl_mem.h"
@@ -20,14 +21,8 @@ struct cl_readiness {
     pthread_cond_t cv; /* signalled to stop */
     int stopping;
     enum cl_ready state;
-    struct timespec checked; /* CLOCK_MONOTONIC of the last check; 0 before the first */
+    double checked_ms; /* cl_clock_ms() of the last check; 0 before the first */
 };
-
-static double
-seconds(const struct timespec *t)
-{
-    return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
-}
 
 /* Unreachable, or reachable only as a read-only server (a standby, with
  * target_session_attrs=read-write refusing it): which, for /readyz to say. */
@@ -81,7 +76,7 @@ run(void *arg)
         clock_gettime(CLOCK_MONOTONIC, &now);
         pthread_mutex_lock(&r->mu);
         r->state = st;
-        r->checked = now;
+        r->checked_ms = cl_clock_ms();
         until = now;
         until.tv_sec += r->interval_ms / 1000;
         until.tv_nsec += (long)(r->interval_ms % 1000) * 1000000L;
@@ -139,16 +134,14 @@ cl_readiness_stop(struct cl_readiness *r)
 enum cl_ready
 cl_readiness_state(struct cl_readiness *r)
 {
-    struct timespec now;
     enum cl_ready st;
-    double age;
+    double age_ms;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
     pthread_mutex_lock(&r->mu);
     st = r->state;
-    age = seconds(&now) - seconds(&r->checked);
+    age_ms = cl_clock_ms() - r->checked_ms;
     pthread_mutex_unlock(&r->mu);
-    if (age * 1000 > 2.0 * r->interval_ms + r->timeout_ms)
+    if (age_ms > 2.0 * r->interval_ms + r->timeout_ms)
         return CL_READY_DOWN;
     return st;
 }

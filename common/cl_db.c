@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cl_clock.h"
 #include "cl_log.h"
 #include "cl_mem.h"
 
@@ -38,7 +39,8 @@ struct cl_pool {
     int size;
     int in_use;
     int timeout_ms;
-    struct timespec last_fail; /* when a connect last failed: fail fast for a moment after */
+    double last_fail_ms; /* cl_clock_ms() when a connect last failed (0: never): fail fast
+                            for a moment after */
 };
 
 static int next_stmt_id; /* ids handed out to statements, 1-based */
@@ -51,15 +53,6 @@ static struct cl_stmt set_principal = {
     "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
     "set_config('app.request_id', $5, true), set_config('app.client_request_id', $6, true), "
     "cl_principal_check($2, $3, $4)"};
-
-static long
-ms_since(const struct timespec *t)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
 
 static void
 clear_last(struct cl_conn *c)
@@ -357,7 +350,7 @@ cl_pool_get(struct cl_pool *p, struct cl_conn **out)
     c->in_use = 1;
     p->in_use++;
     /* Right after a failed connect, fail fast rather than queue on a dead database. */
-    if (c->pg == NULL && p->last_fail.tv_sec && ms_since(&p->last_fail) < 200) {
+    if (c->pg == NULL && p->last_fail_ms > 0 && cl_clock_ms() - p->last_fail_ms < 200) {
         err = CL_EDB_DOWN;
         goto release;
     }
@@ -370,7 +363,7 @@ cl_pool_get(struct cl_pool *p, struct cl_conn **out)
         return CL_OK;
     }
     pthread_mutex_lock(&p->mu);
-    clock_gettime(CLOCK_MONOTONIC, &p->last_fail);
+    p->last_fail_ms = cl_clock_ms();
 release:
     c->in_use = 0;
     p->in_use--;
