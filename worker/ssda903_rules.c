@@ -509,6 +509,12 @@ rINT15(const struct s903_ctx *c, int i)
 }
 
 static int
+rCHILD(const struct s903_ctx *c, int i)
+{
+    return !cl_child_id_ok(c->h[i].child);
+}
+
+static int
 rINT32(const struct s903_ctx *c, int i)
 {
     return c->h_dup[i];
@@ -609,6 +615,12 @@ const struct s903_rule s903_rules[] = {
      "Around the 17th birthday the accommodation cannot be with former foster carers (staying "
      "put starts at 18).",
      r3001},
+    {"CHILD",
+     H,
+     {"CHILD"},
+     E,
+     "CHILD is not the authority's identifier of 1 to 10 letters and digits.",
+     rCHILD},
     {"EPI",
      H,
      {"CHILD"},
