@@ -16,47 +16,28 @@ CREATE FUNCTION adviser_visible(p_id uuid) RETURNS boolean LANGUAGE sql STABLE A
     SELECT cl_sees_all() OR (cl_role() = 'adviser' AND p_id = cl_adviser_id())
 $$;
 
-CREATE FUNCTION adviser_create(p jsonb)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    a advisers;
+-- The writable fields (cl_write).
+CREATE FUNCTION adviser_fields() RETURNS text[] LANGUAGE sql IMMUTABLE
+    AS $$ SELECT '{name,email,team,fte,caseload_limit,eet_lead,active}'::text[] $$;
+
+-- A new or patched adviser as stored: the e-mail address in lower case.
+CREATE FUNCTION adviser_clean(a advisers) RETURNS advisers LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-    INSERT INTO advisers (name, email, team, fte, caseload_limit, eet_lead, active)
-    VALUES (p->>'name', lower(p->>'email'), coalesce(p->>'team', ''),
-            coalesce((p->>'fte')::numeric, 1.0), coalesce((p->>'caseload_limit')::int, 24),
-            coalesce((p->>'eet_lead')::boolean, false), coalesce((p->>'active')::boolean, true))
-    RETURNING * INTO a;
-    PERFORM cl_audit('create', 'adviser', a.id);
-    RETURN QUERY SELECT adviser_json(a), a.version, a.id;
+    a.email := lower(a.email);
+    RETURN a;
 END
+$$;
+
+CREATE FUNCTION adviser_create(p jsonb)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM cl_write(jsonb_populate_record(NULL::advisers, '{"team": "", "fte": 1.0,
+        "caseload_limit": 24, "eet_lead": false, "active": true}'), 'adviser', p)
 $$;
 
 -- JSON Merge Patch of the writable fields, guarded by If-Match (p_version: NULL, '*' or N).
 CREATE FUNCTION adviser_patch(p_id uuid, p jsonb, p_version text)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    a advisers;
-BEGIN
-    SELECT * INTO a FROM advisers WHERE advisers.id = p_id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'adviser');
-    PERFORM cl_if_match(p_version, a.version, 'adviser');
-    UPDATE advisers SET
-        name = CASE WHEN p ? 'name' THEN p->>'name' ELSE advisers.name END,
-        email = CASE WHEN p ? 'email' THEN lower(p->>'email') ELSE advisers.email END,
-        team = CASE WHEN p ? 'team' THEN p->>'team' ELSE advisers.team END,
-        fte = CASE WHEN p ? 'fte' THEN (p->>'fte')::numeric ELSE advisers.fte END,
-        caseload_limit = CASE WHEN p ? 'caseload_limit' THEN (p->>'caseload_limit')::int
-                              ELSE advisers.caseload_limit END,
-        eet_lead = CASE WHEN p ? 'eet_lead' THEN (p->>'eet_lead')::boolean
-                        ELSE advisers.eet_lead END,
-        active = CASE WHEN p ? 'active' THEN (p->>'active')::boolean ELSE advisers.active END,
-        version = advisers.version + 1,
-        updated_at = now()
-    WHERE advisers.id = p_id
-    RETURNING * INTO a;
-    PERFORM cl_audit_patch('adviser', a.id, p);
-    RETURN QUERY SELECT adviser_json(a), a.version, a.id;
-END
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM cl_write(NULL::advisers, 'adviser', p, p_id, p_version)
 $$;
 
 -- The caseload of one adviser today, the facts (care_leaver_facts) computed set-based.

@@ -36,6 +36,85 @@ BEGIN
 END
 $$;
 
+-- Create and JSON Merge Patch on a row of any table with id, version and updated_at columns,
+-- in steps so a resource can check and normalise between them:
+--   r := cl_patch_open(NULL::t, p_id, p_version, 'what')   the row, locked: 404, 412 as above;
+--   r := cl_merge(r, p, '{field,...}')                     the members of p named writable, each
+--                                                          read by its column's type (null clears);
+--   r := cl_patch_save(r, '{field,...}')                   those columns written, version + 1;
+--   r := cl_insert(r, '{field,...}')                       a new row of those columns, the table's
+--                                                          defaults for the rest (id, version, ...).
+CREATE FUNCTION cl_patch_open(p_row anyelement, p_id uuid, p_version text, p_what text)
+RETURNS anyelement LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    EXECUTE format('SELECT * FROM %s WHERE id = $1 FOR UPDATE', pg_typeof(p_row))
+        INTO p_row USING p_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM cl_found(n = 1, p_what);
+    PERFORM cl_if_match(p_version, p_row.version, p_what);
+    RETURN p_row;
+END
+$$;
+
+CREATE FUNCTION cl_merge(p_row anyelement, p jsonb, p_fields text[]) RETURNS anyelement
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_populate_record(p_row, coalesce(
+        (SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(p) e
+         WHERE e.key = ANY (p_fields)), '{}'))
+$$;
+
+CREATE FUNCTION cl_patch_save(p_row anyelement, p_fields text[]) RETURNS anyelement
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('UPDATE %s t SET %s, version = t.version + 1, updated_at = now() '
+                   'WHERE t.id = ($1).id RETURNING t.*', pg_typeof(p_row),
+                   (SELECT string_agg(format('%I = ($1).%I', f, f), ', ') FROM unnest(p_fields) f))
+        INTO p_row USING p_row;
+    RETURN p_row;
+END
+$$;
+
+CREATE FUNCTION cl_insert(p_row anyelement, p_fields text[]) RETURNS anyelement
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('INSERT INTO %s (%s) SELECT %s RETURNING *', pg_typeof(p_row),
+                   (SELECT string_agg(format('%I', f), ', ') FROM unnest(p_fields) f),
+                   (SELECT string_agg(format('($1).%I', f), ', ') FROM unnest(p_fields) f))
+        INTO p_row USING p_row;
+    RETURN p_row;
+END
+$$;
+
+-- Create (p_id NULL; p_row holds the defaults) or JSON Merge Patch (p_id, If-Match p_version)
+-- of one row of a resource <t> that defines <t>_fields() (its writable fields), <t>_clean(row)
+-- (the row as stored: trimmed, lower-cased, ...) and <t>_json(row) (its representation). The
+-- write is audited as <t>; the answer is the representation, the version and the id.
+CREATE FUNCTION cl_write(p_row anyelement, p_type text, p jsonb, p_id uuid DEFAULT NULL,
+                         p_version text DEFAULT NULL)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    f text[];
+BEGIN
+    -- p_row is the working row: PostgreSQL 15 has no %TYPE of a polymorphic argument
+    EXECUTE format('SELECT %I()', p_type || '_fields') INTO f;
+    IF p_id IS NOT NULL THEN
+        p_row := cl_patch_open(p_row, p_id, p_version, replace(p_type, '_', ' '));
+    END IF;
+    EXECUTE format('SELECT (%I($1)).*', p_type || '_clean') INTO p_row USING cl_merge(p_row, p, f);
+    IF p_id IS NULL THEN
+        p_row := cl_insert(p_row, f);
+        PERFORM cl_audit('create', p_type, p_row.id);
+    ELSE
+        p_row := cl_patch_save(p_row, f);
+        PERFORM cl_audit_patch(p_type, p_row.id, p);
+    END IF;
+    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id', p_type || '_json')
+        USING p_row;
+END
+$$;
+
 CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = '42501';

@@ -27,51 +27,31 @@ CREATE FUNCTION partner_districts(p jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE
     WHERE btrim(d) <> ''
 $$;
 
-CREATE FUNCTION partner_create(p jsonb)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    r partners;
+-- The writable fields (cl_write).
+CREATE FUNCTION partner_fields() RETURNS text[] LANGUAGE sql IMMUTABLE
+    AS $$ SELECT '{name,kind,districts,contact_name,contact_email,contact_phone,active}'::text[] $$;
+
+-- A new or patched partner as stored: the name trimmed, the districts clean, a null contact
+-- field empty, the e-mail address in lower case.
+CREATE FUNCTION partner_clean(r partners) RETURNS partners LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-    INSERT INTO partners (name, kind, districts, contact_name, contact_email, contact_phone,
-                          active)
-    VALUES (btrim(p->>'name'), p->>'kind',
-            CASE WHEN p ? 'districts' THEN partner_districts(p->'districts') ELSE '{}' END,
-            coalesce(p->>'contact_name', ''), lower(coalesce(p->>'contact_email', '')),
-            coalesce(p->>'contact_phone', ''), coalesce((p->>'active')::boolean, true))
-    RETURNING * INTO r;
-    PERFORM cl_audit('create', 'partner', r.id);
-    RETURN QUERY SELECT partner_json(r), r.version, r.id;
+    r.name := btrim(r.name);
+    r.districts := partner_districts(to_jsonb(r.districts));
+    r.contact_name := coalesce(r.contact_name, '');
+    r.contact_email := lower(coalesce(r.contact_email, ''));
+    r.contact_phone := coalesce(r.contact_phone, '');
+    RETURN r;
 END
 $$;
 
+CREATE FUNCTION partner_create(p jsonb)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM cl_write(jsonb_populate_record(NULL::partners, '{"active": true}'), 'partner',
+                           p)
+$$;
+
 -- JSON Merge Patch of the writable fields, guarded by If-Match (p_version: NULL, '*' or N).
--- A null contact field clears it.
 CREATE FUNCTION partner_patch(p_id uuid, p jsonb, p_version text)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    r partners;
-BEGIN
-    SELECT * INTO r FROM partners WHERE partners.id = p_id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'partner');
-    PERFORM cl_if_match(p_version, r.version, 'partner');
-    UPDATE partners SET
-        name = CASE WHEN p ? 'name' THEN btrim(p->>'name') ELSE partners.name END,
-        kind = CASE WHEN p ? 'kind' THEN p->>'kind' ELSE partners.kind END,
-        districts = CASE WHEN p ? 'districts' THEN partner_districts(p->'districts')
-                         ELSE partners.districts END,
-        contact_name = CASE WHEN p ? 'contact_name' THEN coalesce(p->>'contact_name', '')
-                            ELSE partners.contact_name END,
-        contact_email = CASE WHEN p ? 'contact_email'
-                             THEN lower(coalesce(p->>'contact_email', ''))
-                             ELSE partners.contact_email END,
-        contact_phone = CASE WHEN p ? 'contact_phone' THEN coalesce(p->>'contact_phone', '')
-                             ELSE partners.contact_phone END,
-        active = CASE WHEN p ? 'active' THEN (p->>'active')::boolean ELSE partners.active END,
-        version = partners.version + 1,
-        updated_at = now()
-    WHERE partners.id = p_id
-    RETURNING * INTO r;
-    PERFORM cl_audit_patch('partner', r.id, p);
-    RETURN QUERY SELECT partner_json(r), r.version, r.id;
-END
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM cl_write(NULL::partners, 'partner', p, p_id, p_version)
 $$;
