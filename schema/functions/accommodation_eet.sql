@@ -163,35 +163,67 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION accommodation_get(p_cl uuid, p_id uuid)
+-- One episode of a care leaver (p_row's table: accommodation_episodes, eet_activities) as
+-- its representation p_json, audited as a read of p_type; 404 "no such <p_what>" outside the
+-- caller's reach.
+CREATE FUNCTION episode_get(p_row anyelement, p_type text, p_what text, p_json text, p_cl uuid,
+                            p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     c care_leavers := episode_care_leaver(p_cl, false);
-    e accommodation_episodes;
+    n integer;
 BEGIN
-    SELECT * INTO e FROM accommodation_episodes a WHERE a.id = p_id AND a.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'accommodation episode');
-    PERFORM cl_audit('read', 'accommodation_episode', e.id);
-    RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
+    EXECUTE format('SELECT * FROM %s a WHERE a.id = $1 AND a.care_leaver_id = $2',
+                   pg_typeof(p_row)) INTO p_row USING p_id, c.id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM cl_found(n = 1, p_what);
+    PERFORM cl_audit('read', p_type, p_id);
+    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id', p_json) USING p_row;
 END
 $$;
 
--- Newest first; p_on keeps only the episode covering that date. Keyset on (started_on, id).
-CREATE FUNCTION accommodation_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
+-- A care leaver's episodes, newest first; p_on keeps only the episode covering that date.
+-- Keyset on (started_on, id).
+CREATE FUNCTION episode_list(p_row anyelement, p_type text, p_json text, p_cl uuid, p_on date,
+                             p_k1 text, p_k2 text, p_limit integer)
 RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
 DECLARE
     c care_leavers := episode_care_leaver(p_cl, false);
 BEGIN
-    PERFORM cl_audit('list', 'accommodation_episode', c.id);
-    RETURN QUERY
-        SELECT accommodation_json(a), a.started_on::text, a.id::text
-        FROM accommodation_episodes a
-        WHERE a.care_leaver_id = c.id
-          AND (p_on IS NULL OR daterange(a.started_on, a.ended_on) @> p_on)
-          AND (p_k1 IS NULL OR (a.started_on, a.id) < (p_k1::date, p_k2::uuid))
-        ORDER BY a.started_on DESC, a.id DESC
-        LIMIT p_limit;
+    PERFORM cl_audit('list', p_type, c.id);
+    RETURN QUERY EXECUTE format(
+        'SELECT %I(a), a.started_on::text, a.id::text FROM %s a
+         WHERE a.care_leaver_id = $1
+           AND ($2::date IS NULL OR daterange(a.started_on, a.ended_on) @> $2::date)
+           AND ($3::text IS NULL OR (a.started_on, a.id) < ($3::date, $4::uuid))
+         ORDER BY a.started_on DESC, a.id DESC
+         LIMIT $5', p_json, pg_typeof(p_row))
+        USING c.id, p_on, p_k1, p_k2, p_limit;
 END
+$$;
+
+CREATE FUNCTION accommodation_get(p_cl uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_get(NULL::accommodation_episodes, 'accommodation_episode',
+                              'accommodation episode', 'accommodation_json', p_cl, p_id)
+$$;
+
+CREATE FUNCTION accommodation_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
+    SELECT * FROM episode_list(NULL::accommodation_episodes, 'accommodation_episode',
+                               'accommodation_json', p_cl, p_on, p_k1, p_k2, p_limit)
+$$;
+
+CREATE FUNCTION eet_activity_get(p_cl uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_get(NULL::eet_activities, 'eet_activity', 'EET activity',
+                              'eet_activity_json', p_cl, p_id)
+$$;
+
+CREATE FUNCTION eet_activity_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
+    SELECT * FROM episode_list(NULL::eet_activities, 'eet_activity', 'eet_activity_json', p_cl,
+                               p_on, p_k1, p_k2, p_limit)
 $$;
 
 -- The episode covering date p_on (NULL when none), as the API represents it. Used by the care
@@ -309,37 +341,6 @@ BEGIN
     RETURNING a.* INTO e;
     PERFORM cl_audit_patch('eet_activity', e.id, p);
     RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
-END
-$$;
-
-CREATE FUNCTION eet_activity_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
-    e eet_activities;
-BEGIN
-    SELECT * INTO e FROM eet_activities a WHERE a.id = p_id AND a.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'EET activity');
-    PERFORM cl_audit('read', 'eet_activity', e.id);
-    RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
-END
-$$;
-
--- Newest first; p_on keeps only the episode covering that date. Keyset on (started_on, id).
-CREATE FUNCTION eet_activity_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
-BEGIN
-    PERFORM cl_audit('list', 'eet_activity', c.id);
-    RETURN QUERY
-        SELECT eet_activity_json(a), a.started_on::text, a.id::text
-        FROM eet_activities a
-        WHERE a.care_leaver_id = c.id
-          AND (p_on IS NULL OR daterange(a.started_on, a.ended_on) @> p_on)
-          AND (p_k1 IS NULL OR (a.started_on, a.id) < (p_k1::date, p_k2::uuid))
-        ORDER BY a.started_on DESC, a.id DESC
-        LIMIT p_limit;
 END
 $$;
 
