@@ -325,7 +325,8 @@ BEGIN
 END
 $$;
 
--- Legal holds (manager or admin): one open hold per person (409 for a second), released once.
+-- Legal holds (manager or admin, api/records.c): one open hold per person (409 for a second),
+-- released once; the body's reason is checked by the api (1-500 characters).
 CREATE FUNCTION legal_hold_json(h legal_holds) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', h.id, 'care_leaver_id', h.care_leaver_id, 'reason', h.reason,
@@ -333,7 +334,7 @@ CREATE FUNCTION legal_hold_json(h legal_holds) RETURNS text LANGUAGE sql STABLE 
         'released_by', h.released_by, 'released_at', cl_ts(h.released_at))::text
 $$;
 
-CREATE FUNCTION legal_hold_place(p_care_leaver_id uuid, p_reason text)
+CREATE FUNCTION legal_hold_place(p_care_leaver_id uuid, p jsonb)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     h legal_holds;
@@ -346,7 +347,7 @@ BEGIN
         PERFORM cl_fail('CL409', 'the record is already under a legal hold');
     END IF;
     INSERT INTO legal_holds (care_leaver_id, reason, placed_by)
-    VALUES (p_care_leaver_id, p_reason, cl_sub()) RETURNING * INTO h;
+    VALUES (p_care_leaver_id, p ->> 'reason', cl_sub()) RETURNING * INTO h;
     PERFORM cl_audit('create', 'legal_hold', h.id, jsonb_build_object('care_leaver_id', p_care_leaver_id));
     RETURN QUERY SELECT legal_hold_json(h), 1, h.id;
 END
