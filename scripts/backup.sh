@@ -7,11 +7,14 @@
 #   backup.sh base CONNINFO DIR          a base backup into DIR/base/<UTC time>/ (tar, gzip, its
 #                                        own WAL included), finished by an `ended` file holding
 #                                        the time from which it can be restored
+#   backup.sh prepare DIR NEWPGDIR PORT [TARGET]
+#                                        a new cluster's data in NEWPGDIR/data from the latest base
+#                                        backup that ended before TARGET (a timestamp with time
+#                                        zone; default: everything archived), set to replay
+#                                        DIR/wal up to TARGET, then promote, on PORT; not started
 #   backup.sh restore DIR NEWPGDIR PORT [TARGET]
-#                                        a new cluster in NEWPGDIR from the latest base backup that
-#                                        ended before TARGET (a timestamp with time zone; default:
-#                                        everything archived), replaying DIR/wal up to TARGET,
-#                                        then promoted; started on PORT, printing the recovery time
+#                                        prepare, then start it and wait until it is promoted,
+#                                        printing the recovery time
 #
 # DIR is the operator's: any directory the postgres OS user may write (as root it is handed to
 # postgres). WAL segments arrive there as the server fills them, so the newest writes are at
@@ -22,6 +25,7 @@ set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 die() { echo "backup.sh: $*" >&2; exit 1; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 owned_dir() {
   mkdir -p "$1"
   [[ $EUID -eq 0 ]] && chown postgres:postgres "$1"
@@ -51,7 +55,7 @@ case $cmd in
   base)
     (($# == 3)) || die "usage: backup.sh base CONNINFO DIR"
     conninfo=$2 dir=$(realpath -m "$3")
-    [[ -d $dir/wal ]] || die "$dir/wal does not exist: turn on archiving first (backup.sh archive)"
+    owned_dir "$dir/base"
     [[ $(psql -X -qAt "$conninfo" -c "SHOW archive_mode") == on ]] ||
       die "the server does not archive WAL: run backup.sh archive first"
     stamp=$(date -u +%Y%m%dT%H%M%S%NZ)
@@ -64,9 +68,9 @@ case $cmd in
     as_pg mv "$dir/base/$stamp.partial" "$dir/base/$stamp"
     size=$(du -sb "$dir/base/$stamp" | cut -f1)
     printf 'base backup %s: %s bytes in %.2f s, restorable from %s\n' "$dir/base/$stamp" "$size" \
-      "$(echo "$(date +%s.%N) - $t0" | bc)" "$(cat "$dir/base/$stamp/ended")" ;;
-  restore)
-    (($# == 4 || $# == 5)) || die "usage: backup.sh restore DIR NEWPGDIR PORT [TARGET]"
+      "$(elapsed "$t0")" "$(cat "$dir/base/$stamp/ended")" ;;
+  prepare|restore)
+    (($# == 4 || $# == 5)) || die "usage: backup.sh $cmd DIR NEWPGDIR PORT [TARGET]"
     dir=$(realpath -m "$2") newdir=$(realpath -m "$3") port=$4 target=${5:-}
     [[ $port =~ ^[0-9]+$ ]] || die "PORT must be a number"
     [[ ! -e $newdir/data ]] || die "$newdir/data already exists: restore into a new directory"
@@ -102,6 +106,7 @@ case $cmd in
     } | as_pg tee -a "$newdir/data/postgresql.auto.conf" >/dev/null
     as_pg touch "$newdir/data/recovery.signal"
     echo "$port" | as_pg tee "$newdir/port" >/dev/null
+    [[ $cmd == restore ]] || { echo "prepared $newdir/data from $pick${target:+ to $target}"; exit 0; }
     t0=$(date +%s.%N)
     as_pg "$PGBIN/pg_ctl" -D "$newdir/data" -l "$newdir/server.log" -w -t 3600 start >/dev/null ||
       { tail -5 "$newdir/server.log" >&2; die "the restored cluster did not start (log: $newdir/server.log)"; }
@@ -113,7 +118,7 @@ case $cmd in
     done
     [[ $r == f ]] || die "the restored cluster is still recovering (log: $newdir/server.log)"
     printf 'restored %s into %s (port %s)%s; recovery took %.2f s\n' "$pick" "$newdir" "$port" \
-      "${target:+ to $target}" "$(echo "$(date +%s.%N) - $t0" | bc)" ;;
+      "${target:+ to $target}" "$(elapsed "$t0")" ;;
   *)
-    echo "usage: backup.sh archive|base|restore ..." >&2; exit 2 ;;
+    echo "usage: backup.sh archive|base|prepare|restore ..." >&2; exit 2 ;;
 esac
