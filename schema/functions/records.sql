@@ -23,6 +23,31 @@ CREATE FUNCTION records_uncovered_tables() RETURNS SETOF text LANGUAGE sql STABL
     ORDER BY 1
 $$;
 
+-- How one person's rows are found, table by table (personal_data_tables, position order):
+-- keys, the values of key_column that are theirs (their id, or for a child table the ids of
+-- their rows in parent_table), and ids, the id column of those rows where the table has one.
+-- The export and the disposal both read it; the audit trail is not here (it is found by ids).
+CREATE FUNCTION records_keys(p_care_leaver_id uuid)
+RETURNS TABLE (table_name text, keys uuid[], ids uuid[]) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    t record;
+    v_ids jsonb := '{}';
+BEGIN
+    FOR t IN SELECT * FROM personal_data_tables p WHERE p.export = 'rows' ORDER BY p.position LOOP
+        table_name := t.table_name;
+        keys := CASE WHEN t.parent_table IS NULL THEN ARRAY[p_care_leaver_id]
+                     ELSE ARRAY(SELECT jsonb_array_elements_text(
+                                    coalesce(v_ids -> t.parent_table, '[]'))::uuid) END;
+        EXECUTE format('SELECT coalesce(array_agg((to_jsonb(x) ->> ''id'')::uuid) FILTER '
+                       '(WHERE to_jsonb(x) ->> ''id'' ~ ''^[0-9a-f-]{36}$''), ''{}'') '
+                       'FROM %I x WHERE x.%I = ANY ($1)', t.table_name, t.key_column)
+            INTO ids USING keys;
+        v_ids := v_ids || jsonb_build_object(t.table_name, to_jsonb(ids));
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
 -- Everything held about one person, as one JSON document: per listed table (in position
 -- order) its rows as stored, the audit trail of every row found, and every non-empty
 -- free-text value for a human to review before release. Audited as a read of the care leaver
@@ -34,9 +59,8 @@ DECLARE
     t record;
     j jobs;
     v_rows jsonb;
-    v_keys uuid[];
-    v_ids jsonb := '{}';
-    v_all uuid[] := ARRAY[p_care_leaver_id];
+    v_found jsonb;
+    v_all uuid[];
     v_tables jsonb := '[]';
     v_free jsonb := '[]';
 BEGIN
@@ -47,24 +71,21 @@ BEGIN
     INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_id, request_id, detail)
     VALUES (j.created_by, j.created_role, 'read', 'care_leaver', p_care_leaver_id, '',
             jsonb_build_object('kind', 'subject_access', 'job_id', j.id));
-    FOR t IN SELECT * FROM personal_data_tables ORDER BY position LOOP
+    SELECT jsonb_object_agg(k.table_name, jsonb_build_object('keys', k.keys, 'ids', k.ids))
+    INTO v_found FROM records_keys(p_care_leaver_id) k;
+    v_all := ARRAY[p_care_leaver_id] || ARRAY(SELECT jsonb_array_elements_text(e -> 'ids')::uuid
+                                              FROM jsonb_each(v_found) x(n, e));
+    FOR t IN SELECT p.*, ARRAY(SELECT jsonb_array_elements_text(v_found -> p.table_name -> 'keys'))::uuid[] AS keys
+             FROM personal_data_tables p ORDER BY p.position LOOP
         IF t.export = 'audit_trail' THEN
             EXECUTE format('SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.id), ''[]'') FROM %I x '
                            'WHERE x.%I = ANY ($1) OR x.detail ->> ''care_leaver_id'' = $2',
                            t.table_name, t.key_column)
                 INTO v_rows USING v_all, p_care_leaver_id::text;
         ELSE
-            v_keys := CASE WHEN t.parent_table IS NULL THEN ARRAY[p_care_leaver_id]
-                           ELSE ARRAY(SELECT jsonb_array_elements_text(
-                                          coalesce(v_ids -> t.parent_table, '[]'))::uuid) END;
             EXECUTE format('SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x::text), ''[]'') '
                            'FROM %I x WHERE x.%I = ANY ($1)', t.table_name, t.key_column)
-                INTO v_rows USING v_keys;
-            v_ids := v_ids || jsonb_build_object(t.table_name,
-                (SELECT coalesce(jsonb_agg(r -> 'id'), '[]') FROM jsonb_array_elements(v_rows) r
-                 WHERE r ? 'id'));
-            v_all := v_all || ARRAY(SELECT (r ->> 'id')::uuid FROM jsonb_array_elements(v_rows) r
-                                    WHERE r ->> 'id' ~ '^[0-9a-f-]{36}$');
+                INTO v_rows USING t.keys;
             v_free := v_free || coalesce((
                 SELECT jsonb_agg(jsonb_build_object('table', t.table_name,
                                                     'row', coalesce(r -> 'id', r -> t.key_column),
@@ -270,11 +291,7 @@ DECLARE
     d disposal_candidates;
     c care_leavers;
     t record;
-    v_keys uuid[];
-    v_ids jsonb := '{}';
-    v_keyed jsonb := '{}';
     v_counts jsonb := '{}';
-    v_found jsonb;
     n bigint;
 BEGIN
     SELECT * INTO d FROM disposal_candidates x
@@ -293,23 +310,14 @@ BEGIN
     IF records_due_on(c) IS NULL OR records_due_on(c) > current_date THEN
         PERFORM cl_fail('CL409', 'the record is not yet due for disposal');
     END IF;
-    -- the keys of every table first (a child's are its parent's ids), then delete children
-    -- first
-    FOR t IN SELECT * FROM personal_data_tables WHERE disposal = 'delete' ORDER BY position LOOP
-        v_keys := CASE WHEN t.parent_table IS NULL THEN ARRAY[c.id]
-                       ELSE ARRAY(SELECT jsonb_array_elements_text(
-                                      coalesce(v_ids -> t.parent_table, '[]'))::uuid) END;
-        v_keyed := v_keyed || jsonb_build_object(t.table_name, to_jsonb(v_keys));
-        EXECUTE format('SELECT coalesce(jsonb_agg(to_jsonb(x) -> ''id''), ''[]'') FROM %I x '
-                       'WHERE x.%I = ANY ($1)', t.table_name, t.key_column)
-            INTO v_found USING v_keys;
-        v_ids := v_ids || jsonb_build_object(t.table_name, v_found);
-    END LOOP;
+    -- every table's keys first (records_keys reads them all before anything is deleted),
+    -- then children first
     PERFORM records_redact_artifacts(c.id, c.la_child_id);
-    FOR t IN SELECT * FROM personal_data_tables WHERE disposal = 'delete'
-             ORDER BY position DESC LOOP
+    FOR t IN SELECT p.table_name, p.key_column, k.keys
+             FROM records_keys(c.id) k JOIN personal_data_tables p ON p.table_name = k.table_name
+             WHERE p.disposal = 'delete' ORDER BY p.position DESC LOOP
         EXECUTE format('DELETE FROM %I x WHERE x.%I = ANY ($1)', t.table_name, t.key_column)
-            USING ARRAY(SELECT jsonb_array_elements_text(v_keyed -> t.table_name)::uuid);
+            USING t.keys;
         GET DIAGNOSTICS n = ROW_COUNT;
         v_counts := v_counts || jsonb_build_object(t.table_name, n);
     END LOOP;
