@@ -35,7 +35,7 @@ MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
 # (common/cl_migrate.c); every file in schema/functions must be listed here.
 FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql advisers.sql \
   partners.sql care_leaver.sql casework.sql outreach.sql accommodation_eet.sql grants.sql \
-  housing.sql jobs.sql ssda903.sql board.sql security.sql)
+  housing.sql jobs.sql ssda903.sql board.sql records.sql security.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error schema/functions and FUNCTIONS in the Makefile differ: $(filter-out $(FUNCTIONS),$(wildcard schema/functions/*.sql)) $(filter-out $(wildcard schema/functions/*.sql),$(FUNCTIONS)))
 endif
@@ -50,7 +50,7 @@ REDOC_JS := build/vendor/redoc-$(REDOC_VERSION).standalone.js
 PYTHON := /usr/bin/python3
 
 .PHONY: all run test fuzz-build fuzz-smoke test-unit test-integration token migrate demo-data fmt fmt-check lint \
-        lint-spec clean deps bench reliability fuzz help
+        lint-spec clean deps bench reliability restore-drill backup restore fuzz help
 all: $(BUILD)/api $(BUILD)/worker $(BUILD)/token
 
 help:
@@ -205,6 +205,25 @@ reliability:
 	@scripts/deps.sh test
 	$(MAKE) --no-print-directory SAN=address,undefined BUILD=build/san build/san/api build/san/worker build/san/token
 	tests/reliability/run.sh build/san --record
+
+# A base backup and point-in-time restore tried on throwaway clusters (also in make reliability).
+restore-drill:
+	@scripts/deps.sh test
+	$(MAKE) --no-print-directory SAN=address,undefined BUILD=build/san build/san/api build/san/token
+	tests/reliability/restore_drill.sh build/san
+
+# Backups of the local cluster (make run's) into BACKUP_DIR: WAL archiving turned on (once, with
+# a restart), then a base backup. make restore: a new cluster in RESTORE_TO on RESTORE_PORT from
+# them, to TARGET_TIME (default: all archived WAL). See README, "Backup and restore".
+backup:
+	@test -n "$(BACKUP_DIR)" || { echo "usage: make backup BACKUP_DIR=<directory>"; exit 2; }
+	@source scripts/env.sh && test -n "$$CL_PGPORT" || { echo "no local cluster yet: run make run first"; exit 1; }; \
+	  scripts/backup.sh archive "$$CL_PGDIR" "$(BACKUP_DIR)" && \
+	  scripts/backup.sh base "host=127.0.0.1 port=$$CL_PGPORT user=postgres dbname=postgres" "$(BACKUP_DIR)"
+restore:
+	@test -n "$(BACKUP_DIR)" -a -n "$(RESTORE_TO)" -a -n "$(RESTORE_PORT)" || \
+	  { echo "usage: make restore BACKUP_DIR=<dir> RESTORE_TO=<new dir> RESTORE_PORT=<port> [TARGET_TIME='<timestamp with zone>']"; exit 2; }
+	@scripts/backup.sh restore "$(BACKUP_DIR)" "$(RESTORE_TO)" "$(RESTORE_PORT)" $(if $(TARGET_TIME),"$(TARGET_TIME)")
 
 # ---- fuzzing (libFuzzer, clang) -------------------------------------------------------------
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

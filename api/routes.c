@@ -17,6 +17,7 @@
 #include "outreach.h"
 #include "partners.h"
 #include "pathway_plans.h"
+#include "records.h"
 
 #define B CL_ROLE_BOARD
 #define P CL_ROLE_PARTNER
@@ -190,6 +191,16 @@ const struct cl_route cl_routes[] = {
     {"GET", "/v1/jobs/{job_id}/artifacts", cl_h_jobs_artifacts, B | M | D | S, "listJobArtifacts",
      0},
     {"GET", "/v1/artifacts/{artifact_id}", cl_h_artifacts_get, B | M | D | S, "getArtifact", 0},
+
+    /* records: subject access review, disposals, legal holds (schema/functions/records.sql) */
+    {"POST", "/v1/jobs/{job_id}/review", cl_h_subject_access_review, M | D, "reviewSubjectAccess",
+     0},
+    {"POST", "/v1/disposals/{disposal_id}/approve", cl_h_disposals_approve, M | D,
+     "approveDisposal", 0},
+    {"POST", "/v1/care-leavers/{care_leaver_id}/legal-holds", cl_h_legal_holds_create, M | D,
+     "createLegalHold", BODY},
+    {"POST", "/v1/legal-holds/{legal_hold_id}/release", cl_h_legal_holds_release, M | D,
+     "releaseLegalHold", 0},
 };
 
 const int cl_routes_count = (int)(sizeof cl_routes / sizeof cl_routes[0]);

@@ -77,6 +77,8 @@ static const struct setting settings[] = {
     {"BOARD_SUPPRESS_BELOW", K_INT, OFF(board_suppress_below), "6", 1, 100, AW},
     {"ARTIFACT_RETENTION_DAYS", K_INT, OFF(artifact_retention_days), "90", 1, 3660,
      CL_CONFIG_WORKER},
+    {"SUBJECT_ACCESS_RETENTION_DAYS", K_INT, OFF(subject_access_retention_days), "30", 1, 3660,
+     CL_CONFIG_WORKER},
 };
 
 static int

@@ -47,8 +47,9 @@ struct cl_config {
     char *board_lead_member;
     char *board_director;
     char *la_name;
-    int board_suppress_below;    /* Board reports: counts 1..this-1 are shown as "<this" */
-    int artifact_retention_days; /* worker: artifacts older than this many days are deleted */
+    int board_suppress_below;          /* Board reports: counts 1..this-1 are shown as "<this" */
+    int artifact_retention_days;       /* worker: artifacts older than this many days are deleted */
+    int subject_access_retention_days; /* worker: subject access exports: the same, sooner */
 };
 
 /* Why an HS256 secret (already at least 32 bytes) is too weak to use outside development

@@ -92,6 +92,9 @@ CREATE POLICY jobs_cancel ON jobs FOR UPDATE TO cl_app
 CREATE POLICY artifacts_scope ON artifacts FOR SELECT TO cl_app
     USING (EXISTS (SELECT 1 FROM jobs j
                    WHERE j.id = artifacts.job_id AND cl_job_visible(j.kind, j.created_role)));
+-- Subject access exports: only their requester and administrators (records.sql).
+CREATE POLICY artifacts_subject_access ON artifacts AS RESTRICTIVE FOR SELECT TO cl_app
+    USING (records_artifact_downloadable(job_id));
 -- A job's attempts (worker names, error text) follow their job too; a cancel closes them.
 CREATE POLICY job_attempts_scope ON job_attempts FOR SELECT TO cl_app
     USING (EXISTS (SELECT 1 FROM jobs j
@@ -122,6 +125,12 @@ GRANT EXECUTE ON FUNCTION cl_partner_sees_via_eet(uuid), cl_partner_sees_via_hou
     cl_partner_person(uuid), cl_principal_check(text, text, text), eet_places_taken(uuid),
     housing_protocol_figures(uuid, date, date), housing_protocol_breaches_in(uuid, date, date),
     outreach_contact_summary(date, date, integer), job_queue_counts() TO cl_app;
+-- Records (records.sql): marking a subject access export reviewed, an approved disposal.
+GRANT EXECUTE ON FUNCTION subject_access_review(uuid), records_dispose(uuid) TO cl_app;
+-- Records, the worker's: the subject access export, the nightly disposal list, the expiry of
+-- subject access artifacts.
+GRANT EXECUTE ON FUNCTION records_subject_access(uuid, uuid), records_list_due(date),
+    records_purge_subject_access(integer) TO cl_worker;
 -- The worker's: the Board report's housing protocol figures, the retention purge, and the
 -- principal check of the transaction in which the schedule enqueues (worker/schedule.c).
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),

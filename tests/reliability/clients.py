@@ -9,6 +9,10 @@
   clients.py failover API1 API2 TOKEN SECONDS AT FAULT CRASH PROMOTE DBURL sync|async
                                                              write load over two apis; AT s in,
                                                              FAULT, CRASH, PROMOTE (failover.sh)
+  clients.py writes  API_PORT TOKEN CLIENTS STOPFILE LOG     POST advisers until STOPFILE exists,
+                                                             one JSON line per request in LOG
+  clients.py restored LOG T_EPOCH DBURL                      which of LOG's writes a cluster
+                                                             restored to T holds (restore_drill.sh)
 Each prints one JSON object of figures on stdout and exits non-zero when a promise is broken.
 """
 import base64
@@ -490,6 +494,56 @@ def failover(port1, port2, token, seconds, at, fault_cmd, crash_cmd, promote_cmd
     return 0 if ok else 1
 
 
+# ---- 9. point-in-time restore (restore_drill.sh) -----------------------------------------------
+def writes(port, token, clients, stopfile, logfile):
+    """CLIENTS threads POST advisers until stopfile exists; each request is logged with the
+    client's clock when it was sent and when its answer arrived (time.time(), the machine's
+    clock, which the database on the same machine shares)."""
+    port, run = int(port), uuid.uuid4().hex[:8]
+    lock, out = threading.Lock(), open(logfile, "w")
+
+    def worker(n):
+        i = 0
+        while not os.path.exists(stopfile):
+            i += 1
+            email = f"drill-{run}-{n}-{i}@restore.example"
+            sent = time.time()
+            try:
+                st, _, _ = request(port, "POST", "/v1/advisers", token,
+                                   json.dumps({"name": "Restore Drill", "email": email}))
+            except OSError:
+                st = 0
+            with lock:
+                out.write(json.dumps({"email": email, "sent": sent, "acked": time.time(),
+                                      "status": st}) + "\n")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(int(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.close()
+    return 0
+
+
+def restored(logfile, t_epoch, dburl):
+    """Every write answered 201 before T must be in the restored cluster, none sent after T;
+    a write in flight at T (sent before, answered after) may be either way."""
+    t = float(t_epoch)
+    rows = [json.loads(l) for l in open(logfile) if l.strip()]
+    ok = [r for r in rows if r["status"] == 201]
+    before = {r["email"] for r in ok if r["acked"] < t}
+    after = {r["email"] for r in rows if r["sent"] > t}
+    flight = {r["email"] for r in ok if r["sent"] <= t <= r["acked"]}
+    held = set(psql(dburl, "SELECT email FROM advisers WHERE email LIKE 'drill-%'").split())
+    fig = {"writes_acknowledged": len(ok), "other_answers": len(rows) - len(ok),
+           "acknowledged_before_T": len(before), "of_them_restored": len(before & held),
+           "sent_after_T": len(after), "of_them_restored_wrongly": len(after & held),
+           "in_flight_at_T": len(flight), "in_flight_restored": len(flight & held)}
+    print(json.dumps(fig))
+    return 0 if before <= held and not after & held and before else 1
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "outage":
@@ -502,4 +556,8 @@ if __name__ == "__main__":
         sys.exit(failover(*args))
     if cmd == "hostile":
         sys.exit(hostile(*args))
+    if cmd == "writes":
+        sys.exit(writes(*args))
+    if cmd == "restored":
+        sys.exit(restored(*args))
     sys.exit(__doc__)

@@ -151,6 +151,8 @@ if ((!QUICK)); then
   log "8. failover under write load: synchronous standby, then asynchronous"
   tests/reliability/failover.sh "$BUILD" "$FIG" failover sync || fail=1
   tests/reliability/failover.sh "$BUILD" "$FIG" failover async || fail=1
+  log "9. backup and point-in-time restore under write load (make restore-drill)"
+  tests/reliability/restore_drill.sh "$BUILD" "$FIG" >/dev/null || fail=1
 fi
 
 if ((RECORD)); then
