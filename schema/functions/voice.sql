@@ -60,7 +60,7 @@ BEGIN
     VALUES (p->>'code', p->>'label', coalesce((p->>'active')::boolean, true))
     RETURNING * INTO t;
     PERFORM cl_audit('create', 'survey_theme', NULL, jsonb_build_object('code', t.code));
-    RETURN QUERY SELECT survey_theme_json(t), 1, t.code;
+    RETURN QUERY SELECT survey_theme_json(t), NULL::integer, t.code;
 END
 $$;
 
@@ -624,7 +624,7 @@ BEGIN
     INSERT INTO star_scores (reading_id, edition, area, score)
     SELECT r.id, r.edition, s.key, (s.value #>> '{}')::smallint FROM jsonb_each(p->'scores') s;
     PERFORM cl_audit('create', 'star_reading', r.id, jsonb_build_object('care_leaver_id', c.id));
-    RETURN QUERY SELECT star_reading_json(r), 1, r.id;
+    RETURN QUERY SELECT star_reading_json(r), NULL::integer, r.id;
 END
 $$;
 
@@ -637,7 +637,7 @@ BEGIN
     SELECT * INTO r FROM star_readings x WHERE x.id = p_id AND x.care_leaver_id = c.id;
     PERFORM cl_found(FOUND, 'Star reading');
     PERFORM cl_audit('read', 'star_reading', r.id, jsonb_build_object('care_leaver_id', c.id));
-    RETURN QUERY SELECT star_reading_json(r), 1, r.id;
+    RETURN QUERY SELECT star_reading_json(r), NULL::integer, r.id;
 END
 $$;
 
@@ -716,7 +716,7 @@ BEGIN
     INSERT INTO participation_bodies (kind, name) VALUES (p->>'kind', p->>'name')
     RETURNING * INTO b;
     PERFORM cl_audit('create', 'participation_body', b.id);
-    RETURN QUERY SELECT participation_body_json(b), 1, b.id;
+    RETURN QUERY SELECT participation_body_json(b), NULL::integer, b.id;
 END
 $$;
 
@@ -727,7 +727,7 @@ DECLARE
 BEGIN
     SELECT * INTO b FROM participation_bodies x WHERE x.id = p_id;
     PERFORM cl_found(FOUND, 'participation body');
-    RETURN QUERY SELECT participation_body_json(b), 1, b.id;
+    RETURN QUERY SELECT participation_body_json(b), NULL::integer, b.id;
 END
 $$;
 
@@ -895,7 +895,7 @@ BEGIN
     SELECT DISTINCT v.id, a::uuid FROM jsonb_array_elements_text(coalesce(p->'attendees', '[]')) a;
     PERFORM cl_audit('create', 'participation_event', v.id,
                      jsonb_build_object('body_id', p_body));
-    RETURN QUERY SELECT participation_event_json(v), 1, v.id;
+    RETURN QUERY SELECT participation_event_json(v), NULL::integer, v.id;
 END
 $$;
 
@@ -907,7 +907,7 @@ BEGIN
     SELECT * INTO v FROM participation_events x WHERE x.id = p_id AND x.body_id = p_body;
     PERFORM cl_found(FOUND, 'participation event');
     PERFORM cl_audit('read', 'participation_event', v.id);
-    RETURN QUERY SELECT participation_event_json(v), 1, v.id;
+    RETURN QUERY SELECT participation_event_json(v), NULL::integer, v.id;
 END
 $$;
 
