@@ -42,6 +42,21 @@ CREATE FUNCTION voice_count(p_n bigint, p_below integer) RETURNS bigint
     SELECT CASE WHEN p_below > 1 AND p_n BETWEEN 1 AND p_below - 1 THEN NULL ELSE p_n END
 $$;
 
+-- The care leaver a voice record is written for: within the caller's scope (404 otherwise,
+-- care_leaver_for_nested) and one the caller writes for (404 too: an adviser's own caseload,
+-- managers and administrators everyone). p_lock as care_leaver_for_nested.
+CREATE FUNCTION voice_care_leaver_to_write(p_cl uuid, p_lock boolean) RETURNS care_leavers
+    LANGUAGE plpgsql AS $$
+DECLARE
+    c care_leavers := care_leaver_for_nested(p_cl, p_lock);
+BEGIN
+    IF NOT cl_can_write_care_leaver(c.adviser_id) THEN
+        PERFORM cl_fail('CL404', 'no such care leaver');
+    END IF;
+    RETURN c;
+END
+$$;
+
 -- ---- survey themes -------------------------------------------------------------------------
 
 CREATE FUNCTION survey_theme_json(t survey_themes) RETURNS text LANGUAGE sql STABLE AS $$
@@ -257,10 +272,7 @@ BEGIN
                         || ' to ' || s.closes_on);
     END IF;
     IF NOT r.anonymous THEN
-        c := care_leaver_for_nested((p->>'care_leaver_id')::uuid, false);
-        IF NOT cl_can_write_care_leaver(c.adviser_id) THEN
-            PERFORM cl_fail('CL404', 'no such care leaver');
-        END IF;
+        c := voice_care_leaver_to_write((p->>'care_leaver_id')::uuid, false);
         r.care_leaver_id := c.id;
     END IF;
     -- no RETURNING: an adviser enters anonymous responses it may not read back
@@ -519,12 +531,9 @@ $$;
 CREATE FUNCTION statement_patch(p_cl uuid, p_id uuid, p jsonb, p_version text)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
-    c care_leavers := care_leaver_for_nested(p_cl, true);
+    c care_leavers := voice_care_leaver_to_write(p_cl, true);
     s statements;
 BEGIN
-    IF NOT cl_can_write_care_leaver(c.adviser_id) THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
     SELECT * INTO s FROM statements x WHERE x.id = p_id AND x.care_leaver_id = c.id;
     PERFORM cl_found(FOUND, 'statement');
     PERFORM cl_if_match(p_version, s.version, 'statement');
@@ -596,13 +605,10 @@ $$;
 CREATE FUNCTION star_reading_create(p_cl uuid, p jsonb)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
-    c care_leavers := care_leaver_for_nested(p_cl, false);
+    c care_leavers := voice_care_leaver_to_write(p_cl, false);
     r star_readings;
     e text[] := '{}';
 BEGIN
-    IF NOT cl_can_write_care_leaver(c.adviser_id) THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
     IF NOT EXISTS (SELECT 1 FROM star_editions x WHERE x.code = p->>'edition') THEN
         e := e || 'edition: no such edition'::text;
     ELSIF jsonb_typeof(p->'scores') <> 'object' OR p->'scores' = '{}' THEN
@@ -752,19 +758,6 @@ CREATE FUNCTION participation_membership_problems(m participation_memberships) R
                 THEN ARRAY['left_on: must not be before joined_on'] ELSE '{}' END
 $$;
 
--- The care leaver of a membership or attendance, within the caller's scope and writable.
-CREATE FUNCTION participation_member(p_cl uuid) RETURNS care_leavers
-    LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := care_leaver_for_nested(p_cl, false);
-BEGIN
-    IF NOT cl_can_write_care_leaver(c.adviser_id) THEN
-        PERFORM cl_fail('CL404', 'no such care leaver');
-    END IF;
-    RETURN c;
-END
-$$;
-
 CREATE FUNCTION participation_membership_create(p_body uuid, p jsonb)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
@@ -776,7 +769,7 @@ BEGIN
     m.joined_on := (p->>'joined_on')::date;
     m.left_on := (p->>'left_on')::date;
     PERFORM cl_fail_fields(participation_membership_problems(m));
-    c := participation_member((p->>'care_leaver_id')::uuid);
+    c := voice_care_leaver_to_write((p->>'care_leaver_id')::uuid, false);
     INSERT INTO participation_memberships (body_id, care_leaver_id, joined_on, left_on)
     VALUES (p_body, c.id, m.joined_on, m.left_on) RETURNING * INTO m;
     PERFORM cl_audit('create', 'participation_membership', m.id,
@@ -820,7 +813,7 @@ RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     m participation_memberships := participation_membership_find(p_body, p_id, true);
 BEGIN
-    PERFORM participation_member(m.care_leaver_id);
+    PERFORM voice_care_leaver_to_write(m.care_leaver_id, false);
     PERFORM cl_if_match(p_version, m.version, 'membership');
     IF p ? 'joined_on' THEN m.joined_on := (p->>'joined_on')::date; END IF;
     IF p ? 'left_on' THEN m.left_on := (p->>'left_on')::date; END IF;
@@ -886,7 +879,7 @@ BEGIN
         e := e || 'attendees: must be care leaver ids'::text;
     END IF;
     PERFORM cl_fail_fields(e);
-    PERFORM participation_member(a::uuid)
+    PERFORM voice_care_leaver_to_write(a::uuid, false)
     FROM jsonb_array_elements_text(coalesce(p->'attendees', '[]')) a;
     INSERT INTO participation_events (body_id, kind, held_on, title, created_by)
     VALUES (p_body, p->>'kind', (p->>'held_on')::date, p->>'title', cl_sub())
