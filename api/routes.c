@@ -16,8 +16,12 @@
 #include "ops.h"
 #include "outreach.h"
 #include "partners.h"
+#include "participation.h"
 #include "pathway_plans.h"
 #include "records.h"
+#include "star.h"
+#include "statements.h"
+#include "surveys.h"
 
 #define B CL_ROLE_BOARD
 #define P CL_ROLE_PARTNER
@@ -178,6 +182,61 @@ const struct cl_route cl_routes[] = {
      cl_h_grant_payments_get, A | M | D | S, "getGrantPayment", 0},
     {"GET", "/v1/care-leavers/{care_leaver_id}/grant-balances", cl_h_grant_balances_list,
      A | M | D | S, "listGrantBalances", 0},
+
+    /* the young person's voice: surveys, statements, Outcome Star readings, participation
+       bodies (schema/functions/voice.sql) */
+    {"GET", "/v1/survey-themes", cl_h_survey_themes_list, A | M | D, "listSurveyThemes", 0},
+    {"POST", "/v1/survey-themes", cl_h_survey_themes_create, M | D, "createSurveyTheme", BODY},
+    {"GET", "/v1/survey-themes/{theme_code}", cl_h_survey_themes_get, A | M | D, "getSurveyTheme",
+     0},
+    {"GET", "/v1/surveys", cl_h_surveys_list, B | A | M | D, "listSurveys", 0},
+    {"POST", "/v1/surveys", cl_h_surveys_create, M | D, "createSurvey", BODY},
+    {"GET", "/v1/surveys/{survey_id}", cl_h_surveys_get, B | A | M | D, "getSurvey", 0},
+    {"GET", "/v1/surveys/{survey_id}/results", cl_h_survey_results, B | A | M | D,
+     "getSurveyResults", 0},
+    {"POST", "/v1/surveys/{survey_id}/responses", cl_h_survey_responses_create, A | M | D,
+     "createSurveyResponse", BODY},
+    {"GET", "/v1/surveys/{survey_id}/responses/{response_id}", cl_h_survey_responses_get, A | M | D,
+     "getSurveyResponse", 0},
+    {"POST", "/v1/surveys/{survey_id}/responses/{response_id}/themes", cl_h_survey_responses_tag,
+     A | M | D, "tagSurveyAnswer", BODY},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/statements", cl_h_statements_list, A | M | D,
+     "listStatements", 0},
+    {"POST", "/v1/care-leavers/{care_leaver_id}/statements", cl_h_statements_create, A | M | D | S,
+     "createStatement", BODY},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/statements/{statement_id}", cl_h_statements_get,
+     A | M | D | S, "getStatement", 0},
+    {"PATCH", "/v1/care-leavers/{care_leaver_id}/statements/{statement_id}", cl_h_statements_patch,
+     A | M | D, "updateStatement", BODY},
+    {"GET", "/v1/star-editions", cl_h_star_editions_list, A | M | D, "listStarEditions", 0},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/star-readings", cl_h_star_readings_list, A | M | D,
+     "listStarReadings", 0},
+    {"POST", "/v1/care-leavers/{care_leaver_id}/star-readings", cl_h_star_readings_create,
+     A | M | D, "createStarReading", BODY},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/star-readings/progress", cl_h_star_progress,
+     A | M | D, "getStarProgress", 0},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/star-readings/{reading_id}", cl_h_star_readings_get,
+     A | M | D, "getStarReading", 0},
+    {"GET", "/v1/participation-bodies", cl_h_participation_bodies_list, A | M | D,
+     "listParticipationBodies", 0},
+    {"POST", "/v1/participation-bodies", cl_h_participation_bodies_create, M | D,
+     "createParticipationBody", BODY},
+    {"GET", "/v1/participation-bodies/{body_id}", cl_h_participation_bodies_get, A | M | D,
+     "getParticipationBody", 0},
+    {"GET", "/v1/participation-bodies/{body_id}/memberships", cl_h_memberships_list, A | M | D,
+     "listMemberships", 0},
+    {"POST", "/v1/participation-bodies/{body_id}/memberships", cl_h_memberships_create, A | M | D,
+     "createMembership", BODY},
+    {"GET", "/v1/participation-bodies/{body_id}/memberships/{membership_id}", cl_h_memberships_get,
+     A | M | D, "getMembership", 0},
+    {"PATCH", "/v1/participation-bodies/{body_id}/memberships/{membership_id}",
+     cl_h_memberships_patch, A | M | D, "updateMembership", BODY},
+    {"GET", "/v1/participation-bodies/{body_id}/events", cl_h_participation_events_list, A | M | D,
+     "listParticipationEvents", 0},
+    {"POST", "/v1/participation-bodies/{body_id}/events", cl_h_participation_events_create,
+     A | M | D, "createParticipationEvent", BODY},
+    {"GET", "/v1/participation-bodies/{body_id}/events/{event_id}", cl_h_participation_events_get,
+     A | M | D, "getParticipationEvent", 0},
 
     /* audit */
     {"GET", "/v1/audit-events", cl_h_audit_events_list, D, "listAuditEvents", 0},

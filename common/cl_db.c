@@ -29,7 +29,7 @@ struct cl_conn {
     unsigned char prepared[MAX_STMTS];
     char sqlstate[6];
     char constraint[64];
-    char message[256];
+    char message[1024];
 };
 
 struct cl_pool {

@@ -268,6 +268,12 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
         return NULL;
     case CL_F_OBJECT:
         return cJSON_IsObject(v) ? NULL : "must be an object";
+    case CL_F_ARRAY:
+        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > (int)f->max) {
+            snprintf(msg, msglen, "must be an array of at most %g items", f->max);
+            return msg;
+        }
+        return NULL;
     }
     return "is not allowed";
 }

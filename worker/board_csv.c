@@ -33,7 +33,7 @@ fig(struct cl_buf *b, enum board_kind k, const struct board_fig *f, int below)
     /* value */
     if (!f->present) {
         err = CL_OK;
-    } else if (f->sup_value && (k == BK_COUNT || k == BK_MAX)) {
+    } else if (f->sup_value && k == BK_COUNT) {
         board_fmt_count(n, sizeof n, f->num, 1, below);
         err = cl_buf_adds(b, n);
     } else if (f->sup_value) {

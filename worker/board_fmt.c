@@ -40,8 +40,12 @@ board_suppress_fig(enum board_kind kind, struct board_fig *f, int below)
         f->sup_num = f->sup_value = f->sup_den;
         break;
     case BK_MEAN:
-    case BK_MAX:
         /* Caseloads describe advisers' workloads, not young people. */
+        break;
+    case BK_MAX:
+        /* A maximum or median of a group of young people (den: how many) says too much of a
+         * small group; caseload maxima have no den and are never hidden. */
+        f->sup_num = f->sup_den = f->sup_value = f->has_den && board_small(f->den, below);
         break;
     }
 }
@@ -217,8 +221,12 @@ board_fmt_value(char *out, size_t outlen, enum board_kind kind, const struct boa
     }
     switch (kind) {
     case BK_COUNT:
-    case BK_MAX:
         board_fmt_count(out, outlen, f->num, f->sup_num, below);
+        return;
+    case BK_MAX:
+        board_fmt_count(out, outlen, f->num, 0, below);
+        if (f->sup_value)
+            snprintf(out, outlen, BOARD_SUPPRESSED);
         return;
     case BK_PCT:
         if (f->sup_value)

@@ -468,6 +468,7 @@ LANGUAGE sql STABLE AS $$
         UNION ALL
         SELECT 'grants_paid', g.type, 0, NULL, sum(g.amount_pence)::bigint, count(*)
         FROM grants g GROUP BY g.type
+        UNION ALL SELECT * FROM board_voice_figures(p_from, p_to, p_districts)
     )
     SELECT r.code, r.category, r.cat_sort, r.district, r.num, r.den FROM rows r
 $$;

@@ -80,6 +80,50 @@ CREATE POLICY housing_referrals_scope ON housing_referrals TO cl_app
 CREATE POLICY housing_protocol_breaches_scope ON housing_protocol_breaches TO cl_app
     USING (cl_sees_all()) WITH CHECK (cl_role() IN ('manager', 'admin'));
 
+-- The young person's voice (voice.sql). A named survey response is reachable when its care
+-- leaver is, an anonymous one by managers and administrators only; answers and their themes
+-- follow their response (an adviser enters an anonymous response's answers without reading
+-- them back). Statements, Star readings, memberships and attendance follow their care leaver;
+-- the service role (a MoMo-like app) may add statements.
+CREATE POLICY survey_responses_scope ON survey_responses TO cl_app
+    USING (CASE WHEN anonymous THEN cl_role() IN ('manager', 'admin')
+                ELSE cl_role() IN ('adviser', 'manager', 'admin')
+                     AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id) END)
+    WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
+                AND (anonymous OR EXISTS (SELECT 1 FROM care_leavers c
+                                          WHERE c.id = care_leaver_id
+                                            AND cl_can_write_care_leaver(c.adviser_id))));
+CREATE POLICY survey_answers_scope ON survey_answers TO cl_app
+    USING (EXISTS (SELECT 1 FROM survey_responses r WHERE r.id = response_id))
+    WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin'));
+CREATE POLICY survey_answer_themes_scope ON survey_answer_themes TO cl_app
+    USING (EXISTS (SELECT 1 FROM survey_responses r WHERE r.id = response_id))
+    WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
+                AND EXISTS (SELECT 1 FROM survey_responses r WHERE r.id = response_id));
+CREATE POLICY statements_scope ON statements TO cl_app
+    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = statements.care_leaver_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = statements.care_leaver_id
+                        AND (cl_can_write_care_leaver(c.adviser_id) OR cl_role() = 'service')));
+CREATE POLICY star_readings_scope ON star_readings TO cl_app
+    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = star_readings.care_leaver_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = star_readings.care_leaver_id
+                        AND cl_can_write_care_leaver(c.adviser_id)));
+CREATE POLICY star_scores_scope ON star_scores TO cl_app
+    USING (EXISTS (SELECT 1 FROM star_readings r WHERE r.id = reading_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM star_readings r WHERE r.id = reading_id));
+CREATE POLICY participation_memberships_scope ON participation_memberships TO cl_app
+    USING (EXISTS (SELECT 1 FROM care_leavers c
+                   WHERE c.id = participation_memberships.care_leaver_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c
+                        WHERE c.id = participation_memberships.care_leaver_id
+                          AND cl_can_write_care_leaver(c.adviser_id)));
+CREATE POLICY participation_attendance_scope ON participation_attendance TO cl_app
+    USING (EXISTS (SELECT 1 FROM care_leavers c
+                   WHERE c.id = participation_attendance.care_leaver_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c
+                        WHERE c.id = participation_attendance.care_leaver_id
+                          AND cl_can_write_care_leaver(c.adviser_id)));
+
 -- Jobs and artifacts: a role sees the kinds it may request (job_kind_roles, cl_job_visible),
 -- requests only as itself, cancels only what it sees; artifacts follow their job.
 CREATE POLICY jobs_scope ON jobs FOR SELECT TO cl_app
@@ -131,6 +175,10 @@ GRANT EXECUTE ON FUNCTION subject_access_review(uuid), records_dispose(uuid) TO 
 -- subject access artifacts.
 GRANT EXECUTE ON FUNCTION records_subject_access(uuid, uuid), records_list_due(date),
     records_purge_subject_access(integer) TO cl_worker;
+-- The voice counts that cover responses, memberships and attendance the caller may not read.
+GRANT EXECUTE ON FUNCTION survey_result_counts(uuid),
+    participation_body_json(participation_bodies), participation_attendance_count(uuid)
+    TO cl_app;
 -- The worker's: the Board report's housing protocol figures, the retention purge, and the
 -- principal check of the transaction in which the schedule enqueues (worker/schedule.c).
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),

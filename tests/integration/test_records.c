@@ -67,11 +67,45 @@ static const char *const fixture_sql =
     "dc AS (INSERT INTO disposal_candidates (care_leaver_id, record_kind, due_on, listed_on, "
     "status) VALUES ($1, 'relevant', current_date, current_date, 'disposed') RETURNING id), "
     "au AS (INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_id) SELECT "
-    "'fixture', 'manager', 'read', 'contact', k.id FROM k RETURNING id) "
+    "'fixture', 'manager', 'read', 'contact', k.id FROM k RETURNING id), "
+    /* the voice: a statement, a Star reading, a named survey response, a forum */
+    "st AS (INSERT INTO statements (care_leaver_id, received_on, about, source, text) VALUES "
+    "($1, current_date - 3, 'plan', 'app', 'I want to stay near my sister.') RETURNING id), "
+    "se AS (INSERT INTO star_editions (code, name) VALUES ('records_' || "
+    "replace(gen_random_uuid()::text, '-', '_'), 'Records fixture') RETURNING code), "
+    "sa AS (INSERT INTO star_areas (edition, code, position, label) SELECT se.code, 'home', 1, "
+    "'Home' FROM se RETURNING code), "
+    "sr AS (INSERT INTO star_readings (care_leaver_id, edition, read_on, participants) SELECT $1, "
+    "se.code, current_date - 9, 'The young person and their adviser' FROM se RETURNING id), "
+    "ss AS (INSERT INTO star_scores (reading_id, edition, area, score) SELECT sr.id, se.code, "
+    "'home', 6 FROM sr, se RETURNING reading_id), "
+    "sv AS (INSERT INTO surveys (title, anonymous, opens_on, closes_on) VALUES ('Records "
+    "fixture', false, current_date - 30, current_date + 30) RETURNING id), "
+    "sq AS (INSERT INTO survey_questions (survey_id, position, text, type) SELECT sv.id, 1, "
+    "'Anything else?', 'free_text' FROM sv RETURNING position), "
+    "th AS (INSERT INTO survey_themes (code, label) VALUES ('records_fixture', 'Records fixture') "
+    "ON CONFLICT (code) DO NOTHING RETURNING code), "
+    "sp AS (INSERT INTO survey_responses (survey_id, anonymous, care_leaver_id, responded_on) "
+    "SELECT sv.id, false, $1, current_date - 1 FROM sv RETURNING id), "
+    "sn AS (INSERT INTO survey_answers (response_id, survey_id, position, text_value) SELECT "
+    "sp.id, sv.id, 1, 'More help with money.' FROM sp, sv RETURNING response_id), "
+    "sth AS (INSERT INTO survey_answer_themes (response_id, position, theme) SELECT sp.id, 1, "
+    "'records_fixture' FROM sp RETURNING response_id), "
+    "pb AS (INSERT INTO participation_bodies (kind, name) VALUES ('care_leavers_forum', 'Records "
+    "fixture ' || gen_random_uuid()) RETURNING id), "
+    "pm AS (INSERT INTO participation_memberships (body_id, care_leaver_id, joined_on) SELECT "
+    "pb.id, $1, current_date - 60 FROM pb RETURNING id), "
+    "pe AS (INSERT INTO participation_events (body_id, kind, held_on, title) SELECT pb.id, "
+    "'meeting', current_date - 20, 'Forum meeting' FROM pb RETURNING id), "
+    "pa AS (INSERT INTO participation_attendance (event_id, care_leaver_id) SELECT pe.id, $1 FROM "
+    "pe RETURNING event_id) "
     "SELECT (SELECT count(*) FROM pl) + (SELECT count(*) FROM cse) + (SELECT count(*) FROM oc) + "
     "(SELECT count(*) FROM ae) + (SELECT count(*) FROM re) + (SELECT count(*) FROM ea) + (SELECT "
     "count(*) FROM gp) + (SELECT count(*) FROM gb) + (SELECT count(*) FROM hr) + (SELECT count(*) "
-    "FROM hb) + (SELECT count(*) FROM lh) + (SELECT count(*) FROM dc) + (SELECT count(*) FROM au) ";
+    "FROM hb) + (SELECT count(*) FROM lh) + (SELECT count(*) FROM dc) + (SELECT count(*) FROM au) "
+    "+ (SELECT count(*) FROM st) + (SELECT count(*) FROM sr) + (SELECT count(*) FROM ss) + "
+    "(SELECT count(*) FROM sp) + (SELECT count(*) FROM sn) + (SELECT count(*) FROM sth) + "
+    "(SELECT count(*) FROM pm) + (SELECT count(*) FROM pa) ";
 
 static char *
 token(const char *role, const char *sub)
@@ -91,7 +125,7 @@ person(const char *dob)
     char *id = tc_seed_care_leaver(NULL, dob);
 
     cr_assert_not_null(id);
-    cr_assert_eq(tcw_sql_long(fixture_sql, 1, (const char *[]){id}), 13, "fixture rows");
+    cr_assert_eq(tcw_sql_long(fixture_sql, 1, (const char *[]){id}), 21, "fixture rows");
     return id;
 }
 

@@ -132,11 +132,24 @@ static const struct drive drives[] = {
      "PATCH", "/v1/housing-referrals/{href}", "{\"needed_by\":\"2030-01-01\"}"},
     {"housing_referral_patch", "outcome", "only the leaving care service withdraws a referral", 1,
      "housing", "PATCH", "/v1/housing-referrals/{href}", "{\"outcome\":\"withdrawn\"}"},
+    /* surveys (the survey: 1 scale, 2 and 3 free text; the response answered 1 and 2) */
+    {"survey_theme_create", "code", "must be 1 to 60 of a-z, 0-9 and _", 1, "manager", "POST",
+     "/v1/survey-themes", "{\"code\":\"Not A Code\",\"label\":\"x\"}"},
+    {"survey_response_theme_add", "question", "must be a free-text question of the survey", 1,
+     "manager", "POST", "/v1/surveys/{survey}/responses/{sresp}/themes",
+     "{\"question\":1,\"theme\":\"money\"}"},
+    {"survey_response_theme_add", "question", "the response did not answer this question", 1,
+     "manager", "POST", "/v1/surveys/{survey}/responses/{sresp}/themes",
+     "{\"question\":3,\"theme\":\"money\"}"},
+    {"survey_response_theme_add", "theme", "must be an active theme of the list", 1, "manager",
+     "POST", "/v1/surveys/{survey}/responses/{sresp}/themes",
+     "{\"question\":2,\"theme\":\"no_such_theme\"}"},
 };
 
 /* What the requests refer to, made for this test. */
 struct world {
     char *adviser, *cl, *cl2, *p, *h, *off, *approved, *superseded, *href, *opp, *eref;
+    char *survey, *sresp;
     char *tok_adviser, *tok_manager, *tok_admin, *tok_employer, *tok_housing;
 };
 
@@ -200,6 +213,21 @@ world_make(struct world *w)
                    " current_date, 'test') RETURNING id",
                    w->opp, w->cl, NULL);
     cr_assert_not_null(w->eref);
+    w->survey =
+        tc_seed_text("WITH s AS (INSERT INTO surveys (title, anonymous, opens_on, closes_on)"
+                     " VALUES ('Field names test', true, '2025-01-01', '2025-12-31')"
+                     " RETURNING id), q AS (INSERT INTO survey_questions (survey_id,"
+                     " position, text, type) SELECT s.id, g, 'Q', CASE g WHEN 1 THEN"
+                     " 'scale' ELSE 'free_text' END FROM s, generate_series(1, 3) g)"
+                     " SELECT id FROM s");
+    cr_assert_not_null(w->survey);
+    w->sresp = seed("WITH r AS (INSERT INTO survey_responses (survey_id, anonymous, responded_on)"
+                    " VALUES ('%s', true, '2025-06-01') RETURNING id), a AS (INSERT INTO"
+                    " survey_answers (response_id, survey_id, position, text_value, scale)"
+                    " SELECT r.id, '%s', g, CASE g WHEN 2 THEN 'words' END, CASE g WHEN 1 THEN 3"
+                    " END FROM r, generate_series(1, 2) g) SELECT id FROM r",
+                    w->survey, w->survey, NULL);
+    cr_assert_not_null(w->sresp);
     w->tok_adviser = tc_token("adviser", w->adviser, NULL);
     w->tok_manager = tc_token("manager", NULL, NULL);
     w->tok_admin = tc_token("admin", NULL, NULL);
@@ -210,10 +238,11 @@ world_make(struct world *w)
 static void
 world_free(struct world *w)
 {
-    char **all[] = {&w->adviser,     &w->cl,        &w->cl2,          &w->p,
-                    &w->h,           &w->off,       &w->approved,     &w->superseded,
-                    &w->href,        &w->opp,       &w->eref,         &w->tok_adviser,
-                    &w->tok_manager, &w->tok_admin, &w->tok_employer, &w->tok_housing};
+    char **all[] = {
+        &w->adviser,   &w->cl,           &w->cl2,        &w->p,           &w->h,
+        &w->off,       &w->approved,     &w->superseded, &w->href,        &w->opp,
+        &w->eref,      &w->survey,       &w->sresp,      &w->tok_adviser, &w->tok_manager,
+        &w->tok_admin, &w->tok_employer, &w->tok_housing};
 
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
@@ -252,6 +281,8 @@ expand(const struct world *w, const char *template, char *out, size_t outlen)
                  {"{href}", w->href},
                  {"{opp}", w->opp},
                  {"{eref}", w->eref},
+                 {"{survey}", w->survey},
+                 {"{sresp}", w->sresp},
                  {"{x}", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d70"}};
     size_t n = 0;
 

@@ -64,7 +64,13 @@ Test(board, primary_suppression_by_kind)
     cr_expect(!f.sup_value, "caseloads are not about young people");
     f = fig(3, 0, 0, 3);
     board_suppress_fig(BK_MAX, &f, 6);
-    cr_expect(!f.sup_value);
+    cr_expect(!f.sup_value, "a caseload maximum has no group of young people");
+    f = fig(2, 4, 1, 2);
+    board_suppress_fig(BK_MAX, &f, 6);
+    cr_expect(f.sup_value && f.sup_num && f.sup_den, "a median over four young people");
+    f = fig(2, 33, 1, 2);
+    board_suppress_fig(BK_MAX, &f, 6);
+    cr_expect(!f.sup_value, "a median over 33");
 }
 
 static struct board_row

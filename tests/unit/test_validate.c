@@ -141,3 +141,24 @@ Test(validate, sql_field_pairs)
     cr_expect_eq(cJSON_GetArraySize(e), 2);
     cJSON_Delete(e);
 }
+
+/* CL_F_ARRAY: any array of at most max items (each checked elsewhere), nothing else. */
+Test(validate, arrays_are_bounded)
+{
+    static const struct cl_field list[] = {
+        {"questions", CL_F_ARRAY, CL_F_REQUIRED, 0, 2, NULL},
+        {NULL, 0, 0, 0, 0, NULL},
+    };
+    static const char *const bodies[] = {"{\"questions\":[{},1]}", "{\"questions\":[1,2,3]}",
+                                         "{\"questions\":{}}"};
+    static const int problems[] = {0, 1, 1};
+
+    for (int i = 0; i < 3; i++) {
+        const char *why;
+        cJSON *j = cl_json_parse(bodies[i], strlen(bodies[i]), &why), *e = cJSON_CreateArray();
+
+        cr_expect_eq(cl_validate(j, list, CL_V_CREATE, e), problems[i], "%s", bodies[i]);
+        cJSON_Delete(j);
+        cJSON_Delete(e);
+    }
+}
