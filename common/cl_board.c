@@ -150,3 +150,36 @@ board_suppress_rows(struct board_row *rows, int nrows, int below)
     secondary_groups(rows, nrows, same_group, is_district);
     secondary_groups(rows, nrows, same_code, is_category_total);
 }
+
+/* The kind from its name in board_indicators.kind. */
+enum board_kind
+board_kind_parse(const char *s)
+{
+    if (strcmp(s, "pct") == 0)
+        return BK_PCT;
+    if (strcmp(s, "mean") == 0)
+        return BK_MEAN;
+    if (strcmp(s, "max") == 0)
+        return BK_MAX;
+    if (strcmp(s, "money") == 0)
+        return BK_MONEY;
+    return BK_COUNT;
+}
+
+const char *
+board_kind_name(enum board_kind k)
+{
+    switch (k) {
+    case BK_PCT:
+        return "percentage";
+    case BK_COUNT:
+        return "count";
+    case BK_MEAN:
+        return "mean";
+    case BK_MAX:
+        return "maximum";
+    case BK_MONEY:
+        return "money_pence";
+    }
+    return "count";
+}

@@ -52,6 +52,13 @@ struct board_row {
     double target, tolerance;
 };
 
+/* The kind of board_indicators.kind ("pct", "count", "mean", "max", "money"). */
+enum board_kind board_kind_parse(const char *s);
+
+/* The kind's name in the JSON and CSV files: "percentage", "count", "mean", "maximum",
+ * "money_pence". */
+const char *board_kind_name(enum board_kind k);
+
 /* Suppression. A count is small when 1 <= n < below. board_suppress_fig sets one figure's
  * sup_* flags by its kind; board_suppress_rows does every row (rows whose suppress is 0 are
  * left shown), then suppresses secondarily across each district breakdown and each category

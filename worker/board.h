@@ -120,9 +120,6 @@ void board_report_free(struct board_report *r);
 /* Suppression of every figure and trend point (board_suppress_rows, common/cl_board.h). */
 void board_suppress(struct board_report *r);
 
-/* The kind's name in the JSON and CSV files: "percentage", "count", "mean", "maximum",
- * "money_pence". */
-const char *board_kind_name(enum board_kind k);
 /* 1 when the row's change can be shown as a number: both figures present and neither
  * suppressed. */
 int board_change_shown(const struct board_row *row);

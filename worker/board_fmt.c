@@ -119,24 +119,6 @@ board_fmt_basis(char *out, size_t outlen, enum board_kind kind, const struct boa
     }
 }
 
-const char *
-board_kind_name(enum board_kind k)
-{
-    switch (k) {
-    case BK_PCT:
-        return "percentage";
-    case BK_COUNT:
-        return "count";
-    case BK_MEAN:
-        return "mean";
-    case BK_MAX:
-        return "maximum";
-    case BK_MONEY:
-        return "money_pence";
-    }
-    return "count";
-}
-
 int
 board_change_shown(const struct board_row *row)
 {

@@ -159,20 +159,6 @@ col_d(const struct part_res *p, int row, enum part_col col)
     return is_null(p, row, col) ? 0 : strtod(col_str(p, row, col), NULL);
 }
 
-static enum board_kind
-parse_kind(const char *s)
-{
-    if (strcmp(s, "pct") == 0)
-        return BK_PCT;
-    if (strcmp(s, "mean") == 0)
-        return BK_MEAN;
-    if (strcmp(s, "max") == 0)
-        return BK_MAX;
-    if (strcmp(s, "money") == 0)
-        return BK_MONEY;
-    return BK_COUNT;
-}
-
 /* A figure from its num, den and value columns. */
 static void
 read_fig(const struct part_res *p, int row, enum part_col num, enum part_col den,
@@ -206,7 +192,7 @@ read_row(struct board_row *w, const struct part_res *p, int i)
     w->section = col_dup(p, i, P_SECTION);
     w->label = col_dup(p, i, P_LABEL);
     w->definition = col_dup(p, i, P_DEFINITION);
-    w->kind = parse_kind(col_str(p, i, P_KIND));
+    w->kind = board_kind_parse(col_str(p, i, P_KIND));
     w->category = col_dup(p, i, P_CATEGORY);
     w->district = col_dup(p, i, P_DISTRICT);
     w->in_breakdown = strcmp(col_str(p, i, P_IN_BREAKDOWN), "t") == 0;

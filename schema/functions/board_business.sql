@@ -84,7 +84,7 @@ CREATE FUNCTION board_action_json(a board_actions) RETURNS text LANGUAGE sql STA
         'id', a.id, 'meeting_id', a.meeting_id,
         'raised_on', (SELECT m.held_on FROM board_meetings m WHERE m.id = a.meeting_id),
         'number', a.number, 'text', a.text,
-        'owner', json_build_object('name', a.owner_name, 'role', a.owner_role),
+        'owner_name', a.owner_name, 'owner_role', a.owner_role,
         'due_on', a.due_on, 'status', a.status, 'requests_section', a.requests_section,
         'updates', coalesce((SELECT json_agg(json_build_object(
                                  'on', u.on_date, 'status', u.status, 'note', u.note,
@@ -113,7 +113,7 @@ BEGIN
     PERFORM cl_fail_fields(e);
     INSERT INTO board_actions (meeting_id, number, text, owner_name, owner_role, due_on,
                                requests_section, created_by)
-    VALUES (m.id, p->>'number', p->>'text', p#>>'{owner,name}', p#>>'{owner,role}',
+    VALUES (m.id, p->>'number', p->>'text', p->>'owner_name', p->>'owner_role',
             (p->>'due_on')::date, p->>'requests_section', cl_sub())
     RETURNING * INTO a;
     PERFORM cl_audit('create', 'board_action', a.id, jsonb_build_object('meeting_id', m.id));
@@ -190,9 +190,8 @@ $$;
 CREATE FUNCTION board_section_json(s board_sections) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', s.id, 'meeting_id', s.meeting_id, 'title', s.title, 'body', s.body,
-        'author', json_build_object('name', s.author_name, 'role', s.author_role),
-        'approval', CASE WHEN s.approved_by IS NULL THEN NULL
-                         ELSE json_build_object('by', s.approved_by, 'on', s.approved_on) END,
+        'author_name', s.author_name, 'author_role', s.author_role,
+        'approved_by', s.approved_by, 'approved_on', s.approved_on,
         'sort', s.sort, 'created_by', s.created_by, 'version', s.version,
         'created_at', cl_ts(s.created_at), 'updated_at', cl_ts(s.updated_at))::text
 $$;
@@ -208,13 +207,27 @@ BEGIN
                AND lower(x.title) = lower(p->>'title')) THEN
         PERFORM cl_fail_field('title', 'the meeting already has a section with this title');
     END IF;
+    IF (p->>'approved_by' IS NULL) <> (p->>'approved_on' IS NULL) THEN
+        PERFORM cl_fail_field('approved_on', 'is given with approved_by, and only with it');
+    END IF;
     INSERT INTO board_sections (meeting_id, title, body, author_name, author_role,
                                 approved_by, approved_on, sort, created_by)
-    VALUES (m.id, p->>'title', p->>'body', p#>>'{author,name}', p#>>'{author,role}',
-            p#>>'{approval,by}', (p#>>'{approval,on}')::date,
+    VALUES (m.id, p->>'title', p->>'body', p->>'author_name', p->>'author_role',
+            p->>'approved_by', (p->>'approved_on')::date,
             coalesce((p->>'sort')::integer, 0), cl_sub())
     RETURNING * INTO s;
     PERFORM cl_audit('create', 'board_section', s.id, jsonb_build_object('meeting_id', m.id));
+    RETURN QUERY SELECT board_section_json(s), s.version, s.id;
+END
+$$;
+
+CREATE FUNCTION board_section_read(p_meeting uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    s board_sections;
+BEGIN
+    SELECT * INTO s FROM board_sections x WHERE x.id = p_id AND x.meeting_id = p_meeting;
+    PERFORM cl_found(FOUND, 'board section');
     RETURN QUERY SELECT board_section_json(s), s.version, s.id;
 END
 $$;
@@ -240,7 +253,7 @@ $$;
 
 -- Sets (or replaces) the target of an indicator of the Board report.
 CREATE FUNCTION board_target_set(p jsonb)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+RETURNS TABLE (body text, version integer, id text) LANGUAGE plpgsql AS $$
 DECLARE
     t board_targets;
     v_kind text;
@@ -260,7 +273,18 @@ BEGIN
         version = board_targets.version + 1, updated_at = now()
     RETURNING * INTO t;
     PERFORM cl_audit('update', 'board_target', NULL, jsonb_build_object('indicator', t.code));
-    RETURN QUERY SELECT board_target_json(t), t.version, NULL::uuid;
+    RETURN QUERY SELECT board_target_json(t), t.version, t.code;
+END
+$$;
+
+CREATE FUNCTION board_target_read(p_code text)
+RETURNS TABLE (body text, version integer, id text) LANGUAGE plpgsql AS $$
+DECLARE
+    t board_targets;
+BEGIN
+    SELECT * INTO t FROM board_targets x WHERE x.code = p_code;
+    PERFORM cl_found(FOUND, 'target');
+    RETURN QUERY SELECT board_target_json(t), t.version, t.code;
 END
 $$;
 
@@ -327,6 +351,17 @@ BEGIN
         WHERE x.category IS NULL AND x.district IS NULL AND x.value IS NOT NULL;
     END IF;
     PERFORM cl_audit('create', 'board_baseline', b.id);
+    RETURN QUERY SELECT board_baseline_json(b), 1, b.id;
+END
+$$;
+
+CREATE FUNCTION board_baseline_read(p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    b board_baselines;
+BEGIN
+    SELECT * INTO b FROM board_baselines x WHERE x.id = p_id;
+    PERFORM cl_found(FOUND, 'baseline');
     RETURN QUERY SELECT board_baseline_json(b), 1, b.id;
 END
 $$;
@@ -475,19 +510,22 @@ BEGIN
 END
 $$;
 
--- The figures of one indicator (total, or one district, or one category) on each stored day
--- from p_from to p_to: a dashboard's line.
-CREATE FUNCTION board_indicator_series(p_code text, p_from date, p_to date, p_district text,
-                                       p_category text)
-RETURNS TABLE (on_date date, num bigint, den bigint, value numeric) LANGUAGE plpgsql STABLE AS $$
+-- Every stored figure of one indicator (total, districts, categories: a whole breakdown, so
+-- the api can suppress a day as the report would) on each stored day from p_from to p_to, by
+-- day in the report's order: a dashboard's line is one district's or category's rows.
+CREATE FUNCTION board_indicator_series(p_code text, p_from date, p_to date)
+RETURNS TABLE (on_date text, code text, label text, kind text, suppress boolean,
+               category text, district text, num bigint, den bigint, value numeric)
+LANGUAGE plpgsql STABLE AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM board_indicators d WHERE d.code = p_code) THEN
         PERFORM cl_fail('CL404', 'no such indicator');
     END IF;
     RETURN QUERY
-    SELECT s.on_date, s.num, s.den, s.value FROM board_snapshots s
-    WHERE s.code = p_code AND s.district = coalesce(p_district, '')
-      AND s.category = coalesce(p_category, '') AND s.on_date BETWEEN p_from AND p_to
-    ORDER BY s.on_date;
+    SELECT s.on_date::text, s.code, d.label, d.kind, d.suppress, nullif(s.category, ''),
+           nullif(s.district, ''), s.num, s.den, s.value
+    FROM board_snapshots s JOIN board_indicators d ON d.code = s.code
+    WHERE s.code = p_code AND s.on_date BETWEEN p_from AND p_to
+    ORDER BY s.on_date, s.ord;
 END
 $$;
