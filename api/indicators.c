@@ -7,8 +7,10 @@
  * their own as the "service" principal (as the worker reads the Board report), whoever asks;
  * the route table has already decided who may ask. The board role then gets them suppressed by
  * the report's own rule (common/cl_board.c), over the whole breakdown of each indicator before
- * anything is filtered, so each figure is hidden exactly when the report hides it; managers,
- * admins and services get them unsuppressed. */
+ * anything is filtered, so each figure is hidden exactly when the report hides it, and only for
+ * the days its reports may be for (quarter ends: cl_jobspec_board.h), so that two readings can
+ * no more be differenced than two reports; managers, admins and services get every day
+ * unsuppressed. */
 #include "indicators.h"
 
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 
 #include "cl_board.h"
+#include "cl_jobspec_board.h"
 #include "cl_jobspec_indicator_snapshot.h"
 #include "cl_mem.h"
 #include "resource.h"
@@ -195,6 +198,12 @@ cl_h_indicators_get(struct cl_req *req, struct cl_resp *resp)
         a = strcpy(as_at, now);
     if (resp->errors == NULL && strcmp(a, now) > 0)
         cl_resp_field_error(resp, "as_at", "must not be in the future");
+    /* the board's fixed form, as for its reports: two days it may read are quarter ends three
+     * months apart, so no two of its readings can be differenced to reveal a suppressed count */
+    if (resp->errors == NULL && req->role == CL_ROLE_BOARD && !cl_board_quarter_end(a))
+        cl_resp_field_error(resp, "as_at",
+                            "must be a quarter end (31 March, 30 June, 30 September or 31 "
+                            "December) for the board role");
     if (resp->errors)
         return bad_query(resp);
     snprintf(before, sizeof before, "%d", cfg->ssda903_window_before);
@@ -299,7 +308,8 @@ cl_h_indicators_series(struct cl_req *req, struct cl_resp *resp)
             const struct board_row *w = &f.rows[i];
             cJSON *o;
 
-            if ((d == NULL) != (w->district == NULL) || (d && strcmp(d, w->district) != 0) ||
+            if ((req->role == CL_ROLE_BOARD && !cl_board_quarter_end(f.sources[i])) ||
+                (d == NULL) != (w->district == NULL) || (d && strcmp(d, w->district) != 0) ||
                 (cat == NULL) != (w->category == NULL) || (cat && strcmp(cat, w->category) != 0))
                 continue;
             o = cJSON_CreateObject();
