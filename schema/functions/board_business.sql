@@ -461,7 +461,10 @@ CREATE FUNCTION board_indicator_figures(p_on date, p_before integer, p_after int
 RETURNS TABLE (code text, label text, kind text, suppress boolean, category text,
                district text, sort integer, num bigint, den bigint, value numeric,
                source text)
-LANGUAGE sql STABLE AS $$
+-- planned for the actual date, without JIT (compiling the report's many expressions costs
+-- seconds and saves nothing), with memory for its sorts: as the worker runs the report
+LANGUAGE sql STABLE SET jit = off SET work_mem = '128MB'
+    SET plan_cache_mode = force_custom_plan AS $$
     WITH snap AS (
         SELECT s.code, nullif(s.category, '') AS category, nullif(s.district, '') AS district,
                s.ord, s.num, s.den, s.value
