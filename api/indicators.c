@@ -194,8 +194,10 @@ cl_h_indicators_get(struct cl_req *req, struct cl_resp *resp)
     d = cl_api_filter(req, resp, "district", 's', NULL, district, sizeof district);
     c = cl_api_filter(req, resp, "indicator", 's', NULL, code, sizeof code);
     today(now);
-    if (a == NULL)
-        a = strcpy(as_at, now);
+    if (a == NULL) {
+        snprintf(as_at, sizeof as_at, "%s", now);
+        a = as_at;
+    }
     if (resp->errors == NULL && strcmp(a, now) > 0)
         cl_resp_field_error(resp, "as_at", "must not be in the future");
     /* the board's fixed form, as for its reports: two days it may read are quarter ends three
