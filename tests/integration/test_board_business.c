@@ -632,3 +632,39 @@ Test(board_business, the_nightly_snapshot_is_stored_once_with_three_workers)
     for (int i = 0; i < 3; i++)
         cr_expect_eq(tw_stop(w[i], 15, 30000), 0);
 }
+
+Test(board_business, baselines_are_entered_by_hand_or_computed_and_targets_set)
+{
+    char *tok = tc_token("manager", NULL, NULL), *board = tc_token("board", NULL, NULL);
+    struct tc_resp *r;
+    const cJSON *f;
+    int computed = 0;
+
+    r = post_ok("/v1/board-baselines", tok,
+                "{\"name\":\"Ofsted inspection\",\"on_date\":\"2016-11-30\",\"figures\":"
+                "[{\"indicator\":\"in_touch_19_21\",\"value\":86}]}",
+                201);
+    f = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "figures"), 0);
+    cr_expect_str_eq(member_str(f, "source"), "entered", "marked as entered by hand");
+    tc_free(r);
+    r = post_ok("/v1/board-baselines", tok, "{\"name\":\"Year end\",\"on_date\":\"2025-03-31\"}",
+                201);
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(r->json, "figures"))
+    {
+        cr_expect_str_eq(member_str(f, "source"), "computed");
+        computed++;
+    }
+    cr_expect_gt(computed, 10, "every indicator's total, computed as at the date");
+    tc_free(r);
+    r = post_ok("/v1/board-targets", tok,
+                "{\"indicator\":\"in_touch_19_21\",\"value\":90,\"direction\":\"higher\","
+                "\"tolerance\":5}",
+                201);
+    tc_free(r);
+    r = tc_get("/v1/board-targets/in_touch_19_21", board);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    cr_expect_str_eq(tc_str(r, "direction"), "higher");
+    tc_free(r);
+    free(tok);
+    free(board);
+}
