@@ -456,39 +456,36 @@ $$;
 -- Every figure of the Board report as at p_on (the report's own figure rows, compared with a
 -- year earlier as the board role's reports are, every district), from that day's snapshot
 -- when there is one, else computed by board_report. source: 'snapshot' or 'computed'.
+-- The query is EXECUTEd so that it is planned for the actual date (a SQL function's body would
+-- be planned with the date unknown, ten times slower), without JIT (compiling the report's many
+-- expressions costs more than it saves) and with memory for its sorts, as the worker runs the
+-- report.
 CREATE FUNCTION board_indicator_figures(p_on date, p_before integer, p_after integer,
                                         p_recorded_days integer)
 RETURNS TABLE (code text, label text, kind text, suppress boolean, category text,
                district text, sort integer, num bigint, den bigint, value numeric,
                source text)
--- planned for the actual date, without JIT (compiling the report's many expressions costs
--- seconds and saves nothing), with memory for its sorts: as the worker runs the report
-LANGUAGE sql STABLE SET jit = off SET work_mem = '128MB'
-    SET plan_cache_mode = force_custom_plan AS $$
-    WITH snap AS (
-        SELECT s.code, nullif(s.category, '') AS category, nullif(s.district, '') AS district,
-               s.ord, s.num, s.den, s.value
-        FROM board_snapshots s
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '128MB' AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM board_snapshot_days d WHERE d.on_date = p_on) THEN
+        RETURN QUERY
+        SELECT s.code, d.label, d.kind, d.suppress, nullif(s.category, ''),
+               nullif(s.district, ''), d.sort, s.num, s.den, s.value, 'snapshot'::text
+        FROM board_snapshots s JOIN board_indicators d ON d.code = s.code
         WHERE s.on_date = p_on
-    ), computed AS (
-        SELECT r.code, r.category, r.district, r.num, r.den, r.value,
-               row_number() OVER () AS ord
-        FROM board_report(p_on, (p_on - interval '1 year')::date, NULL, p_before, p_after,
-                          p_recorded_days) r
-        WHERE r.month_end IS NULL
-          AND NOT EXISTS (SELECT 1 FROM board_snapshot_days d WHERE d.on_date = p_on)
-    ), x AS (
-        SELECT s.code, s.category, s.district, s.num, s.den, s.value, 'snapshot' AS source,
-               s.ord::bigint AS ord
-        FROM snap s
-        UNION ALL
-        SELECT c.code, c.category, c.district, c.num, c.den, c.value, 'computed', c.ord
-        FROM computed c
-    )
-    SELECT x.code, d.label, d.kind, d.suppress, x.category, x.district, d.sort, x.num, x.den,
-           x.value, x.source
-    FROM x JOIN board_indicators d ON d.code = x.code
-    ORDER BY x.ord
+        ORDER BY s.ord;
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE $q$
+        SELECT r.code, d.label, d.kind, d.suppress, r.category, r.district, d.sort, r.num,
+               r.den, r.value, 'computed'::text
+        FROM (SELECT x.*, row_number() OVER () AS ord
+              FROM board_report($1, ($1 - interval '1 year')::date, NULL, $2, $3, $4) x
+              WHERE x.month_end IS NULL) r
+        JOIN board_indicators d ON d.code = r.code
+        ORDER BY r.ord
+    $q$ USING p_on, p_before, p_after, p_recorded_days;
+END
 $$;
 
 -- Stores the snapshot of p_on (every figure board_indicator_figures computes) unless that
