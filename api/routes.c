@@ -7,11 +7,13 @@
 #include "accommodation.h"
 #include "advisers.h"
 #include "audit_events.h"
+#include "board_business.h"
 #include "care_leavers.h"
 #include "contacts.h"
 #include "eet.h"
 #include "grants.h"
 #include "housing.h"
+#include "indicators.h"
 #include "jobs.h"
 #include "ops.h"
 #include "outreach.h"
@@ -237,6 +239,39 @@ const struct cl_route cl_routes[] = {
      A | M | D, "createParticipationEvent", BODY},
     {"GET", "/v1/participation-bodies/{body_id}/events/{event_id}", cl_h_participation_events_get,
      A | M | D, "getParticipationEvent", 0},
+    /* the Corporate Parenting Board's own business and its indicators any day
+       (schema/functions/board_business.sql) */
+    {"POST", "/v1/board-meetings", cl_h_board_meetings_create, M | D, "createBoardMeeting", BODY},
+    {"GET", "/v1/board-meetings", cl_h_board_meetings_list, B | M | D | S, "listBoardMeetings", 0},
+    {"GET", "/v1/board-meetings/{meeting_id}", cl_h_board_meetings_get, B | M | D | S,
+     "getBoardMeeting", 0},
+    {"POST", "/v1/board-meetings/{meeting_id}/actions", cl_h_board_actions_create, M | D,
+     "createBoardAction", BODY},
+    {"GET", "/v1/board-meetings/{meeting_id}/actions", cl_h_board_actions_list, B | M | D | S,
+     "listBoardActions", 0},
+    {"GET", "/v1/board-meetings/{meeting_id}/actions/{action_id}", cl_h_board_actions_get,
+     B | M | D | S, "getBoardAction", 0},
+    {"POST", "/v1/board-meetings/{meeting_id}/actions/{action_id}/updates",
+     cl_h_board_actions_update, M | D, "updateBoardAction", BODY},
+    {"POST", "/v1/board-meetings/{meeting_id}/sections", cl_h_board_sections_create, M | D,
+     "createBoardSection", BODY},
+    {"GET", "/v1/board-meetings/{meeting_id}/sections", cl_h_board_sections_list, B | M | D | S,
+     "listBoardSections", 0},
+    {"GET", "/v1/board-meetings/{meeting_id}/sections/{section_id}", cl_h_board_sections_get,
+     B | M | D | S, "getBoardSection", 0},
+    {"POST", "/v1/board-targets", cl_h_board_targets_set, M | D, "setBoardTarget", BODY},
+    {"GET", "/v1/board-targets", cl_h_board_targets_list, B | M | D | S, "listBoardTargets", 0},
+    {"GET", "/v1/board-targets/{indicator}", cl_h_board_targets_get, B | M | D | S,
+     "getBoardTarget", 0},
+    {"POST", "/v1/board-baselines", cl_h_board_baselines_create, M | D, "createBoardBaseline",
+     BODY},
+    {"GET", "/v1/board-baselines", cl_h_board_baselines_list, B | M | D | S, "listBoardBaselines",
+     0},
+    {"GET", "/v1/board-baselines/{baseline_id}", cl_h_board_baselines_get, B | M | D | S,
+     "getBoardBaseline", 0},
+    {"GET", "/v1/indicators", cl_h_indicators_get, B | M | D | S, "getIndicators", 0},
+    {"GET", "/v1/indicators/{indicator}/series", cl_h_indicators_series, B | M | D | S,
+     "getIndicatorSeries", 0},
 
     /* audit */
     {"GET", "/v1/audit-events", cl_h_audit_events_list, D, "listAuditEvents", 0},

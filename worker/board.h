@@ -10,49 +10,9 @@
 
 #include <stddef.h>
 
+#include "cl_board.h"
 #include "cl_buf.h"
 #include "cl_err.h"
-
-enum board_kind {
-    BK_PCT,   /* num of den, value = whole percentage */
-    BK_COUNT, /* value = num */
-    BK_MEAN,  /* num / den to one decimal place (e.g. caseload per adviser) */
-    BK_MAX,   /* value = num (e.g. largest caseload) */
-    BK_MONEY, /* num pence over den payments */
-};
-
-/* One indicator (or one category of it) at one date, for the report scope or one district. */
-struct board_fig {
-    int present; /* 0: no data (empty denominator, no advisers, ...) */
-    long long num;
-    int has_num; /* 0: no numerator (e.g. the largest caseload when there are no advisers) */
-    long long den;
-    int has_den;
-    double value;  /* as computed by SQL */
-    int sup_num;   /* suppressed: the count num */
-    int sup_den;   /* suppressed: the count den */
-    int sup_value; /* suppressed: the value (and any change computed from it) */
-};
-
-struct board_row {
-    char *code;
-    char *section;
-    char *label;
-    char *short_label; /* heading of its column in the district breakdown */
-    char *definition;
-    char *category; /* NULL, or a breakdown (a B&B reason, a partner, a status) */
-    char *district; /* NULL: every district in the report */
-    enum board_kind kind;
-    int in_breakdown; /* a column of the district breakdown table */
-    int suppress;     /* small counts are suppressed (counts of young people or events) */
-    struct board_fig now, prev;
-    int has_change;
-    double change; /* value - prev value, from SQL (percentage points for BK_PCT) */
-    int has_england;
-    double england;
-    char *england_year; /* e.g. "2025" (year ending 31 March) */
-    char *england_source;
-};
 
 /* A point of a twelve-month trend line. */
 struct board_point {
@@ -64,6 +24,42 @@ struct board_point {
     struct board_fig fig;
     int has_england;
     double england;
+};
+
+/* An action from a previous meeting (board_report_actions) with its history up to the board
+ * date. */
+struct board_update {
+    char on[11];
+    char *status;
+    char *note;
+};
+struct board_action {
+    char raised_on[11];
+    char *number;
+    char *text;
+    char *owner_name;
+    char *owner_role;
+    char due_on[11];
+    char *status;       /* on the board date: "open", "done" or "dropped" */
+    char closed_on[11]; /* "" while open */
+    struct board_update *updates;
+    int nupdates;
+};
+
+/* A narrative section of the meeting's report, or (placeholder) a section an open action asked
+ * for that was not supplied: then title is the section asked for, body and author are NULL and
+ * action_* name the action. */
+struct board_section {
+    char *title;
+    char *body;
+    char *author_name;
+    char *author_role;
+    char *approved_by; /* NULL: not yet approved */
+    char approved_on[11];
+    int placeholder;
+    char *action_number;
+    char action_raised_on[11];
+    char *action_text;
 };
 
 struct board_report {
@@ -84,21 +80,46 @@ struct board_report {
     int nrows;
     struct board_point *trend;
     int ntrend;
+    struct board_action *actions;
+    int nactions;
+    struct board_section *sections;
+    int nsections;
+    char *baseline_name; /* the baseline the rows' figures come from; NULL: none */
+    char baseline_on[11];
+    int has_targets; /* some row has a target: the report shows RAG statuses and their legend */
 };
+
+/* RAG status of a report total against its target (board_fmt.c), the rule in one place:
+ * green when the figure is at the target or on its better side; amber when on the worse side
+ * by no more than the tolerance; red beyond it. Not rated when the row has no target, no
+ * figure, or its figure is suppressed (a status would narrow a hidden number down). */
+enum board_rag { RAG_NONE, RAG_NOT_RATED, RAG_GREEN, RAG_AMBER, RAG_RED };
+enum board_rag board_rag(const struct board_row *w);
+/* "Green", "Amber", "Red", "Not rated" (RAG_NONE: ""); the label never relies on colour. */
+const char *board_rag_label(enum board_rag rag);
+/* "green", "amber", "red", "not_rated" for JSON and CSV ("" for RAG_NONE). */
+const char *board_rag_key(enum board_rag rag);
+/* What the status means: "At or better than the target", ... */
+const char *board_rag_meaning(enum board_rag rag);
+/* The rule of the row's status in words, e.g. "Target 70% or more; amber from 65% (tolerance
+ * 5 points); red below 65%." ("" without a target). */
+void board_fmt_rag_rule(char *out, size_t outlen, const struct board_row *w);
+/* The text of a placeholder section: "Not supplied. The Board asked for this at its meeting
+ * of 12 March 2026 (action 3: ...)." */
+void board_fmt_placeholder(char *out, size_t outlen, const struct board_section *s);
+/* Calls each(ctx, para) for each paragraph of text: the pieces between blank lines. */
+void board_paragraphs(const char *text, void (*each)(void *ctx, const char *para), void *ctx);
+/* s into out (always NUL-terminated); when it does not fit, cut at a UTF-8 character boundary
+ * and ended with "…", so a cut never leaves half a character. */
+void board_copy_text(char *out, size_t outlen, const char *s);
+/* A baseline or target value in the row's unit: "48%", "24.3", "35", "£1,200.00". */
+void board_fmt_standard(char *out, size_t outlen, enum board_kind kind, double v);
 
 void board_report_free(struct board_report *r);
 
-/* Suppression (board_fmt.c). A count is small when 1 <= n < below. Sets the sup_* flags of
- * every figure: primary suppression by kind, then secondary suppression across each district
- * breakdown so a suppressed cell cannot be recovered by subtracting the others from the
- * total. */
-int board_small(long long n, int below);
-void board_suppress_fig(enum board_kind kind, struct board_fig *f, int below);
+/* Suppression of every figure and trend point (board_suppress_rows, common/cl_board.h). */
 void board_suppress(struct board_report *r);
 
-/* The kind's name in the JSON and CSV files: "percentage", "count", "mean", "maximum",
- * "money_pence". */
-const char *board_kind_name(enum board_kind k);
 /* 1 when the row's change can be shown as a number: both figures present and neither
  * suppressed. */
 int board_change_shown(const struct board_row *row);

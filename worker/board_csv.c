@@ -1,7 +1,10 @@
 /* The Board report's data annex as CSV (RFC 4180, CRLF line ends, UTF-8): one row per
  * indicator (and breakdown category) per district, the report total first as district
- * "Total", then the twelve-month trend points. Suppressed cells hold "<6" or "[c]" instead of
- * a number. */
+ * "Total" with its baseline, target and RAG status, then the twelve-month trend points, then
+ * the actions from previous meetings (kind "action": number, text, status, owner and due
+ * date, the latest update as display) and the narrative sections (kind "narrative", or
+ * "placeholder" for a section asked for and not supplied). Suppressed cells hold "<6" or "[c]"
+ * instead of a number. */
 #include "board.h"
 
 #include <math.h>
@@ -11,7 +14,8 @@
 static const char header[] =
     "section,indicator_code,indicator,category,district,kind,as_at,value,numerator,denominator,"
     "display,compare_to,previous_value,previous_numerator,previous_denominator,"
-    "previous_display,change,england_average,england_year_ending_march\r\n";
+    "previous_display,change,england_average,england_year_ending_march,baseline,"
+    "baseline_source,target,target_direction,target_tolerance,rag_status\r\n";
 
 /* A number as CSV: integers without a decimal point, means with one decimal place. */
 static int
@@ -110,7 +114,92 @@ row_csv(struct cl_buf *b, const struct board_report *r, const struct board_row *
     else if (err == CL_OK)
         err = cl_buf_adds(b, ",");
     if (err == CL_OK)
+        err = cl_buf_adds(b, ",");
+    if (err == CL_OK && w->has_baseline)
+        err = cl_buf_printf(b, "%g,%s", w->baseline, w->baseline_entered ? "entered" : "computed");
+    else if (err == CL_OK)
+        err = cl_buf_adds(b, ",");
+    if (err == CL_OK && w->has_target)
+        err = cl_buf_printf(b, ",%g,%s,%g,%s", w->target, w->target_higher ? "higher" : "lower",
+                            w->tolerance, board_rag_key(board_rag(w)));
+    else if (err == CL_OK)
+        err = cl_buf_adds(b, ",,,,");
+    if (err == CL_OK)
         err = cl_buf_adds(b, "\r\n");
+    return err;
+}
+
+/* A row of text fields in the columns section, indicator_code, indicator, category, district,
+ * kind, as_at and display; the rest empty. */
+static int
+text_row(struct cl_buf *b, const char *section, const char *code, const char *label,
+         const char *category, const char *district, const char *kind, const char *on,
+         const char *display)
+{
+    const char *const cells[7] = {section, code, label, category, district, kind, on};
+    int err = CL_OK;
+
+    for (int i = 0; i < 7 && err == CL_OK; i++) {
+        if (i > 0)
+            err = cl_buf_adds(b, ",");
+        if (err == CL_OK && cells[i])
+            err = board_csv_text(b, cells[i]);
+    }
+    /* value, numerator, denominator empty; display; the 14 columns after it empty */
+    if (err == CL_OK)
+        err = cl_buf_adds(b, ",,,,");
+    if (err == CL_OK)
+        err = board_csv_text(b, display ? display : "");
+    if (err == CL_OK)
+        err = cl_buf_adds(b, ",,,,,,,,,,,,,,\r\n");
+    return err;
+}
+
+static int
+actions_csv(struct cl_buf *b, const struct board_report *r)
+{
+    int err = CL_OK;
+
+    for (int i = 0; i < r->nactions && err == CL_OK; i++) {
+        const struct board_action *a = &r->actions[i];
+        char owner[512], latest[4200];
+
+        snprintf(owner, sizeof owner, "%s, %s; due %s", a->owner_name, a->owner_role, a->due_on);
+        if (a->nupdates > 0)
+            snprintf(latest, sizeof latest, "%s (%s): %s", a->updates[a->nupdates - 1].on,
+                     a->updates[a->nupdates - 1].status, a->updates[a->nupdates - 1].note);
+        else
+            snprintf(latest, sizeof latest, "no update yet");
+        err = text_row(b, "Actions from previous meetings", a->number, a->text, a->status, owner,
+                       "action", a->raised_on, latest);
+    }
+    return err;
+}
+
+static int
+sections_csv(struct cl_buf *b, const struct board_report *r)
+{
+    int err = CL_OK;
+
+    for (int i = 0; i < r->nsections && err == CL_OK; i++) {
+        const struct board_section *s = &r->sections[i];
+        char author[512], text[2400];
+
+        if (s->placeholder) {
+            board_fmt_placeholder(text, sizeof text, s);
+            err = text_row(b, "Narrative", "", s->title, NULL, NULL, "placeholder", r->board_date,
+                           text);
+            continue;
+        }
+        if (s->approved_by)
+            snprintf(author, sizeof author, "%s, %s; approved by %s on %s", s->author_name,
+                     s->author_role, s->approved_by, s->approved_on);
+        else
+            snprintf(author, sizeof author, "%s, %s; not yet approved", s->author_name,
+                     s->author_role);
+        err = text_row(b, "Narrative", "", s->title, author, NULL, "narrative", r->board_date,
+                       s->body);
+    }
     return err;
 }
 
@@ -137,7 +226,7 @@ point_csv(struct cl_buf *b, const struct board_report *r, const struct board_poi
     if (err == CL_OK && p->has_england)
         err = cl_buf_printf(b, "%.0f", p->england);
     if (err == CL_OK)
-        err = cl_buf_adds(b, ",\r\n");
+        err = cl_buf_adds(b, ",,,,,,,\r\n");
     return err;
 }
 
@@ -150,5 +239,9 @@ board_render_csv(const struct board_report *r, struct cl_buf *out)
         err = row_csv(out, r, &r->rows[i]);
     for (int i = 0; i < r->ntrend && err == CL_OK; i++)
         err = point_csv(out, r, &r->trend[i]);
+    if (err == CL_OK)
+        err = actions_csv(out, r);
+    if (err == CL_OK)
+        err = sections_csv(out, r);
     return err;
 }

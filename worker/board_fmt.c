@@ -12,158 +12,12 @@
 #include "cl_markup.h"
 #include "cl_mem.h"
 
-int
-board_small(long long n, int below)
-{
-    return n >= 1 && n < below;
-}
-
-void
-board_suppress_fig(enum board_kind kind, struct board_fig *f, int below)
-{
-    f->sup_num = f->sup_den = f->sup_value = 0;
-    if (!f->present)
-        return;
-    switch (kind) {
-    case BK_COUNT:
-        f->sup_num = f->sup_value = board_small(f->num, below);
-        break;
-    case BK_PCT:
-        /* A percentage of a small group, or of a small count, gives the count away. */
-        f->sup_num = board_small(f->num, below);
-        f->sup_den = f->has_den && board_small(f->den, below);
-        f->sup_value = f->sup_num || f->sup_den;
-        break;
-    case BK_MONEY:
-        /* The total of one or two payments says what a young person received. */
-        f->sup_den = f->has_den && board_small(f->den, below);
-        f->sup_num = f->sup_value = f->sup_den;
-        break;
-    case BK_MEAN:
-        /* Caseloads describe advisers' workloads, not young people. */
-        break;
-    case BK_MAX:
-        /* A maximum or median of a group of young people (den: how many) says too much of a
-         * small group; caseload maxima have no den and are never hidden. */
-        f->sup_num = f->sup_den = f->sup_value = f->has_den && board_small(f->den, below);
-        break;
-    }
-}
-
-/* Within one breakdown (rows[first..last) that add up to a total shown beside them), when
- * exactly one count is suppressed the total would give it away: suppress the smallest other
- * non-zero count as well. member(i) says which rows are the parts; which: 0 num, 1 den. */
-static void
-secondary(struct board_report *r, int first, int last, int (*member)(const struct board_row *),
-          int prev, int which)
-{
-    int nsup = 0, pick = -1;
-    long long best = 0;
-
-    for (int i = first; i < last; i++) {
-        struct board_fig *f = prev ? &r->rows[i].prev : &r->rows[i].now;
-        int sup = which ? f->sup_den : f->sup_num;
-        long long v = which ? f->den : f->num;
-
-        if (!member(&r->rows[i]) || !f->present)
-            continue;
-        if (sup) {
-            nsup++;
-            continue;
-        }
-        if (v > 0 && (pick < 0 || v < best)) {
-            pick = i;
-            best = v;
-        }
-    }
-    if (nsup == 1 && pick >= 0) {
-        struct board_fig *f = prev ? &r->rows[pick].prev : &r->rows[pick].now;
-
-        if (which)
-            f->sup_den = 1;
-        else
-            f->sup_num = 1;
-        f->sup_value = 1;
-    }
-}
-
-/* The parts of a district breakdown, and of a category breakdown of the report total. */
-static int
-is_district(const struct board_row *w)
-{
-    return w->district != NULL;
-}
-
-static int
-is_category_total(const struct board_row *w)
-{
-    return w->category != NULL && w->district == NULL;
-}
-
-static int
-same_code(const struct board_row *a, const struct board_row *b)
-{
-    return strcmp(a->code, b->code) == 0;
-}
-
-static int
-same_group(const struct board_row *a, const struct board_row *b)
-{
-    if (!same_code(a, b))
-        return 0;
-    if ((a->category == NULL) != (b->category == NULL))
-        return 0;
-    return a->category == NULL || strcmp(a->category, b->category) == 0;
-}
-
-static void
-secondary_all(struct board_report *r, int first, int last, int (*member)(const struct board_row *),
-              enum board_kind k)
-{
-    for (int prev = 0; prev < 2; prev++) {
-        secondary(r, first, last, member, prev, 0);
-        if (k != BK_COUNT)
-            secondary(r, first, last, member, prev, 1);
-    }
-}
-
-/* Secondary suppression over each run of rows that same() holds together, among the rows
- * that member() picks, for the indicators that suppress small counts. */
-static void
-secondary_groups(struct board_report *r,
-                 int (*same)(const struct board_row *, const struct board_row *),
-                 int (*member)(const struct board_row *))
-{
-    for (int first = 0; first < r->nrows;) {
-        int last = first + 1;
-        enum board_kind k = r->rows[first].kind;
-        int applies = r->rows[first].suppress && (k == BK_COUNT || k == BK_PCT || k == BK_MONEY);
-
-        while (last < r->nrows && same(&r->rows[first], &r->rows[last]))
-            last++;
-        if (applies)
-            secondary_all(r, first, last, member, k);
-        first = last;
-    }
-}
-
 void
 board_suppress(struct board_report *r)
 {
-    int below = r->suppress_below;
-
-    for (int i = 0; i < r->nrows; i++) {
-        int b = r->rows[i].suppress ? below : 1;
-
-        board_suppress_fig(r->rows[i].kind, &r->rows[i].now, b);
-        board_suppress_fig(r->rows[i].kind, &r->rows[i].prev, b);
-    }
+    board_suppress_rows(r->rows, r->nrows, r->suppress_below);
     for (int i = 0; i < r->ntrend; i++)
-        board_suppress_fig(BK_PCT, &r->trend[i].fig, below);
-    /* Rows arrive grouped by code, then by category (the total first), each with its
-     * districts after it. */
-    secondary_groups(r, same_group, is_district);
-    secondary_groups(r, same_code, is_category_total);
+        board_suppress_fig(BK_PCT, &r->trend[i].fig, r->suppress_below);
 }
 
 /* Digits with thousands separators; n may be negative. */
@@ -267,24 +121,6 @@ board_fmt_basis(char *out, size_t outlen, enum board_kind kind, const struct boa
         board_fmt_count(b, sizeof b, f->den, 0, below);
         snprintf(out, outlen, "%s adviser%s", b, f->den == 1 ? "" : "s");
     }
-}
-
-const char *
-board_kind_name(enum board_kind k)
-{
-    switch (k) {
-    case BK_PCT:
-        return "percentage";
-    case BK_COUNT:
-        return "count";
-    case BK_MEAN:
-        return "mean";
-    case BK_MAX:
-        return "maximum";
-    case BK_MONEY:
-        return "money_pence";
-    }
-    return "count";
 }
 
 int
@@ -457,5 +293,176 @@ board_report_free(struct board_report *r)
         free(r->trend[i].code);
     }
     free(r->trend);
+    for (int i = 0; i < r->nactions; i++) {
+        struct board_action *a = &r->actions[i];
+
+        free(a->number);
+        free(a->text);
+        free(a->owner_name);
+        free(a->owner_role);
+        free(a->status);
+        for (int j = 0; j < a->nupdates; j++) {
+            free(a->updates[j].status);
+            free(a->updates[j].note);
+        }
+        free(a->updates);
+    }
+    free(r->actions);
+    for (int i = 0; i < r->nsections; i++) {
+        struct board_section *s = &r->sections[i];
+
+        free(s->title);
+        free(s->body);
+        free(s->author_name);
+        free(s->author_role);
+        free(s->approved_by);
+        free(s->action_number);
+        free(s->action_text);
+    }
+    free(r->sections);
+    free(r->baseline_name);
     free(r);
+}
+
+enum board_rag
+board_rag(const struct board_row *w)
+{
+    double gap;
+
+    if (!w->has_target)
+        return RAG_NONE;
+    if (!w->now.present || w->now.sup_value || w->now.sup_num)
+        return RAG_NOT_RATED;
+    /* how far the figure is on the worse side of the target (<= 0: at or better) */
+    gap = w->target_higher ? w->target - w->now.value : w->now.value - w->target;
+    if (gap <= 0)
+        return RAG_GREEN;
+    return gap <= w->tolerance ? RAG_AMBER : RAG_RED;
+}
+
+const char *
+board_rag_label(enum board_rag rag)
+{
+    static const char *const labels[] = {"", "Not rated", "Green", "Amber", "Red"};
+
+    return labels[rag];
+}
+
+const char *
+board_rag_key(enum board_rag rag)
+{
+    static const char *const keys[] = {"", "not_rated", "green", "amber", "red"};
+
+    return keys[rag];
+}
+
+const char *
+board_rag_meaning(enum board_rag rag)
+{
+    static const char *const meanings[] = {
+        "",
+        "no figure to compare, or the figure is suppressed",
+        "at the target or better",
+        "short of the target by no more than its tolerance",
+        "short of the target by more than its tolerance",
+    };
+
+    return meanings[rag];
+}
+
+void
+board_fmt_standard(char *out, size_t outlen, enum board_kind kind, double v)
+{
+    switch (kind) {
+    case BK_PCT:
+        snprintf(out, outlen, "%.0f%%", v);
+        return;
+    case BK_MEAN:
+        snprintf(out, outlen, "%.1f", v);
+        return;
+    case BK_MONEY:
+        money(out, outlen, llround(v), 0);
+        return;
+    case BK_COUNT:
+    case BK_MAX:
+        break;
+    }
+    grouped(out, outlen, llround(v));
+}
+
+void
+board_fmt_rag_rule(char *out, size_t outlen, const struct board_row *w)
+{
+    char t[48], edge[48], tol[48];
+    double e;
+
+    if (!w->has_target) {
+        out[0] = '\0';
+        return;
+    }
+    e = w->target_higher ? w->target - w->tolerance : w->target + w->tolerance;
+    board_fmt_standard(t, sizeof t, w->kind, w->target);
+    board_fmt_standard(edge, sizeof edge, w->kind, e);
+    if (w->kind == BK_PCT)
+        snprintf(tol, sizeof tol, "%g percentage points", w->tolerance);
+    else
+        board_fmt_standard(tol, sizeof tol, w->kind, w->tolerance);
+    snprintf(out, outlen,
+             "Target %s or %s (%s is better). Green: %s or %s; amber: worse than %s but "
+             "within %s of it (to %s); red: beyond %s.",
+             t, w->target_higher ? "more" : "less", w->target_higher ? "higher" : "lower", t,
+             w->target_higher ? "more" : "less", t, tol, edge, edge);
+}
+
+void
+board_fmt_placeholder(char *out, size_t outlen, const struct board_section *s)
+{
+    char d[40];
+
+    board_fmt_date(d, sizeof d, s->action_raised_on);
+    snprintf(out, outlen,
+             "Not supplied. The Board asked for this section at its meeting of %s (action %s: "
+             "\"%s\"); the action is still open.",
+             d, s->action_number ? s->action_number : "", s->action_text ? s->action_text : "");
+}
+
+void
+board_copy_text(char *out, size_t outlen, const char *s)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6";
+    size_t n = strlen(s), cut;
+
+    if (outlen == 0)
+        return;
+    if (n < outlen) {
+        memcpy(out, s, n + 1);
+        return;
+    }
+    if (outlen < sizeof ellipsis) {
+        out[0] = '\0';
+        return;
+    }
+    cut = outlen - sizeof ellipsis;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--; /* s[cut] is a continuation byte: the character starts earlier */
+    memcpy(out, s, cut);
+    memcpy(out + cut, ellipsis, sizeof ellipsis);
+}
+
+void
+board_paragraphs(const char *text, void (*each)(void *ctx, const char *para), void *ctx)
+{
+    const char *p = text;
+
+    while (*p) {
+        const char *end = strstr(p, "\n\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char *para = cl_strndup(p, n);
+
+        each(ctx, para);
+        free(para);
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
 }

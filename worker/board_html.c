@@ -35,6 +35,11 @@ static const char css[] =
     "svg{max-width:100%;height:auto}"
     "dt{font-weight:bold;margin-top:8px}dd{margin:2px 0 0 0}"
     ".note{color:#505a5f;font-size:13px}"
+    ".rag{display:inline-block;padding:1px 6px;border:1px solid #0b0c0c;font-weight:bold}"
+    ".rag-green{background:#cce2d8}.rag-amber{background:#fff7bf}.rag-red{background:#f4cdc6}"
+    ".rag-not_rated{background:#f3f2f1}"
+    ".placeholder{border:3px dashed #d4351c;padding:10px 14px;margin:12px 0;background:#fff}"
+    ".byline{color:#505a5f;font-size:13px;margin:0 0 6px}"
     "footer{margin-top:32px;color:#505a5f;font-size:12px;border-top:1px solid #b1b4b6;"
     "padding-top:8px}"
     "@media print{@page{size:A4;margin:15mm}main{padding:0;max-width:none}body{font-size:11pt}"
@@ -139,6 +144,172 @@ fig_cell(struct board_out *o, const struct board_report *r, const struct board_r
     board_puts(o, "</td>");
 }
 
+/* The RAG status as a text label in a coloured box (the colour only repeats the word). */
+static void
+rag_cell(struct board_out *o, const struct board_row *w)
+{
+    enum board_rag rag = w->category == NULL ? board_rag(w) : RAG_NONE;
+
+    board_puts(o, "<td>");
+    if (rag == RAG_NONE)
+        board_puts(o, "–");
+    else
+        board_printf(o, "<span class=\"rag rag-%s\">%s</span>", board_rag_key(rag),
+                     board_rag_label(rag));
+    board_puts(o, "</td>");
+}
+
+static void
+standards_cells(struct board_out *o, const struct board_row *w)
+{
+    char v[64];
+
+    board_puts(o, "<td class=\"n\">");
+    if (w->category == NULL && w->has_baseline) {
+        board_fmt_standard(v, sizeof v, w->kind, w->baseline);
+        board_esc(o, v);
+        if (w->baseline_entered)
+            board_puts(o, "<span class=\"basis\">entered by hand</span>");
+    } else {
+        board_puts(o, "–");
+    }
+    board_puts(o, "</td><td class=\"n\">");
+    if (w->category == NULL && w->has_target) {
+        board_fmt_standard(v, sizeof v, w->kind, w->target);
+        board_esc(o, v);
+        board_printf(o, "<span class=\"basis\">%s is better</span>",
+                     w->target_higher ? "higher" : "lower");
+    } else {
+        board_puts(o, "–");
+    }
+    board_puts(o, "</td>");
+    rag_cell(o, w);
+}
+
+/* One paragraph; dir="auto" lays out a paragraph in a right-to-left script right to left. */
+static void
+html_para(void *ctx, const char *para)
+{
+    struct board_out *o = ctx;
+
+    board_puts(o, "<p dir=\"auto\">");
+    board_esc(o, para);
+    board_puts(o, "</p>\n");
+}
+
+static void
+actions(struct board_out *o, const struct board_report *r, int *section_no)
+{
+    char d[40];
+
+    board_printf(o, "<h2 id=\"actions\">%d. Actions from previous meetings</h2>\n", ++*section_no);
+    if (r->nactions == 0) {
+        board_puts(o, "<p>No actions from previous meetings are open.</p>\n");
+        return;
+    }
+    board_puts(o, "<table class=\"actions\">\n<caption>Actions from previous meetings: open, or "
+                  "closed since the last meeting</caption>\n<thead><tr>"
+                  "<th scope=\"col\">No.</th><th scope=\"col\">Raised</th>"
+                  "<th scope=\"col\">Action</th><th scope=\"col\">Owner</th>"
+                  "<th scope=\"col\">Due</th><th scope=\"col\">Status</th>"
+                  "<th scope=\"col\">Updates</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < r->nactions; i++) {
+        const struct board_action *a = &r->actions[i];
+
+        board_puts(o, "<tr><th scope=\"row\">");
+        board_esc(o, a->number);
+        board_fmt_date_short(d, sizeof d, a->raised_on);
+        board_puts(o, "</th><td>");
+        board_esc(o, d);
+        board_puts(o, "</td><td dir=\"auto\">");
+        board_esc(o, a->text);
+        board_puts(o, "</td><td>");
+        board_esc(o, a->owner_name);
+        board_puts(o, "<span class=\"basis\">");
+        board_esc(o, a->owner_role);
+        board_fmt_date_short(d, sizeof d, a->due_on);
+        board_puts(o, "</span></td><td>");
+        board_esc(o, d);
+        board_puts(o, "</td><td>");
+        board_esc(o, a->status);
+        if (a->closed_on[0]) {
+            board_fmt_date_short(d, sizeof d, a->closed_on);
+            board_puts(o, "<span class=\"basis\">closed ");
+            board_esc(o, d);
+            board_puts(o, "</span>");
+        }
+        board_puts(o, "</td><td>");
+        if (a->nupdates == 0)
+            board_puts(o, "No update yet.");
+        for (int j = 0; j < a->nupdates; j++) {
+            board_fmt_date_short(d, sizeof d, a->updates[j].on);
+            board_puts(o, "<p dir=\"auto\"><strong>");
+            board_esc(o, d);
+            board_puts(o, " (");
+            board_esc(o, a->updates[j].status);
+            board_puts(o, "):</strong> ");
+            board_esc(o, a->updates[j].note);
+            board_puts(o, "</p>");
+        }
+        board_puts(o, "</td></tr>\n");
+    }
+    board_puts(o, "</tbody>\n</table>\n");
+}
+
+static void
+sections(struct board_out *o, const struct board_report *r, int *section_no)
+{
+    if (r->nsections == 0)
+        return;
+    board_printf(o, "<h2 id=\"narrative\">%d. Reports from officers</h2>\n", ++*section_no);
+    for (int i = 0; i < r->nsections; i++) {
+        const struct board_section *s = &r->sections[i];
+        char d[40], text[2400];
+
+        board_puts(o, "<section>\n<h3 dir=\"auto\">");
+        board_esc(o, s->title);
+        board_puts(o, "</h3>\n");
+        if (s->placeholder) {
+            board_fmt_placeholder(text, sizeof text, s);
+            board_puts(o, "<p class=\"placeholder\" dir=\"auto\"><strong>Placeholder:</strong> ");
+            board_esc(o, text);
+            board_puts(o, "</p>\n</section>\n");
+            continue;
+        }
+        board_puts(o, "<p class=\"byline\">By ");
+        board_esc(o, s->author_name);
+        board_puts(o, ", ");
+        board_esc(o, s->author_role);
+        if (s->approved_by) {
+            board_fmt_date(d, sizeof d, s->approved_on);
+            board_puts(o, ". Approved by ");
+            board_esc(o, s->approved_by);
+            board_puts(o, " on ");
+            board_esc(o, d);
+            board_puts(o, ".</p>\n");
+        } else {
+            board_puts(o, ". <strong>Not yet approved.</strong></p>\n");
+        }
+        board_paragraphs(s->body, html_para, o);
+        board_puts(o, "</section>\n");
+    }
+}
+
+/* What the status labels mean, beside the tables that use them. */
+static void
+rag_legend(struct board_out *o)
+{
+    board_puts(o, "<table class=\"legend\">\n<caption>Status against target (RAG): what each "
+                  "label means</caption>\n<thead><tr><th scope=\"col\">Status</th>"
+                  "<th scope=\"col\">Meaning</th></tr></thead>\n<tbody>\n");
+    for (enum board_rag g = RAG_NOT_RATED; g <= RAG_RED; g++)
+        board_printf(o,
+                     "<tr><th scope=\"row\"><span class=\"rag rag-%s\">%s</span></th>"
+                     "<td>%s</td></tr>\n",
+                     board_rag_key(g), board_rag_label(g), board_rag_meaning(g));
+    board_puts(o, "</tbody>\n</table>\n");
+}
+
 static void
 scorecard_row(struct board_out *o, const struct board_report *r, const struct board_row *w)
 {
@@ -158,7 +329,9 @@ scorecard_row(struct board_out *o, const struct board_report *r, const struct bo
                      w->england_year ? w->england_year : "");
     else
         board_puts(o, "–");
-    board_puts(o, "</td></tr>\n");
+    board_puts(o, "</td>");
+    standards_cells(o, w);
+    board_puts(o, "</tr>\n");
 }
 
 static void
@@ -169,6 +342,22 @@ scorecards(struct board_out *o, const struct board_report *r, int *section_no)
 
     board_fmt_date(d1, sizeof d1, r->as_at);
     board_fmt_date(d2, sizeof d2, r->compare_to);
+    if (r->baseline_name || r->has_targets)
+        board_printf(o, "<h2 id=\"standards\">%d. Baselines, targets and status</h2>\n",
+                     ++*section_no);
+    if (r->baseline_name) {
+        char d3[40];
+
+        board_fmt_date(d3, sizeof d3, r->baseline_on);
+        board_puts(o, "<p>The baseline column gives each figure at ");
+        board_esc(o, r->baseline_name);
+        board_printf(o,
+                     " (%s): computed from the records as at that date unless marked "
+                     "\"entered by hand\".</p>\n",
+                     d3);
+    }
+    if (r->has_targets)
+        rag_legend(o);
     for (int i = 0; i < r->nrows; i++) {
         const struct board_row *w = &r->rows[i];
 
@@ -192,7 +381,10 @@ scorecards(struct board_out *o, const struct board_report *r, int *section_no)
                          "<th scope=\"col\" class=\"n\">As at %s</th>"
                          "<th scope=\"col\" class=\"n\">At %s</th>"
                          "<th scope=\"col\" class=\"n\">Change</th>"
-                         "<th scope=\"col\" class=\"n\">England average</th></tr></thead>\n"
+                         "<th scope=\"col\" class=\"n\">England average</th>"
+                         "<th scope=\"col\" class=\"n\">Baseline</th>"
+                         "<th scope=\"col\" class=\"n\">Target</th>"
+                         "<th scope=\"col\">Status (RAG)</th></tr></thead>\n"
                          "<tbody>\n",
                          d1, d2);
         }
@@ -490,6 +682,13 @@ definitions(struct board_out *o, const struct board_report *r, int *section_no)
             board_esc(o, w->england_source ? w->england_source : "");
             board_puts(o, ").");
         }
+        if (w->has_target) {
+            char rule[512];
+
+            board_fmt_rag_rule(rule, sizeof rule, w);
+            board_puts(o, " ");
+            board_esc(o, rule);
+        }
         board_puts(o, "</dd>\n");
     }
     board_puts(o, "</dl>\n");
@@ -500,6 +699,13 @@ definitions(struct board_out *o, const struct board_report *r, int *section_no)
                  "category) would be suppressed, the next smallest is too, shown as %s. "
                  "&ndash; means no figure (for example, no young people in the group).</p>\n",
                  r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED, BOARD_SUPPRESSED);
+    if (r->has_targets) {
+        board_puts(o, "<p class=\"note\">Status against target (RAG), for each indicator with a "
+                      "target, by the rule given with its definition above:");
+        for (enum board_rag g = RAG_NOT_RATED; g <= RAG_RED; g++)
+            board_printf(o, " %s: %s.", board_rag_label(g), board_rag_meaning(g));
+        board_puts(o, "</p>\n");
+    }
 }
 
 int
@@ -519,6 +725,8 @@ board_render_html(const struct board_report *r, struct cl_buf *out)
     board_puts(&o, "</style>\n</head>\n<body>\n<main>\n");
     header_block(&o, r);
     intro(&o, r);
+    actions(&o, r, &section_no);
+    sections(&o, r, &section_no);
     scorecards(&o, r, &section_no);
     breakdown(&o, r, &section_no);
     trends(&o, r, &section_no);

@@ -51,6 +51,142 @@ add_figures(cJSON *o, const struct board_row *w, int below)
     add_change(o, w);
 }
 
+static void
+add_str_or_null(cJSON *o, const char *name, const char *s)
+{
+    if (s && s[0])
+        cJSON_AddStringToObject(o, name, s);
+    else
+        cJSON_AddNullToObject(o, name);
+}
+
+/* baseline, target and rag of a report total (null when it has none). */
+static void
+add_standards(cJSON *o, const struct board_row *w)
+{
+    enum board_rag rag = board_rag(w);
+    cJSON *x;
+
+    if (w->has_baseline) {
+        x = cJSON_AddObjectToObject(o, "baseline");
+        cJSON_AddNumberToObject(x, "value", w->baseline);
+        cJSON_AddStringToObject(x, "source", w->baseline_entered ? "entered" : "computed");
+    } else {
+        cJSON_AddNullToObject(o, "baseline");
+    }
+    if (w->has_target) {
+        char rule[512];
+
+        x = cJSON_AddObjectToObject(o, "target");
+        cJSON_AddNumberToObject(x, "value", w->target);
+        cJSON_AddStringToObject(x, "direction", w->target_higher ? "higher" : "lower");
+        cJSON_AddNumberToObject(x, "tolerance", w->tolerance);
+        board_fmt_rag_rule(rule, sizeof rule, w);
+        cJSON_AddStringToObject(x, "rule", rule);
+        x = cJSON_AddObjectToObject(o, "rag");
+        cJSON_AddStringToObject(x, "status", board_rag_key(rag));
+        cJSON_AddStringToObject(x, "label", board_rag_label(rag));
+    } else {
+        cJSON_AddNullToObject(o, "target");
+        cJSON_AddNullToObject(o, "rag");
+    }
+}
+
+static cJSON *
+actions_json(const struct board_report *r)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (int i = 0; i < r->nactions; i++) {
+        const struct board_action *a = &r->actions[i];
+        cJSON *o = cJSON_CreateObject(), *owner, *ups;
+
+        cJSON_AddStringToObject(o, "number", a->number);
+        cJSON_AddStringToObject(o, "raised_on", a->raised_on);
+        cJSON_AddStringToObject(o, "text", a->text);
+        owner = cJSON_AddObjectToObject(o, "owner");
+        cJSON_AddStringToObject(owner, "name", a->owner_name);
+        cJSON_AddStringToObject(owner, "role", a->owner_role);
+        cJSON_AddStringToObject(o, "due_on", a->due_on);
+        cJSON_AddStringToObject(o, "status", a->status);
+        add_str_or_null(o, "closed_on", a->closed_on);
+        ups = cJSON_AddArrayToObject(o, "updates");
+        for (int j = 0; j < a->nupdates; j++) {
+            cJSON *u = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(u, "on", a->updates[j].on);
+            cJSON_AddStringToObject(u, "status", a->updates[j].status);
+            cJSON_AddStringToObject(u, "note", a->updates[j].note);
+            cJSON_AddItemToArray(ups, u);
+        }
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *
+sections_json(const struct board_report *r)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (int i = 0; i < r->nsections; i++) {
+        const struct board_section *s = &r->sections[i];
+        cJSON *o = cJSON_CreateObject(), *x;
+
+        cJSON_AddStringToObject(o, "title", s->title);
+        cJSON_AddBoolToObject(o, "placeholder", s->placeholder);
+        if (s->placeholder) {
+            char text[2400];
+
+            board_fmt_placeholder(text, sizeof text, s);
+            cJSON_AddStringToObject(o, "body", text);
+            x = cJSON_AddObjectToObject(o, "requested_by_action");
+            cJSON_AddStringToObject(x, "number", s->action_number);
+            cJSON_AddStringToObject(x, "raised_on", s->action_raised_on);
+            cJSON_AddStringToObject(x, "text", s->action_text);
+            cJSON_AddItemToArray(arr, o);
+            continue;
+        }
+        cJSON_AddStringToObject(o, "body", s->body);
+        x = cJSON_AddObjectToObject(o, "author");
+        cJSON_AddStringToObject(x, "name", s->author_name);
+        cJSON_AddStringToObject(x, "role", s->author_role);
+        if (s->approved_by) {
+            x = cJSON_AddObjectToObject(o, "approval");
+            cJSON_AddStringToObject(x, "by", s->approved_by);
+            cJSON_AddStringToObject(x, "on", s->approved_on);
+        } else {
+            cJSON_AddNullToObject(o, "approval");
+        }
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *
+rag_legend_json(void)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (enum board_rag g = RAG_GREEN; g <= RAG_RED; g++) {
+        cJSON *o = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(o, "status", board_rag_key(g));
+        cJSON_AddStringToObject(o, "label", board_rag_label(g));
+        cJSON_AddStringToObject(o, "meaning", board_rag_meaning(g));
+        cJSON_AddItemToArray(arr, o);
+    }
+    {
+        cJSON *o = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(o, "status", board_rag_key(RAG_NOT_RATED));
+        cJSON_AddStringToObject(o, "label", board_rag_label(RAG_NOT_RATED));
+        cJSON_AddStringToObject(o, "meaning", board_rag_meaning(RAG_NOT_RATED));
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
 static cJSON *
 indicator_json(const struct board_report *r, int first, int last)
 {
@@ -77,6 +213,7 @@ indicator_json(const struct board_report *r, int first, int last)
 
         if (w->category == NULL && w->district == NULL) {
             add_figures(o, w, r->suppress_below);
+            add_standards(o, w);
             continue;
         }
         x = cJSON_CreateObject();
@@ -173,6 +310,16 @@ board_render_json(const struct board_report *r, struct cl_buf *out)
              "of a breakdown would be suppressed, the next smallest is too (also \"%s\").",
              r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED, BOARD_SUPPRESSED);
     cJSON_AddStringToObject(sup, "rule", rule);
+    cJSON_AddItemToObject(root, "actions", actions_json(r));
+    cJSON_AddItemToObject(root, "sections", sections_json(r));
+    if (r->baseline_name) {
+        d = cJSON_AddObjectToObject(root, "baseline");
+        cJSON_AddStringToObject(d, "name", r->baseline_name);
+        cJSON_AddStringToObject(d, "on_date", r->baseline_on);
+    } else {
+        cJSON_AddNullToObject(root, "baseline");
+    }
+    cJSON_AddItemToObject(root, "rag_legend", rag_legend_json());
     inds = cJSON_AddArrayToObject(root, "indicators");
     for (int first = 0; first < r->nrows;) {
         int last = first + 1;

@@ -310,8 +310,8 @@ board_pdf_table_row(struct board_pdf *p, const struct board_pdf_table *t,
 void
 board_pdf_set_cell(struct board_pdf_cell *c, const char *main, const char *sub)
 {
-    snprintf(c->main, sizeof c->main, "%s", main);
-    snprintf(c->sub, sizeof c->sub, "%s", sub ? sub : "");
+    board_copy_text(c->main, sizeof c->main, main);
+    board_copy_text(c->sub, sizeof c->sub, sub ? sub : "");
 }
 
 /* ---- sections --------------------------------------------------------------------------- */
@@ -424,15 +424,172 @@ intro(struct board_pdf *p)
     paragraph(p, text, "10", 0x0b0c0c);
 }
 
+/* Baseline, target and RAG status (its text label) of a report total; dashes otherwise. */
+static void
+standards_cells(const struct board_row *row, struct board_pdf_cell c[3])
+{
+    char v[64];
+    enum board_rag rag = row->category == NULL ? board_rag(row) : RAG_NONE;
+
+    if (row->category == NULL && row->has_baseline) {
+        board_fmt_standard(v, sizeof v, row->kind, row->baseline);
+        board_pdf_set_cell(&c[0], v, row->baseline_entered ? "entered by hand" : NULL);
+    } else {
+        board_pdf_set_cell(&c[0], "–", NULL);
+    }
+    if (row->category == NULL && row->has_target) {
+        board_fmt_standard(v, sizeof v, row->kind, row->target);
+        board_pdf_set_cell(&c[1], v, row->target_higher ? "higher is better" : "lower is better");
+    } else {
+        board_pdf_set_cell(&c[1], "–", NULL);
+    }
+    board_pdf_set_cell(&c[2], rag == RAG_NONE ? "–" : board_rag_label(rag), NULL);
+}
+
+/* The RAG labels and what each means. */
+static void
+rag_legend(struct board_pdf *p)
+{
+    double w = board_pdf_content_w(p);
+    struct board_pdf_table t = {.ncols = 2, .widths = {w * 0.2, w * 0.8}, .font_pt = 8.5};
+
+    board_pdf_set_cell(&t.head[0], "Status", NULL);
+    board_pdf_set_cell(&t.head[1], "Meaning", NULL);
+    table_start(p, &t, "Status against target (RAG): what each label means");
+    for (enum board_rag g = RAG_NOT_RATED; g <= RAG_RED; g++) {
+        struct board_pdf_cell c[2];
+
+        board_pdf_set_cell(&c[0], board_rag_label(g), NULL);
+        board_pdf_set_cell(&c[1], board_rag_meaning(g), NULL);
+        board_pdf_table_row(p, &t, c, 0);
+    }
+    p->y += 6;
+}
+
+static void
+actions(struct board_pdf *p, int *section_no)
+{
+    const struct board_report *r = p->r;
+    double w = board_pdf_content_w(p);
+    struct board_pdf_table t = {
+        .ncols = 5, .widths = {w * 0.08, w * 0.30, w * 0.17, w * 0.12, w * 0.33}, .font_pt = 8};
+    char title[80];
+
+    snprintf(title, sizeof title, "%d. Actions from previous meetings", ++*section_no);
+    heading(p, title, 1);
+    if (r->nactions == 0) {
+        paragraph(p, "No actions from previous meetings are open.", "10", 0x0b0c0c);
+        return;
+    }
+    board_pdf_set_cell(&t.head[0], "No.", NULL);
+    board_pdf_set_cell(&t.head[1], "Action", NULL);
+    board_pdf_set_cell(&t.head[2], "Owner", NULL);
+    board_pdf_set_cell(&t.head[3], "Due and status", NULL);
+    board_pdf_set_cell(&t.head[4], "Updates", NULL);
+    table_start(p, &t, "Actions from previous meetings: open, or closed since the last meeting");
+    for (int i = 0; i < r->nactions; i++) {
+        const struct board_action *a = &r->actions[i];
+        struct board_pdf_cell c[5];
+        char d[40], d2[40], sub[128];
+        struct cl_buf hist;
+
+        board_pdf_set_cell(&c[0], a->number, NULL);
+        board_fmt_date_short(d, sizeof d, a->raised_on);
+        snprintf(sub, sizeof sub, "raised %s", d);
+        board_pdf_set_cell(&c[1], a->text, sub);
+        board_pdf_set_cell(&c[2], a->owner_name, a->owner_role);
+        board_fmt_date_short(d, sizeof d, a->due_on);
+        if (a->closed_on[0]) {
+            board_fmt_date_short(d2, sizeof d2, a->closed_on);
+            snprintf(sub, sizeof sub, "%s %s", a->status, d2);
+        } else {
+            snprintf(sub, sizeof sub, "%s", a->status);
+        }
+        board_pdf_set_cell(&c[3], d, sub);
+        cl_buf_init(&hist, 1u << 20);
+        for (int j = 0; j < a->nupdates; j++) {
+            board_fmt_date_short(d, sizeof d, a->updates[j].on);
+            if (cl_buf_printf(&hist, "%s%s (%s): %s", j ? "\n" : "", d, a->updates[j].status,
+                              a->updates[j].note) != CL_OK)
+                p->err = CL_ENOMEM;
+        }
+        board_pdf_set_cell(&c[4], a->nupdates && hist.data ? hist.data : "No update yet.", NULL);
+        cl_buf_free(&hist);
+        board_pdf_table_row(p, &t, c, 0);
+    }
+}
+
+/* A placeholder: the text in a dashed box, so a missing section cannot pass unnoticed. */
+static void
+placeholder(struct board_pdf *p, const char *text)
+{
+    double w = board_pdf_content_w(p), h = text_h(p, text, "Bold 10", w - 16);
+    static const double dash[] = {4, 3};
+
+    board_pdf_need(p, h + 16);
+    board_pdf_colour(p, 0xd4351c);
+    cairo_set_line_width(p->cr, 2);
+    cairo_set_dash(p->cr, dash, 2, 0);
+    cairo_rectangle(p->cr, BOARD_PDF_MARGIN, p->y, w, h + 12);
+    cairo_stroke(p->cr);
+    cairo_set_dash(p->cr, NULL, 0, 0);
+    board_pdf_text(p, BOARD_PDF_MARGIN + 8, p->y + 6, w - 16, text, "Bold 10", PANGO_ALIGN_LEFT,
+                   0x0b0c0c);
+    p->y += h + 20;
+}
+
+static void
+pdf_para(void *ctx, const char *para)
+{
+    paragraph(ctx, para, "10", 0x0b0c0c);
+}
+
+static void
+sections(struct board_pdf *p, int *section_no)
+{
+    const struct board_report *r = p->r;
+    char title[80];
+
+    if (r->nsections == 0)
+        return;
+    snprintf(title, sizeof title, "%d. Reports from officers", ++*section_no);
+    heading(p, title, 1);
+    for (int i = 0; i < r->nsections; i++) {
+        const struct board_section *s = &r->sections[i];
+        char text[2600], d[40];
+
+        heading(p, s->title, 2);
+        if (s->placeholder) {
+            char ph[2500];
+
+            board_fmt_placeholder(ph, sizeof ph, s);
+            snprintf(text, sizeof text, "Placeholder: %s", ph);
+            placeholder(p, text);
+            continue;
+        }
+        if (s->approved_by) {
+            board_fmt_date(d, sizeof d, s->approved_on);
+            snprintf(text, sizeof text, "By %s, %s. Approved by %s on %s.", s->author_name,
+                     s->author_role, s->approved_by, d);
+        } else {
+            snprintf(text, sizeof text, "By %s, %s. Not yet approved.", s->author_name,
+                     s->author_role);
+        }
+        paragraph(p, text, "Italic 9", 0x505a5f);
+        board_paragraphs(s->body, pdf_para, p);
+    }
+}
+
 static void
 scorecards(struct board_pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
     double w = board_pdf_content_w(p);
-    struct board_pdf_table t = {.ncols = 5,
-                                .widths = {w * 0.37, w * 0.15, w * 0.15, w * 0.15, w * 0.18},
-                                .right = {0, 1, 1, 1, 1},
-                                .font_pt = 8.5};
+    struct board_pdf_table t = {
+        .ncols = 8,
+        .widths = {w * 0.27, w * 0.11, w * 0.11, w * 0.09, w * 0.11, w * 0.10, w * 0.10, w * 0.11},
+        .right = {0, 1, 1, 1, 1, 1, 1, 0},
+        .font_pt = 8};
     char d1[40], d2[40], head[64], caption[512];
     const char *open = NULL;
 
@@ -445,9 +602,30 @@ scorecards(struct board_pdf *p, int *section_no)
     board_pdf_set_cell(&t.head[2], head, NULL);
     board_pdf_set_cell(&t.head[3], "Change", NULL);
     board_pdf_set_cell(&t.head[4], "England average", NULL);
+    board_pdf_set_cell(&t.head[5], "Baseline", NULL);
+    board_pdf_set_cell(&t.head[6], "Target", NULL);
+    board_pdf_set_cell(&t.head[7], "Status (RAG)", NULL);
+    if (r->baseline_name || r->has_targets) {
+        char title[80];
+
+        snprintf(title, sizeof title, "%d. Baselines, targets and status", ++*section_no);
+        heading(p, title, 1);
+    }
+    if (r->baseline_name) {
+        char bd[40], text[600];
+
+        board_fmt_date(bd, sizeof bd, r->baseline_on);
+        snprintf(text, sizeof text,
+                 "The baseline column gives each figure at %s (%s): computed from the records "
+                 "as at that date unless marked \"entered by hand\".",
+                 r->baseline_name, bd);
+        paragraph(p, text, "9", 0x0b0c0c);
+    }
+    if (r->has_targets)
+        rag_legend(p);
     for (int i = 0; i < r->nrows; i++) {
         const struct board_row *row = &r->rows[i];
-        struct board_pdf_cell c[5];
+        struct board_pdf_cell c[8];
         char v[64], basis[96], eng[64] = "–", engsub[64] = "";
 
         if (row->district != NULL)
@@ -482,6 +660,7 @@ scorecards(struct board_pdf *p, int *section_no)
                      row->england_year ? row->england_year : "");
         }
         board_pdf_set_cell(&c[4], eng, engsub);
+        standards_cells(row, &c[5]);
         board_pdf_table_row(p, &t, c, row->category ? 3 : 0);
     }
 }
@@ -556,7 +735,7 @@ static void
 definitions(struct board_pdf *p, int *section_no)
 {
     const struct board_report *r = p->r;
-    char title[64], text[2600];
+    char title[64], text[3200];
 
     snprintf(title, sizeof title, "%d. Definitions and sources", ++*section_no);
     heading(p, title, 1);
@@ -572,6 +751,12 @@ definitions(struct board_pdf *p, int *section_no)
                      w->england_source ? w->england_source : "");
         else
             snprintf(text, sizeof text, "%s", w->definition);
+        if (w->has_target) {
+            size_t n = strlen(text);
+
+            snprintf(text + n, sizeof text - n, " ");
+            board_fmt_rag_rule(text + n + 1, sizeof text - n - 1, w);
+        }
         h1 = text_h(p, w->label, "Bold 8.5", board_pdf_content_w(p));
         h2 = text_h(p, text, "8.5", board_pdf_content_w(p) - 12);
         board_pdf_need(p, h1 + h2 + 4);
@@ -590,6 +775,16 @@ definitions(struct board_pdf *p, int *section_no)
              r->suppress_below - 1, r->suppress_below, BOARD_SUPPRESSED, BOARD_SUPPRESSED);
     p->y += 6;
     paragraph(p, text, "8.5", 0x505a5f);
+    if (r->has_targets) {
+        size_t n = (size_t)snprintf(text, sizeof text,
+                                    "Status against target (RAG), for each indicator with a "
+                                    "target, by the rule given with its definition above:");
+
+        for (enum board_rag g = RAG_NOT_RATED; g <= RAG_RED && n < sizeof text; g++)
+            n += (size_t)snprintf(text + n, sizeof text - n, " %s: %s.", board_rag_label(g),
+                                  board_rag_meaning(g));
+        paragraph(p, text, "8.5", 0x505a5f);
+    }
     snprintf(text, sizeof text,
              "Produced by the leaving care service system on %s from the case records.",
              r->generated_at);
@@ -631,6 +826,8 @@ board_render_pdf(const struct board_report *r, struct cl_buf *out)
 
     header_block(&p);
     intro(&p);
+    actions(&p, &section_no);
+    sections(&p, &section_no);
     scorecards(&p, &section_no);
     breakdown(&p, &section_no);
     trends(&p, &section_no);

@@ -24,8 +24,8 @@ struct board_pdf {
 };
 
 struct board_pdf_cell {
-    char main[600];
-    char sub[96];
+    char main[4200]; /* longer text is cut at a character boundary, ending "…" */
+    char sub[256];
 };
 
 struct board_pdf_table {

@@ -41,6 +41,26 @@ static struct cl_stmt part_stmt = {
 
 static struct cl_stmt snapshot_stmt = {"SELECT pg_export_snapshot()"};
 
+/* The Board's own business for the meeting on the board date (schema/functions/
+ * board_business.sql): actions from previous meetings with their history, the meeting's
+ * narrative sections and placeholders, and each indicator's baseline and target. */
+static struct cl_stmt actions_stmt = {
+    "SELECT action_id, to_char(raised_on, 'YYYY-MM-DD') AS raised_on, number, text, "
+    "  owner_name, owner_role, to_char(due_on, 'YYYY-MM-DD') AS due_on, status, "
+    "  coalesce(to_char(closed_on, 'YYYY-MM-DD'), '') AS closed_on, "
+    "  to_char(update_on, 'YYYY-MM-DD') AS update_on, update_status, update_note "
+    "FROM board_report_actions($1::date)"};
+static struct cl_stmt sections_stmt = {
+    "SELECT title, body, author_name, author_role, approved_by, "
+    "  coalesce(to_char(approved_on, 'YYYY-MM-DD'), '') AS approved_on, placeholder, "
+    "  action_number, coalesce(to_char(action_raised_on, 'YYYY-MM-DD'), '') AS action_raised_on, "
+    "  action_text "
+    "FROM board_report_sections($1::date)"};
+static struct cl_stmt standards_stmt = {
+    "SELECT code, baseline_name, coalesce(to_char(baseline_on, 'YYYY-MM-DD'), '') AS baseline_on, "
+    "  baseline_value, baseline_entered, target_value, target_direction, target_tolerance "
+    "FROM board_report_standards($1::date)"};
+
 /* For this transaction only: the worker's identity for any function that asks, enough memory
  * for the report's sorts and hashes, plans made for the actual dates (the functions inline
  * into one query whose best plan depends on them), and no JIT: compiling that query's many
@@ -139,20 +159,6 @@ col_d(const struct part_res *p, int row, enum part_col col)
     return is_null(p, row, col) ? 0 : strtod(col_str(p, row, col), NULL);
 }
 
-static enum board_kind
-parse_kind(const char *s)
-{
-    if (strcmp(s, "pct") == 0)
-        return BK_PCT;
-    if (strcmp(s, "mean") == 0)
-        return BK_MEAN;
-    if (strcmp(s, "max") == 0)
-        return BK_MAX;
-    if (strcmp(s, "money") == 0)
-        return BK_MONEY;
-    return BK_COUNT;
-}
-
 /* A figure from its num, den and value columns. */
 static void
 read_fig(const struct part_res *p, int row, enum part_col num, enum part_col den,
@@ -186,7 +192,7 @@ read_row(struct board_row *w, const struct part_res *p, int i)
     w->section = col_dup(p, i, P_SECTION);
     w->label = col_dup(p, i, P_LABEL);
     w->definition = col_dup(p, i, P_DEFINITION);
-    w->kind = parse_kind(col_str(p, i, P_KIND));
+    w->kind = board_kind_parse(col_str(p, i, P_KIND));
     w->category = col_dup(p, i, P_CATEGORY);
     w->district = col_dup(p, i, P_DISTRICT);
     w->in_breakdown = strcmp(col_str(p, i, P_IN_BREAKDOWN), "t") == 0;
@@ -239,6 +245,196 @@ read_report(struct board_report *r, const PGresult *res_a, const PGresult *res_b
             read_at(r, &b, j++);
     }
     return CL_OK;
+}
+
+/* A result's column by name (the numbers looked up once per result by find_cols). */
+struct named_res {
+    const PGresult *res;
+    int at[16];
+};
+
+static const char *
+nv(const struct named_res *n, int row, int col)
+{
+    return PQgetisnull(n->res, row, n->at[col]) ? NULL : PQgetvalue(n->res, row, n->at[col]);
+}
+
+static char *
+ndup(const struct named_res *n, int row, int col)
+{
+    const char *s = nv(n, row, col);
+
+    return s ? cl_strdup(s) : NULL;
+}
+
+static void
+ncopy(char out[11], const struct named_res *n, int row, int col)
+{
+    const char *s = nv(n, row, col);
+
+    snprintf(out, 11, "%s", s ? s : "");
+}
+
+enum {
+    A_ID,
+    A_RAISED,
+    A_NUMBER,
+    A_TEXT,
+    A_OWNER,
+    A_ROLE,
+    A_DUE,
+    A_STATUS,
+    A_CLOSED,
+    A_UON,
+    A_USTATUS,
+    A_UNOTE,
+    A_NCOLS
+};
+static const char *const action_names[A_NCOLS] = {
+    "action_id", "raised_on", "number",    "text",      "owner_name",    "owner_role",
+    "due_on",    "status",    "closed_on", "update_on", "update_status", "update_note"};
+
+/* One row per action and update, the updates of an action together, in order. */
+static int
+read_actions(struct board_report *r, const PGresult *res)
+{
+    struct named_res n = {res, {0}};
+    int rows = PQntuples(res);
+
+    if (find_cols(res, action_names, A_NCOLS, n.at) != CL_OK)
+        return CL_EDB;
+    r->actions = cl_calloc(rows ? (size_t)rows : 1, sizeof *r->actions);
+    for (int i = 0; i < rows; i++) {
+        struct board_action *a;
+
+        if (i == 0 || strcmp(nv(&n, i, A_ID), nv(&n, i - 1, A_ID)) != 0) {
+            a = &r->actions[r->nactions++];
+            ncopy(a->raised_on, &n, i, A_RAISED);
+            a->number = ndup(&n, i, A_NUMBER);
+            a->text = ndup(&n, i, A_TEXT);
+            a->owner_name = ndup(&n, i, A_OWNER);
+            a->owner_role = ndup(&n, i, A_ROLE);
+            ncopy(a->due_on, &n, i, A_DUE);
+            a->status = ndup(&n, i, A_STATUS);
+            ncopy(a->closed_on, &n, i, A_CLOSED);
+            a->updates = cl_calloc((size_t)rows, sizeof *a->updates);
+        }
+        a = &r->actions[r->nactions - 1];
+        if (nv(&n, i, A_UON)) {
+            struct board_update *u = &a->updates[a->nupdates++];
+
+            ncopy(u->on, &n, i, A_UON);
+            u->status = ndup(&n, i, A_USTATUS);
+            u->note = ndup(&n, i, A_UNOTE);
+        }
+    }
+    return CL_OK;
+}
+
+enum {
+    S_TITLE,
+    S_BODY,
+    S_AUTHOR,
+    S_ROLE,
+    S_APPROVER,
+    S_APPROVED,
+    S_PLACEHOLDER,
+    S_NUMBER,
+    S_RAISED,
+    S_TEXT,
+    S_NCOLS
+};
+static const char *const section_names[S_NCOLS] = {
+    "title",       "body",        "author_name",   "author_role",      "approved_by",
+    "approved_on", "placeholder", "action_number", "action_raised_on", "action_text"};
+
+static int
+read_sections(struct board_report *r, const PGresult *res)
+{
+    struct named_res n = {res, {0}};
+    int rows = PQntuples(res);
+
+    if (find_cols(res, section_names, S_NCOLS, n.at) != CL_OK)
+        return CL_EDB;
+    r->sections = cl_calloc(rows ? (size_t)rows : 1, sizeof *r->sections);
+    for (int i = 0; i < rows; i++) {
+        struct board_section *s = &r->sections[r->nsections++];
+
+        s->title = ndup(&n, i, S_TITLE);
+        s->body = ndup(&n, i, S_BODY);
+        s->author_name = ndup(&n, i, S_AUTHOR);
+        s->author_role = ndup(&n, i, S_ROLE);
+        s->approved_by = ndup(&n, i, S_APPROVER);
+        ncopy(s->approved_on, &n, i, S_APPROVED);
+        s->placeholder = strcmp(nv(&n, i, S_PLACEHOLDER), "t") == 0;
+        s->action_number = ndup(&n, i, S_NUMBER);
+        ncopy(s->action_raised_on, &n, i, S_RAISED);
+        s->action_text = ndup(&n, i, S_TEXT);
+    }
+    return CL_OK;
+}
+
+enum { T_CODE, T_BNAME, T_BON, T_BVALUE, T_BENTERED, T_TVALUE, T_TDIR, T_TTOL, T_NCOLS };
+static const char *const standard_names[T_NCOLS] = {
+    "code",         "baseline_name",    "baseline_on",     "baseline_value", "baseline_entered",
+    "target_value", "target_direction", "target_tolerance"};
+
+/* Baselines and targets onto the report totals of their indicators. */
+static int
+read_standards(struct board_report *r, const PGresult *res)
+{
+    struct named_res n = {res, {0}};
+
+    if (find_cols(res, standard_names, T_NCOLS, n.at) != CL_OK)
+        return CL_EDB;
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct board_row *w = (struct board_row *)board_find_row(r, nv(&n, i, T_CODE), NULL);
+
+        if (w == NULL)
+            continue;
+        if (nv(&n, i, T_BVALUE)) {
+            w->has_baseline = 1;
+            w->baseline = strtod(nv(&n, i, T_BVALUE), NULL);
+            w->baseline_entered = strcmp(nv(&n, i, T_BENTERED), "t") == 0;
+            if (r->baseline_name == NULL) {
+                r->baseline_name = ndup(&n, i, T_BNAME);
+                ncopy(r->baseline_on, &n, i, T_BON);
+            }
+        }
+        if (nv(&n, i, T_TVALUE)) {
+            w->has_target = r->has_targets = 1;
+            w->target = strtod(nv(&n, i, T_TVALUE), NULL);
+            w->target_higher = strcmp(nv(&n, i, T_TDIR), "higher") == 0;
+            w->tolerance = strtod(nv(&n, i, T_TTOL), NULL);
+        }
+    }
+    return CL_OK;
+}
+
+/* The actions, sections and standards for the report, in the report's transaction. */
+static int
+read_business(struct cl_conn *db, struct board_report *r)
+{
+    const char *date[1] = {r->board_date}, *as_at[1] = {r->as_at};
+    PGresult *res = NULL;
+    int err = cl_db_exec(db, &actions_stmt, 1, date, &res);
+
+    if (err == CL_OK)
+        err = read_actions(r, res);
+    PQclear(res);
+    res = NULL;
+    if (err == CL_OK)
+        err = cl_db_exec(db, &sections_stmt, 1, date, &res);
+    if (err == CL_OK)
+        err = read_sections(r, res);
+    PQclear(res);
+    res = NULL;
+    if (err == CL_OK)
+        err = cl_db_exec(db, &standards_stmt, 1, as_at, &res);
+    if (err == CL_OK)
+        err = read_standards(r, res);
+    PQclear(res);
+    return err;
 }
 
 /* One part of the report on one connection; run on its own thread for the second. */
@@ -345,6 +541,8 @@ load(struct cl_job *job, struct board_report *r, const char *districts_json)
     }
     if (err == CL_OK)
         err = read_report(r, national.res, rest.res);
+    if (err == CL_OK)
+        err = read_business(db, r);
     if (err == CL_OK) {
         err = cl_db_simple(db, "COMMIT");
     } else {

@@ -411,6 +411,12 @@ enum {
     C_CHANGE,
     C_ENGLAND,
     C_EYEAR,
+    C_BASELINE,
+    C_BSOURCE,
+    C_TARGET,
+    C_TDIR,
+    C_TTOL,
+    C_RAG,
     C_NCOLS
 };
 

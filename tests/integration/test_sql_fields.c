@@ -144,11 +144,45 @@ static const struct drive drives[] = {
     {"survey_response_theme_add", "theme", "must be an active theme of the list", 1, "manager",
      "POST", "/v1/surveys/{survey}/responses/{sresp}/themes",
      "{\"question\":2,\"theme\":\"no_such_theme\"}"},
+    /* the Board's business (board_business.sql): {bm} is a meeting on 2003-01-01 with a section
+     * "Fields", and a baseline "Fields" is dated that day */
+    {"board_meeting_create", "report_job_id", "is not a Board report job", 1, "manager", "POST",
+     "/v1/board-meetings",
+     "{\"held_on\":\"2003-02-02\",\"title\":\"x\",\"report_job_id\":\"{x}\"}"},
+    {"board_meeting_create", "held_on", "there is already a meeting on this date", 1, "manager",
+     "POST", "/v1/board-meetings", "{\"held_on\":\"2003-01-01\",\"title\":\"x\"}"},
+    {"board_section_create", "title", "the meeting already has a section with this title", 1,
+     "manager", "POST", "/v1/board-meetings/{bm}/sections",
+     "{\"title\":\"fields\",\"body\":\"x\",\"author_name\":\"a\",\"author_role\":\"b\"}"},
+    {"board_section_create", "approved_on", "is given with approved_by, and only with it", 1,
+     "manager", "POST", "/v1/board-meetings/{bm}/sections",
+     "{\"title\":\"Other\",\"body\":\"x\",\"author_name\":\"a\",\"author_role\":\"b\","
+     "\"approved_by\":\"c\"}"},
+    {"board_target_set", "indicator", "is not an indicator of the Board report", 1, "manager",
+     "POST", "/v1/board-targets",
+     "{\"indicator\":\"no_such\",\"value\":1,\"direction\":\"higher\"}"},
+    {"board_target_set", "value", "a percentage target is at most 100", 1, "manager", "POST",
+     "/v1/board-targets",
+     "{\"indicator\":\"in_touch_19_21\",\"value\":101,\"direction\":\"higher\"}"},
+    {"board_baseline_create", "on_date", "must not be in the future", 1, "manager", "POST",
+     "/v1/board-baselines", "{\"name\":\"x\",\"on_date\":\"2099-01-01\"}"},
+    {"board_baseline_create", "figures", "names an indicator the Board report does not have", 1,
+     "manager", "POST", "/v1/board-baselines",
+     "{\"name\":\"y\",\"on_date\":\"2003-01-01\",\"figures\":[{\"indicator\":\"no_such\","
+     "\"value\":1}]}"},
+    {"board_baseline_create", "figures", "names an indicator twice", 1, "manager", "POST",
+     "/v1/board-baselines",
+     "{\"name\":\"y\",\"on_date\":\"2003-01-01\",\"figures\":[{\"indicator\":\"cohort_open\","
+     "\"value\":1},{\"indicator\":\"cohort_open\",\"value\":2}]}"},
+    {"board_baseline_create", "name", "there is already a baseline of this name on this date", 1,
+     "manager", "POST", "/v1/board-baselines",
+     "{\"name\":\"Fields\",\"on_date\":\"2003-01-01\",\"figures\":[{\"indicator\":"
+     "\"cohort_open\",\"value\":1}]}"},
 };
 
 /* What the requests refer to, made for this test. */
 struct world {
-    char *adviser, *cl, *cl2, *p, *h, *off, *approved, *superseded, *href, *opp, *eref;
+    char *adviser, *cl, *cl2, *p, *h, *off, *approved, *superseded, *href, *opp, *eref, *bm;
     char *survey, *sresp;
     char *tok_adviser, *tok_manager, *tok_admin, *tok_employer, *tok_housing;
 };
@@ -228,6 +262,14 @@ world_make(struct world *w)
                     " END FROM r, generate_series(1, 2) g) SELECT id FROM r",
                     w->survey, w->survey, NULL);
     cr_assert_not_null(w->sresp);
+    w->bm = tc_seed_text("INSERT INTO board_meetings (held_on, title, created_by)"
+                         " VALUES ('2003-01-01', 'Fields', 'test') RETURNING id");
+    cr_assert_not_null(w->bm);
+    free(seed("INSERT INTO board_sections (meeting_id, title, body, author_name, author_role,"
+              " created_by) VALUES ('%s', 'Fields', 'x', 'a', 'b', 'test');"
+              "INSERT INTO board_baselines (name, on_date, created_by)"
+              " VALUES ('Fields', '2003-01-01', 'test') RETURNING id",
+              w->bm, NULL, NULL));
     w->tok_adviser = tc_token("adviser", w->adviser, NULL);
     w->tok_manager = tc_token("manager", NULL, NULL);
     w->tok_admin = tc_token("admin", NULL, NULL);
@@ -238,11 +280,11 @@ world_make(struct world *w)
 static void
 world_free(struct world *w)
 {
-    char **all[] = {
-        &w->adviser,   &w->cl,           &w->cl2,        &w->p,           &w->h,
-        &w->off,       &w->approved,     &w->superseded, &w->href,        &w->opp,
-        &w->eref,      &w->survey,       &w->sresp,      &w->tok_adviser, &w->tok_manager,
-        &w->tok_admin, &w->tok_employer, &w->tok_housing};
+    char **all[] = {&w->adviser,   &w->cl,           &w->cl2,         &w->p,
+                    &w->h,         &w->off,          &w->approved,    &w->superseded,
+                    &w->href,      &w->opp,          &w->eref,        &w->bm,
+                    &w->survey,    &w->sresp,        &w->tok_adviser, &w->tok_manager,
+                    &w->tok_admin, &w->tok_employer, &w->tok_housing};
 
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
@@ -283,6 +325,7 @@ expand(const struct world *w, const char *template, char *out, size_t outlen)
                  {"{eref}", w->eref},
                  {"{survey}", w->survey},
                  {"{sresp}", w->sresp},
+                 {"{bm}", w->bm},
                  {"{x}", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d70"}};
     size_t n = 0;
 

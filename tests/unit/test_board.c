@@ -461,3 +461,51 @@ Test(board, renderers_on_a_small_report)
     cl_buf_free(&b);
     board_report_free(r);
 }
+
+/* The RAG rule, both directions, at each edge; never rated on a hidden or missing figure. */
+Test(board, rag_status_by_target_direction_and_tolerance)
+{
+    struct board_row w;
+
+    memset(&w, 0, sizeof w);
+    w.kind = BK_PCT;
+    cr_expect_eq(board_rag(&w), RAG_NONE, "no target, no status");
+    w.has_target = 1;
+    w.target_higher = 1;
+    w.target = 90;
+    w.tolerance = 5;
+    w.now = fig(90, 100, 1, 90);
+    cr_expect_eq(board_rag(&w), RAG_GREEN, "at the target");
+    w.now.value = 85;
+    cr_expect_eq(board_rag(&w), RAG_AMBER, "short by the tolerance");
+    w.now.value = 84;
+    cr_expect_eq(board_rag(&w), RAG_RED, "short by more");
+    w.target_higher = 0;
+    w.target = 35;
+    w.now.value = 35;
+    cr_expect_eq(board_rag(&w), RAG_GREEN, "lower is better: at the target");
+    w.now.value = 40;
+    cr_expect_eq(board_rag(&w), RAG_AMBER);
+    w.now.value = 41;
+    cr_expect_eq(board_rag(&w), RAG_RED);
+    w.now.value = 10;
+    cr_expect_eq(board_rag(&w), RAG_GREEN, "lower is better: below the target");
+    w.now.sup_value = 1;
+    cr_expect_eq(board_rag(&w), RAG_NOT_RATED, "a suppressed figure is not rated");
+    w.now.sup_value = 0;
+    w.now.present = 0;
+    cr_expect_eq(board_rag(&w), RAG_NOT_RATED, "no figure");
+    cr_expect_str_eq(board_rag_label(RAG_AMBER), "Amber", "a word, never colour alone");
+}
+
+/* Text cut to fit is cut between characters, never inside one. */
+Test(board, copy_text_cuts_between_characters)
+{
+    char out[8];
+
+    board_copy_text(out, sizeof out, "abc");
+    cr_expect_str_eq(out, "abc");
+    /* "ab" then three two-byte Arabic letters: 8 bytes of room leave "ab", one letter and "…" */
+    board_copy_text(out, sizeof out, "ab\xd8\xaa\xd9\x82\xd8\xb1");
+    cr_expect_str_eq(out, "ab\xd8\xaa\xe2\x80\xa6");
+}

@@ -5,6 +5,7 @@
 
 #include "cl_jobspec.h"
 #include "cl_jobspec_board.h"
+#include "cl_jobspec_indicator_snapshot.h"
 #include "cl_jobspec_ssda903.h"
 #include "cl_json.h"
 #include "cl_mem.h"
@@ -111,4 +112,29 @@ Test(jobspec, noop_and_no_params)
     cl_jobspec_params_free(spec, p);
     cr_expect_null(decode("noop", "admin", "{\"sleep_ms\":-1,\"other\":1}", &n));
     cr_expect_eq(n, 2);
+}
+
+Test(jobspec, indicator_snapshot_back_fills_at_most_400_days)
+{
+    struct cl_snapshot_params *p;
+    int n;
+
+    p = decode("indicator_snapshot", "manager", "{\"from\":\"2024-01-01\",\"to\":\"2025-02-03\"}",
+               &n);
+    cr_assert_not_null(p, "400 days, counting both");
+    cr_expect_eq(p->days, 400);
+    cl_jobspec_params_free(cl_jobspec_find("indicator_snapshot"), p);
+    p = decode("indicator_snapshot", "manager", "{\"from\":\"2024-01-01\",\"to\":\"2025-02-04\"}",
+               &n);
+    cr_expect_null(p, "401 days");
+    cr_expect_eq(n, 1);
+    p = decode("indicator_snapshot", "manager", "{\"from\":\"2024-01-02\",\"to\":\"2024-01-01\"}",
+               &n);
+    cr_expect_null(p, "to before from");
+    p = decode("indicator_snapshot", "service", "{\"from\":\"2024-02-28\"}", &n);
+    cr_assert_not_null(p);
+    cr_expect_str_eq(p->to, "2024-02-28", "to defaults to from");
+    cr_expect_eq(p->days, 1);
+    cl_jobspec_params_free(cl_jobspec_find("indicator_snapshot"), p);
+    cr_expect(cl_jobspec_find("indicator_snapshot")->nightly != NULL, "a nightly job");
 }
