@@ -23,6 +23,8 @@ CFLAGS_ALL = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS_ALL = $(if $(SAN),-fsanitize=$(SAN))
 COMMON_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 API_LIBS = -lcivetweb $(shell pkg-config --libs libjwt libcrypto 2>/dev/null) $(COMMON_LIBS)
+# Webhook deliveries (worker only): libcurl (OpenSSL flavour) for HTTPS, libcrypto to sign.
+WEBHOOK_LIBS = $(shell pkg-config --libs libcurl libcrypto 2>/dev/null)
 # The Board report's PDF renderer (worker only): cairo + pango.
 PDF_CFLAGS = $(shell pkg-config --cflags pangocairo cairo fontconfig 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs pangocairo cairo fontconfig 2>/dev/null)
@@ -114,7 +116,7 @@ $(BUILD)/token: $(BUILD)/obj/api/token_main.o $(BUILD)/libcl_api.a $(BUILD)/libc
 	$(CC) $(LDFLAGS_ALL) -o $@ $(wordlist 1,2,$^) $(call WHOLE,$(BUILD)/libcl_common.a) $(API_LIBS)
 $(BUILD)/worker: $(BUILD)/obj/worker/main.o $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call WHOLE,$(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a) \
-	  $(COMMON_LIBS) $(PDF_LIBS)
+	  $(COMMON_LIBS) $(PDF_LIBS) $(WEBHOOK_LIBS)
 
 # ---- tests ----------------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -128,7 +130,7 @@ $(BUILD)/tests/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o $(BUILD)/libcl_api.a,$^) \
 	  $(call WHOLE,$(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a) \
-	  $(API_LIBS) $(PDF_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+	  $(API_LIBS) $(PDF_LIBS) $(WEBHOOK_LIBS) $(shell pkg-config --libs criterion)
 $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o $(BUILD)/libcl_api.a,$^) \

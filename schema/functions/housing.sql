@@ -525,8 +525,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
       AND e.started_on < (c.date_of_birth + interval '18 years')::date
     UNION ALL
     SELECT 'derived', 'move_without_notice', e.provider_id, e.care_leaver_id, e.started_on, e.id,
-           coalesce(format('notified %s days after the move', n.notice_on - e.started_on),
-                    'never notified')
+           CASE WHEN n.notice_on IS NULL THEN 'never notified'
+                ELSE format('notified %s days after the move', n.notice_on - e.started_on) END
     FROM accommodation_episodes e CROSS JOIN LATERAL (SELECT accommodation_notice_on(e)) n (notice_on)
     WHERE e.placed_by = 'partner' AND e.started_on BETWEEN p_from AND p_to
       AND (n.notice_on IS NULL OR n.notice_on > e.started_on)

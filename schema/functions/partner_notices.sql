@@ -7,7 +7,8 @@
 -- ---- the change log ----------------------------------------------------------------------------
 
 -- Appends one change of the row that fired (TG_ARGV[0]: the resource name) with the scope it
--- had (its partner_id and care_leaver_id, when the table has them). SECURITY DEFINER: every
+-- had (its partner_id and care_leaver_id, when the table has them; TG_ARGV[1] 'staff': a change
+-- the partner must not learn of, logged without its partner_id). SECURITY DEFINER: every
 -- writer logs, whatever it may read of change_log.
 CREATE FUNCTION change_log_record() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -15,7 +16,8 @@ DECLARE
     r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
 BEGIN
     INSERT INTO change_log (resource, resource_id, op, partner_id, care_leaver_id)
-    VALUES (TG_ARGV[0], (r->>'id')::uuid, lower(TG_OP), (r->>'partner_id')::uuid,
+    VALUES (TG_ARGV[0], (r->>'id')::uuid, lower(TG_OP),
+            CASE WHEN TG_NARGS < 2 THEN (r->>'partner_id')::uuid END,
             (r->>'care_leaver_id')::uuid);
     RETURN NULL;
 END
@@ -23,9 +25,16 @@ $$;
 
 CREATE TRIGGER housing_referrals_change_log AFTER INSERT OR UPDATE OR DELETE ON housing_referrals
     FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_referral');
-CREATE TRIGGER partner_notifications_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON partner_notifications
+-- A partner's feed shows its notification made and acknowledged, never matched (a match would
+-- tell it that the person is a care leaver); the adviser's feed shows the match.
+CREATE TRIGGER partner_notifications_change_log AFTER INSERT OR DELETE ON partner_notifications
     FOR EACH ROW EXECUTE FUNCTION change_log_record('partner_notification');
+CREATE TRIGGER partner_notifications_change_log_ack AFTER UPDATE ON partner_notifications
+    FOR EACH ROW WHEN (OLD.acknowledged_at IS DISTINCT FROM NEW.acknowledged_at)
+    EXECUTE FUNCTION change_log_record('partner_notification');
+CREATE TRIGGER partner_notifications_change_log_match AFTER UPDATE ON partner_notifications
+    FOR EACH ROW WHEN (OLD.care_leaver_id IS DISTINCT FROM NEW.care_leaver_id)
+    EXECUTE FUNCTION change_log_record('partner_notification', 'staff');
 CREATE TRIGGER webhook_subscriptions_change_log
     AFTER INSERT OR UPDATE OR DELETE ON webhook_subscriptions
     FOR EACH ROW EXECUTE FUNCTION change_log_record('webhook_subscription');
@@ -58,14 +67,16 @@ $$;
 CREATE FUNCTION change_start() RETURNS TABLE (tx xid8, seq bigint) LANGUAGE sql STABLE
     AS $$ SELECT change_horizon(), 0::bigint $$;
 
--- A page of a feed list: for each change, the row's representation (p_json over the row, when
--- the caller may still read it) or a tombstone {"id", "deleted": true} for a deleted one;
--- changes to rows the caller may not read are left out. Rows: body, tx, seq, in order.
-CREATE FUNCTION change_page(p_resource text, p_tx xid8, p_seq bigint, p_limit integer)
-RETURNS TABLE (body text, tx text, seq text) LANGUAGE plpgsql STABLE AS $$
+-- A page of a feed list (api/feed.c): for each change, the row's representation as its list
+-- shows it, when the caller may still read the row, or a tombstone {"id", "deleted": true} for
+-- a deleted one; changes to rows the caller may not read are left out. Rows: body, tx, seq, in
+-- order; the ids shown go into one audit row, as the lists' own.
+CREATE FUNCTION change_list(p_resource text, p_tx xid8, p_seq bigint, p_limit integer)
+RETURNS TABLE (body text, tx text, seq text) LANGUAGE plpgsql AS $$
 DECLARE
     f record;
     b text;
+    ids uuid[] := '{}';
 BEGIN
     FOR f IN SELECT * FROM change_feed(p_resource, p_tx, p_seq, p_limit) LOOP
         b := CASE p_resource
@@ -84,9 +95,11 @@ BEGIN
             body := b;
             tx := f.tx::text;
             seq := f.seq::text;
+            ids := ids || f.resource_id;
             RETURN NEXT;
         END IF;
     END LOOP;
+    PERFORM cl_audit('list', p_resource, NULL, jsonb_build_object('ids', to_jsonb(ids)));
 END
 $$;
 
@@ -191,8 +204,7 @@ DECLARE
     n partner_notifications;
 BEGIN
     SELECT * INTO n FROM partner_notifications x WHERE x.id = p_id FOR UPDATE;
-    PERFORM cl_found(FOUND AND n.care_leaver_id IS NOT NULL OR FOUND AND cl_sees_all(),
-                     'partner notification');
+    PERFORM cl_found(FOUND, 'partner notification');
     IF n.acknowledged_at IS NOT NULL THEN
         PERFORM cl_fail('CL409', 'the notification has already been acknowledged');
     END IF;
@@ -205,7 +217,8 @@ BEGIN
 END
 $$;
 
--- A manager matches a notification in triage to a young person.
+-- A manager matches a notification in triage to a young person. The version the partner sees
+-- does not move (nothing it sees changed).
 CREATE FUNCTION partner_notification_match_to(p_id uuid, p jsonb)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
@@ -221,7 +234,7 @@ BEGIN
         PERFORM cl_fail_field('care_leaver_id', 'is not a care leaver');
     END IF;
     UPDATE partner_notifications x SET care_leaver_id = v_cl, matched_by = cl_sub(),
-           version = x.version + 1, updated_at = now()
+           updated_at = now()
     WHERE x.id = p_id RETURNING * INTO n;
     PERFORM cl_audit('update', 'partner_notification', n.id,
                      jsonb_build_object('fields', jsonb_build_array('care_leaver_id')));
@@ -236,6 +249,9 @@ CREATE FUNCTION partner_notification_list(p_care_leaver uuid, p_kind text, p_tri
                                           p_limit integer)
 RETURNS TABLE (body text, k_at text, k_id text) LANGUAGE plpgsql AS $$
 BEGIN
+    IF cl_role() = 'partner' AND p_triage IS NOT NULL THEN
+        PERFORM cl_fail_field('triage', 'is a filter for the leaving care service only');
+    END IF;
     PERFORM cl_audit('list', 'partner_notification', coalesce(p_care_leaver, p_adviser));
     RETURN QUERY
         SELECT partner_notification_json(n), n.received_at::text, n.id::text
@@ -354,6 +370,18 @@ BEGIN
             (p->>'partner_id')::uuid, coalesce(p->>'description', ''))
     RETURNING * INTO k;
     PERFORM cl_audit('create', 'housing_protocol_commitment', k.id);
+    RETURN QUERY SELECT housing_commitment_json(k), NULL::integer, k.id;
+END
+$$;
+
+CREATE FUNCTION housing_commitment_get(p_protocol uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    k housing_protocol_commitments;
+BEGIN
+    SELECT * INTO k FROM housing_protocol_commitments x
+    WHERE x.protocol_id = p_protocol AND x.id = p_id;
+    PERFORM cl_found(FOUND, 'commitment');
     RETURN QUERY SELECT housing_commitment_json(k), NULL::integer, k.id;
 END
 $$;
@@ -624,6 +652,17 @@ BEGIN
         WHERE d.subscription_id = p_sub AND (p_status IS NULL OR d.status = p_status)
           AND (p_after_seq IS NULL OR d.seq < p_after_seq::bigint)
         ORDER BY d.seq DESC LIMIT p_limit;
+END
+$$;
+
+CREATE FUNCTION webhook_delivery_get(p_sub uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    d webhook_deliveries;
+BEGIN
+    SELECT * INTO d FROM webhook_deliveries x WHERE x.id = p_id AND x.subscription_id = p_sub;
+    PERFORM cl_found(FOUND, 'webhook delivery');
+    RETURN QUERY SELECT webhook_delivery_json(d), NULL::integer, d.id;
 END
 $$;
 
