@@ -89,9 +89,17 @@ cl_h_partner_notifications_match(struct cl_req *req, struct cl_resp *resp)
                       NULL);
 }
 
+/* A partner never learns which of its notices went to triage. */
 int
 cl_h_partner_notifications_list(struct cl_req *req, struct cl_resp *resp)
 {
+    char v[8];
+
+    if (req->role == CL_ROLE_PARTNER && cl_req_query(req, "triage", v, sizeof v) != 0) {
+        cl_resp_field_error(resp, "triage", "is a filter for the leaving care service only");
+        cl_resp_detail(resp, "invalid query parameter");
+        return CL_EBADREQ;
+    }
     return cl_api_feed_list(req, resp, "partner_notification", &list, 0, filters, 2);
 }
 
