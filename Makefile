@@ -23,6 +23,8 @@ CFLAGS_ALL = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS_ALL = $(if $(SAN),-fsanitize=$(SAN))
 COMMON_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 API_LIBS = -lcivetweb $(shell pkg-config --libs libjwt libcrypto 2>/dev/null) $(COMMON_LIBS)
+# Webhook deliveries (worker only): libcurl (OpenSSL flavour) for HTTPS, libcrypto to sign.
+WEBHOOK_LIBS = $(shell pkg-config --libs libcurl libcrypto 2>/dev/null)
 # The Board report's PDF renderer (worker only): cairo + pango.
 PDF_CFLAGS = $(shell pkg-config --cflags pangocairo cairo fontconfig 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs pangocairo cairo fontconfig 2>/dev/null)
@@ -33,7 +35,7 @@ WORKER_SRC := $(filter-out worker/main.c,$(wildcard worker/*.c))
 MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
 # The one current definition of every function, applied in this order after the migrations
 # (common/cl_migrate.c); every file in schema/functions must be listed here.
-FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql advisers.sql \
+FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql partner_notices.sql advisers.sql \
   partners.sql care_leaver.sql casework.sql outreach.sql accommodation_eet.sql grants.sql \
   housing.sql jobs.sql ssda903.sql voice.sql board.sql board_business.sql records.sql security.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
@@ -114,7 +116,7 @@ $(BUILD)/token: $(BUILD)/obj/api/token_main.o $(BUILD)/libcl_api.a $(BUILD)/libc
 	$(CC) $(LDFLAGS_ALL) -o $@ $(wordlist 1,2,$^) $(call WHOLE,$(BUILD)/libcl_common.a) $(API_LIBS)
 $(BUILD)/worker: $(BUILD)/obj/worker/main.o $(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call WHOLE,$(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a) \
-	  $(COMMON_LIBS) $(PDF_LIBS)
+	  $(COMMON_LIBS) $(PDF_LIBS) $(WEBHOOK_LIBS)
 
 # ---- tests ----------------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -128,7 +130,7 @@ $(BUILD)/tests/unit_tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o $(BUILD)/libcl_api.a,$^) \
 	  $(call WHOLE,$(BUILD)/libcl_worker.a $(BUILD)/libcl_common.a) \
-	  $(API_LIBS) $(PDF_LIBS) -lcrypto $(shell pkg-config --libs criterion)
+	  $(API_LIBS) $(PDF_LIBS) $(WEBHOOK_LIBS) $(shell pkg-config --libs criterion)
 $(BUILD)/tests/integration_tests: $(INT_SRC:%.c=$(BUILD)/obj/%.o) $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libcl_api.a $(BUILD)/libcl_common.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o $(BUILD)/libcl_api.a,$^) \

@@ -6,6 +6,11 @@
 #include "conflict.h"
 #include "resource.h"
 
+/* Who arranged the move; with council_notified_on (the day the council heard by other means)
+ * and the partner's notifications it decides notice_on and the derived breach
+ * move_without_notice (schema/functions/housing.sql). */
+static const char *const placed_by[] = {"council", "partner", "young_person", NULL};
+
 static const struct cl_field fields[] = {
     {"id", CL_F_UUID, CL_F_READONLY},
     {"care_leaver_id", CL_F_UUID, CL_F_READONLY},
@@ -19,6 +24,9 @@ static const struct cl_field fields[] = {
     {"started_on", CL_F_DATE, CL_F_REQUIRED},
     {"ended_on", CL_F_DATE, CL_F_NULLABLE},
     {"reason", CL_F_STRING, CL_F_NULLABLE, 1, 500},
+    {"placed_by", CL_F_ENUM, CL_F_NULLABLE, 0, 0, placed_by},
+    {"council_notified_on", CL_F_DATE, CL_F_NULLABLE | CL_F_NOFUTURE},
+    {"notice_on", CL_F_DATE, CL_F_READONLY},
     {"current", CL_F_BOOL, CL_F_READONLY},
     {"version", CL_F_INT, CL_F_READONLY},
     {"created_at", CL_F_STRING, CL_F_READONLY},

@@ -68,6 +68,25 @@ static const struct cl_field breach_fields[] = {
     {NULL},
 };
 
+static const char *const commitment_kinds[] = {"response_working_days", "referral_lead_days",
+                                               "move_notice_days",      "bnb_max_nights",
+                                               "bnb_under_18",          NULL};
+static const char *const partner_kinds[] = {
+    "district_council", "housing_provider", "employer", "college", "health", "other", NULL};
+
+static const struct cl_field commitment_fields[] = {
+    {"id", CL_F_UUID, CL_F_READONLY},
+    {"protocol_id", CL_F_UUID, CL_F_READONLY},
+    {"kind", CL_F_ENUM, CL_F_REQUIRED, 0, 0, commitment_kinds},
+    {"target", CL_F_INT, CL_F_REQUIRED, 0, 730},
+    {"district", CL_F_STRING, CL_F_NULLABLE, 1, 100},
+    {"partner_kind", CL_F_ENUM, CL_F_NULLABLE, 0, 0, partner_kinds},
+    {"partner_id", CL_F_UUID, CL_F_NULLABLE},
+    {"description", CL_F_STRING, 0, 0, 500},
+    {"created_at", CL_F_STRING, CL_F_READONLY},
+    {NULL},
+};
+
 static struct cl_stmt create = {"SELECT * FROM housing_protocol_create($1::jsonb)"};
 static struct cl_stmt patch = {"SELECT * FROM housing_protocol_patch($1::uuid, $2::jsonb, $3)"};
 static struct cl_stmt transition = {
@@ -84,6 +103,13 @@ static struct cl_stmt list = {
     "ORDER BY h.edition DESC, h.id DESC LIMIT $4::int"};
 static struct cl_stmt compliance = {
     "SELECT * FROM housing_protocol_compliance($1::uuid, $2::date, $3::date)"};
+static struct cl_stmt commitment_compliance = {
+    "SELECT * FROM housing_commitment_compliance($1::uuid, $2::date, $3::date)"};
+static struct cl_stmt commitment_create = {
+    "SELECT * FROM housing_commitment_create($1::uuid, $2::jsonb)"};
+static struct cl_stmt commitment_get = {"SELECT * FROM housing_commitment_get($1::uuid, $2::uuid)"};
+static struct cl_stmt commitment_list = {
+    "SELECT * FROM housing_commitment_list($1::uuid, $2::uuid, $3::int)"};
 static struct cl_stmt breach_create = {"SELECT * FROM housing_breach_create($1::uuid, $2::jsonb)"};
 static struct cl_stmt breach_get = {"SELECT * FROM housing_breach_get($1::uuid, $2::uuid)"};
 static struct cl_stmt breach_list = {
@@ -195,8 +221,9 @@ cl_h_housing_protocols_list(struct cl_req *req, struct cl_resp *resp)
     return cl_api_list_query(req, resp, &list, 0, filters, 2);
 }
 
-int
-cl_h_housing_protocols_compliance(struct cl_req *req, struct cl_resp *resp)
+/* A compliance report of the protocol in the path for the period from..to in the query. */
+static int
+compliance_in(struct cl_req *req, struct cl_resp *resp, struct cl_stmt *stmt)
 {
     char from[16], to[16];
     const char *p[3];
@@ -211,7 +238,38 @@ cl_h_housing_protocols_compliance(struct cl_req *req, struct cl_resp *resp)
         cl_resp_detail(resp, "invalid query parameter");
         return CL_EBADREQ;
     }
-    return cl_api_row(req, resp, &compliance, 3, p, 200, NULL);
+    return cl_api_row(req, resp, stmt, 3, p, 200, NULL);
+}
+
+int
+cl_h_housing_protocols_compliance(struct cl_req *req, struct cl_resp *resp)
+{
+    return compliance_in(req, resp, &compliance);
+}
+
+int
+cl_h_housing_commitments_compliance(struct cl_req *req, struct cl_resp *resp)
+{
+    return compliance_in(req, resp, &commitment_compliance);
+}
+
+int
+cl_h_housing_commitments_create(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_create(req, resp, commitment_fields, &commitment_create, 1,
+                         "/v1/housing-protocols/%s/commitments");
+}
+
+int
+cl_h_housing_commitments_get(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_row(req, resp, &commitment_get, 2, req->params, 200, NULL);
+}
+
+int
+cl_h_housing_commitments_list(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_list_query(req, resp, &commitment_list, 1, NULL, 1);
 }
 
 int

@@ -3,6 +3,7 @@
  * partner's narrow view of the young person are decided in SQL. */
 #include "housing.h"
 
+#include "feed.h"
 #include "resource.h"
 
 static const char *const types[] = {"register", "homeless_application", "nomination",
@@ -93,5 +94,5 @@ cl_h_housing_referrals_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_referrals_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 0, filters, 2);
+    return cl_api_feed_list(req, resp, "housing_referral", &list, 0, filters, 2);
 }

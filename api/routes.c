@@ -19,11 +19,13 @@
 #include "outreach.h"
 #include "partners.h"
 #include "participation.h"
+#include "partner_notices.h"
 #include "pathway_plans.h"
 #include "records.h"
 #include "star.h"
 #include "statements.h"
 #include "surveys.h"
+#include "webhooks.h"
 
 #define B CL_ROLE_BOARD
 #define P CL_ROLE_PARTNER
@@ -52,6 +54,7 @@ const struct cl_route cl_routes[] = {
     {"PATCH", "/v1/advisers/{adviser_id}", cl_h_advisers_patch, D, "updateAdviser", BODY},
     {"GET", "/v1/advisers/{adviser_id}/caseload", cl_h_adviser_caseload, A | M | D | S,
      "getAdviserCaseload", 0},
+    {"GET", "/v1/advisers/{adviser_id}/inbox", cl_h_adviser_inbox, A | M | D, "getAdviserInbox", 0},
 
     /* care leavers and their casework (schema/functions/care_leaver.sql, casework.sql,
        outreach.sql) */
@@ -112,6 +115,14 @@ const struct cl_route cl_routes[] = {
      "signHousingProtocol", BODY},
     {"GET", "/v1/housing-protocols/{protocol_id}/compliance", cl_h_housing_protocols_compliance,
      B | P | M | D | S, "getHousingProtocolCompliance", 0},
+    {"POST", "/v1/housing-protocols/{protocol_id}/commitments", cl_h_housing_commitments_create, D,
+     "createHousingCommitment", BODY},
+    {"GET", "/v1/housing-protocols/{protocol_id}/commitments", cl_h_housing_commitments_list,
+     B | P | A | M | D | S, "listHousingCommitments", 0},
+    {"GET", "/v1/housing-protocols/{protocol_id}/commitments/{commitment_id}",
+     cl_h_housing_commitments_get, B | P | A | M | D | S, "getHousingCommitment", 0},
+    {"GET", "/v1/housing-protocols/{protocol_id}/commitment-compliance",
+     cl_h_housing_commitments_compliance, B | P | M | D | S, "getHousingCommitmentCompliance", 0},
     {"POST", "/v1/housing-protocols/{protocol_id}/breaches", cl_h_housing_breaches_create, M | D,
      "createHousingBreach", BODY},
     {"GET", "/v1/housing-protocols/{protocol_id}/breaches", cl_h_housing_breaches_list, M | D | S,
@@ -128,6 +139,35 @@ const struct cl_route cl_routes[] = {
      "getHousingReferral", 0},
     {"PATCH", "/v1/housing-referrals/{referral_id}", cl_h_housing_referrals_patch, P | A | M | D,
      "updateHousingReferral", BODY},
+
+    /* partners tell us first (schema/functions/partner_notices.sql) */
+    {"POST", "/v1/partner-notifications", cl_h_partner_notifications_create, P,
+     "createPartnerNotification", BODY},
+    {"GET", "/v1/partner-notifications", cl_h_partner_notifications_list, P | A | M | D | S,
+     "listPartnerNotifications", 0},
+    {"GET", "/v1/partner-notifications/{notification_id}", cl_h_partner_notifications_get,
+     P | A | M | D | S, "getPartnerNotification", 0},
+    {"POST", "/v1/partner-notifications/{notification_id}/acknowledge",
+     cl_h_partner_notifications_acknowledge, A | M | D, "acknowledgePartnerNotification", 0},
+    {"POST", "/v1/partner-notifications/{notification_id}/match", cl_h_partner_notifications_match,
+     M | D, "matchPartnerNotification", BODY},
+    {"GET", "/v1/manager-tasks", cl_h_manager_tasks_list, M | D, "listManagerTasks", 0},
+    {"POST", "/v1/webhook-subscriptions", cl_h_webhook_subscriptions_create, P,
+     "createWebhookSubscription", BODY},
+    {"GET", "/v1/webhook-subscriptions", cl_h_webhook_subscriptions_list, P | D,
+     "listWebhookSubscriptions", 0},
+    {"GET", "/v1/webhook-subscriptions/{subscription_id}", cl_h_webhook_subscriptions_get, P | D,
+     "getWebhookSubscription", 0},
+    {"PATCH", "/v1/webhook-subscriptions/{subscription_id}", cl_h_webhook_subscriptions_patch, P,
+     "updateWebhookSubscription", BODY},
+    {"DELETE", "/v1/webhook-subscriptions/{subscription_id}", cl_h_webhook_subscriptions_delete, P,
+     "deleteWebhookSubscription", 0},
+    {"GET", "/v1/webhook-subscriptions/{subscription_id}/deliveries", cl_h_webhook_deliveries_list,
+     P | D, "listWebhookDeliveries", 0},
+    {"GET", "/v1/webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}",
+     cl_h_webhook_deliveries_get, P | D, "getWebhookDelivery", 0},
+    {"POST", "/v1/webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/replay",
+     cl_h_webhook_deliveries_replay, P, "replayWebhookDelivery", 0},
 
     /* accommodation episodes (schema/functions/accommodation_eet.sql) */
     {"GET", "/v1/care-leavers/{care_leaver_id}/accommodation", cl_h_accommodation_list,

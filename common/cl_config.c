@@ -79,6 +79,9 @@ static const struct setting settings[] = {
      CL_CONFIG_WORKER},
     {"SUBJECT_ACCESS_RETENTION_DAYS", K_INT, OFF(subject_access_retention_days), "30", 1, 3660,
      CL_CONFIG_WORKER},
+    {"WEBHOOK_ALLOW_HTTP", K_INT, OFF(webhook_allow_http), "0", 0, 1, AW},
+    {"WEBHOOK_ALLOW_PRIVATE", K_INT, OFF(webhook_allow_private), "0", 0, 1, AW},
+    {"WEBHOOK_TIMEOUT_MS", K_INT, OFF(webhook_timeout_ms), "10000", 100, 60000, CL_CONFIG_WORKER},
 };
 
 static int
@@ -167,6 +170,12 @@ check_rules(struct cl_config *c, int who, char *err, size_t errlen)
     if ((who & AW) && !cl_la_time_zone_ok(c->la_timezone)) {
         snprintf(err, errlen,
                  "LA_TIMEZONE must name a zone of the tz database, e.g. Europe/London");
+        return -1;
+    }
+    if ((who & AW) && !c->dev_mode && (c->webhook_allow_http || c->webhook_allow_private)) {
+        snprintf(err, errlen,
+                 "WEBHOOK_ALLOW_HTTP and WEBHOOK_ALLOW_PRIVATE need CL_DEV_MODE=1 (development "
+                 "and tests only)");
         return -1;
     }
     if ((who & CL_CONFIG_WORKER) && !valid_hhmm(c->nightly_at) &&

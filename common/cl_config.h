@@ -50,6 +50,9 @@ struct cl_config {
     int board_suppress_below;          /* Board reports: counts 1..this-1 are shown as "<this" */
     int artifact_retention_days;       /* worker: artifacts older than this many days are deleted */
     int subject_access_retention_days; /* worker: subject access exports: the same, sooner */
+    int webhook_allow_http;    /* WEBHOOK_ALLOW_HTTP=1: http:// endpoints (CL_DEV_MODE only) */
+    int webhook_allow_private; /* WEBHOOK_ALLOW_PRIVATE=1: private/loopback targets (tests) */
+    int webhook_timeout_ms;    /* worker: longest wait for a webhook endpoint's answer */
 };
 
 /* Why an HS256 secret (already at least 32 bytes) is too weak to use outside development

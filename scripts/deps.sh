@@ -5,10 +5,10 @@
 set -euo pipefail
 
 # Building and running: compiler, PostgreSQL, the C libraries, cairo/pango and a font for the
-# Board PDF, python3-ruamel.yaml to embed the OpenAPI document (read as YAML 1.2), npm to fetch the docs page's bundle.
+# Board PDF, libcurl (the worker's webhook deliveries), python3-ruamel.yaml to embed the OpenAPI document (read as YAML 1.2), npm to fetch the docs page's bundle.
 RUN_PKGS=(gcc make pkg-config git ca-certificates curl
           postgresql-15 postgresql-client-15 libpq-dev
-          libcivetweb-dev libcjson-dev libjwt-dev uuid-dev
+          libcivetweb-dev libcjson-dev libjwt-dev uuid-dev libcurl4-openssl-dev
           libcairo2-dev libpango1.0-dev fonts-dejavu-core
           python3 python3-ruamel.yaml)
 # Testing only: Criterion, the /metrics parser, pdftotext, openssl for test keys, clang's

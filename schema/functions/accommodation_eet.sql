@@ -44,6 +44,8 @@ LANGUAGE sql STABLE AS $$
         'unsuitable_reason', e.unsuitable_reason, 'staying_put', e.staying_put,
         'provider_id', e.provider_id, 'district', e.district, 'started_on', e.started_on,
         'ended_on', e.ended_on, 'reason', e.reason,
+        'placed_by', e.placed_by, 'council_notified_on', e.council_notified_on,
+        'notice_on', accommodation_notice_on(e),
         'current', daterange(e.started_on, e.ended_on) @> current_date,
         'version', e.version, 'created_at', cl_ts(e.created_at),
         'updated_at', cl_ts(e.updated_at))::text
@@ -92,6 +94,10 @@ BEGIN
                                                  WHERE p.id = e.provider_id) THEN
         PERFORM cl_fail_field('provider_id', 'is not a partner');
     END IF;
+    IF e.placed_by = 'partner' AND e.provider_id IS NULL THEN
+        PERFORM cl_fail_field('provider_id', 'names the partner that placed the move when '
+                              || 'placed_by is partner');
+    END IF;
 END
 $$;
 
@@ -112,6 +118,8 @@ BEGIN
     e.started_on := (p->>'started_on')::date;
     e.ended_on := (p->>'ended_on')::date;
     e.reason := p->>'reason';
+    e.placed_by := p->>'placed_by';
+    e.council_notified_on := (p->>'council_notified_on')::date;
     e.version := 1;
     e.created_at := now();
     e.updated_at := e.created_at;
@@ -150,11 +158,16 @@ BEGIN
     IF p ? 'started_on' THEN e.started_on := (p->>'started_on')::date; END IF;
     IF p ? 'ended_on' THEN e.ended_on := (p->>'ended_on')::date; END IF;
     IF p ? 'reason' THEN e.reason := p->>'reason'; END IF;
+    IF p ? 'placed_by' THEN e.placed_by := p->>'placed_by'; END IF;
+    IF p ? 'council_notified_on' THEN
+        e.council_notified_on := (p->>'council_notified_on')::date;
+    END IF;
     PERFORM accommodation_check(e, c);
     UPDATE accommodation_episodes a SET
         code = e.code, suitable = e.suitable, unsuitable_reason = e.unsuitable_reason,
         staying_put = e.staying_put, provider_id = e.provider_id, district = e.district,
         started_on = e.started_on, ended_on = e.ended_on, reason = e.reason,
+        placed_by = e.placed_by, council_notified_on = e.council_notified_on,
         version = a.version + 1, updated_at = now()
     WHERE a.id = e.id
     RETURNING a.* INTO e;

@@ -242,7 +242,9 @@ CREATE FUNCTION housing_referral_visible(p_partner uuid, p_care_leaver uuid) RET
                 WHERE c.id = p_care_leaver AND c.adviser_id = cl_adviser_id()))
 $$;
 
--- A housing referral; a partner's view of the young person comes from cl_partner_person (null once no live referral to it is left).
+-- A housing referral; a partner's view of the young person comes from cl_partner_person (null
+-- once no live referral to it is left), and of the allocated adviser, whom to call, from
+-- cl_partner_adviser (name and work email only).
 CREATE FUNCTION housing_referral_json(r housing_referrals) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -259,6 +261,9 @@ LANGUAGE sql STABLE AS $$
                                            'date_of_birth', c.date_of_birth,
                                            'district', c.district, 'adviser_id', c.adviser_id)
                   FROM care_leavers c WHERE c.id = r.care_leaver_id) END,
+        'adviser', CASE WHEN cl_role() = 'partner'
+            THEN (SELECT json_build_object('name', a.name, 'email', a.email)
+                  FROM cl_partner_adviser(r.care_leaver_id) a) END,
         'partner_id', r.partner_id,
         'partner_name', (SELECT p.name FROM partners p WHERE p.id = r.partner_id),
         'protocol_id', r.protocol_id, 'referral_type', r.referral_type,
@@ -480,6 +485,9 @@ $$;
 --                   the period that has lasted more than max_bnb_nights nights (occurred_on:
 --                   the first night over the limit);
 --   bnb_under_18    such a placement begun before the young person's 18th birthday;
+--   move_without_notice  a move placed by a partner (placed_by 'partner') begun in the period
+--                   of which the council heard after the move or never
+--                   (accommodation_notice_on; occurred_on: the day of the move);
 --   recorded        every breach recorded by hand with occurred_on in the period.
 -- Runs as the owner: the figures need every referral and episode whatever the caller may see;
 -- the caller's scope is applied by housing_protocol_compliance.
@@ -516,20 +524,30 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
       AND daterange(e.started_on, e.ended_on) && daterange(p_from, p_to + 1)
       AND e.started_on < (c.date_of_birth + interval '18 years')::date
     UNION ALL
+    SELECT 'derived', 'move_without_notice', e.provider_id, e.care_leaver_id, e.started_on, e.id,
+           CASE WHEN n.notice_on IS NULL THEN 'never notified'
+                ELSE format('notified %s days after the move', n.notice_on - e.started_on) END
+    FROM accommodation_episodes e CROSS JOIN LATERAL (SELECT accommodation_notice_on(e)) n (notice_on)
+    WHERE e.placed_by = 'partner' AND e.started_on BETWEEN p_from AND p_to
+      AND (n.notice_on IS NULL OR n.notice_on > e.started_on)
+    UNION ALL
     SELECT 'recorded', b.kind, b.partner_id, b.care_leaver_id, b.occurred_on, b.id, b.details
     FROM housing_protocol_breaches b
     WHERE b.protocol_id = p_protocol AND b.occurred_on BETWEEN p_from AND p_to
 $$;
 
 -- The figures per partner: one row per party to the protocol and per other partner with a
--- bed-and-breakfast placement or a recorded breach in the period.
+-- bed-and-breakfast placement or a breach in the period. Notice of the moves a partner placed
+-- (begun in the period): partner_moves, notified_late (heard of after the move), never_notified,
+-- and notice_lag_days, the days from move to notice summed over the late ones.
 CREATE FUNCTION housing_protocol_figures(p_protocol uuid, p_from date, p_to date)
 RETURNS TABLE (partner_id uuid, name text, kind text, party boolean, referrals_made bigint,
                referred_by_lead_date bigint, answered bigint, answered_in_time bigint,
                answered_late bigint, overdue_now bigint, awaiting_in_time bigint,
                withdrawn_unanswered bigint, moves_without_notice bigint,
                bnb_placements bigint, bnb_nights bigint, bnb_placements_over_limit bigint,
-               breaches bigint)
+               breaches bigint, partner_moves bigint, notified_late bigint,
+               never_notified bigint, notice_lag_days bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     WITH h AS (SELECT * FROM housing_protocols WHERE id = p_protocol),
     br AS (SELECT * FROM housing_protocol_breaches_in(p_protocol, p_from, p_to)),
@@ -545,8 +563,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
         FROM accommodation_episodes e
         WHERE e.code = 'W' AND e.provider_id IS NOT NULL
           AND daterange(e.started_on, e.ended_on) && daterange(p_from, p_to + 1)),
+    mv AS (
+        SELECT e.provider_id, accommodation_notice_on(e) - e.started_on AS lag
+        FROM accommodation_episodes e
+        WHERE e.placed_by = 'partner' AND e.started_on BETWEEN p_from AND p_to),
     who AS (
         SELECT x.partner_id AS id FROM housing_protocol_parties x WHERE x.protocol_id = p_protocol
+        UNION SELECT provider_id FROM mv
         UNION SELECT provider_id FROM bnb
         UNION SELECT br.partner_id FROM br)
     SELECT p.id, p.name, p.kind,
@@ -573,7 +596,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
            (SELECT coalesce(sum(nights_in_period), 0) FROM bnb WHERE bnb.provider_id = p.id),
            (SELECT count(*) FROM bnb, h WHERE bnb.provider_id = p.id
               AND bnb.stay > h.max_bnb_nights),
-           (SELECT count(*) FROM br WHERE br.partner_id = p.id)
+           (SELECT count(*) FROM br WHERE br.partner_id = p.id),
+           (SELECT count(*) FROM mv WHERE mv.provider_id = p.id),
+           (SELECT count(*) FROM mv WHERE mv.provider_id = p.id AND mv.lag > 0),
+           (SELECT count(*) FROM mv WHERE mv.provider_id = p.id AND mv.lag IS NULL),
+           (SELECT coalesce(sum(mv.lag), 0) FROM mv WHERE mv.provider_id = p.id AND mv.lag > 0)
     FROM partners p JOIN who ON who.id = p.id
 $$;
 
@@ -612,7 +639,11 @@ BEGIN
                'moves_without_notice', f.moves_without_notice,
                'bnb_placements', f.bnb_placements, 'bnb_nights', f.bnb_nights,
                'bnb_placements_over_limit', f.bnb_placements_over_limit,
-               'breaches', f.breaches) ORDER BY f.name, f.partner_id), '[]'),
+               'breaches', f.breaches, 'partner_moves', f.partner_moves,
+               'notified_late', f.notified_late, 'never_notified', f.never_notified,
+               'notice_lag_days_mean', round(f.notice_lag_days::numeric
+                                             / nullif(f.notified_late, 0), 1))
+               ORDER BY f.name, f.partner_id), '[]'),
            json_build_object(
                'referrals_made', coalesce(sum(f.referrals_made), 0),
                'referred_by_lead_date', coalesce(sum(f.referred_by_lead_date), 0),
@@ -628,7 +659,12 @@ BEGIN
                'bnb_placements', coalesce(sum(f.bnb_placements), 0),
                'bnb_nights', coalesce(sum(f.bnb_nights), 0),
                'bnb_placements_over_limit', coalesce(sum(f.bnb_placements_over_limit), 0),
-               'breaches', coalesce(sum(f.breaches), 0))
+               'breaches', coalesce(sum(f.breaches), 0),
+               'partner_moves', coalesce(sum(f.partner_moves), 0),
+               'notified_late', coalesce(sum(f.notified_late), 0),
+               'never_notified', coalesce(sum(f.never_notified), 0),
+               'notice_lag_days_mean', round(sum(f.notice_lag_days)::numeric
+                                             / nullif(sum(f.notified_late), 0), 1))
     INTO v_rows, v_total
     FROM housing_protocol_figures(p_id, v_from, v_to) f
     WHERE v_partner IS NULL OR f.partner_id = v_partner;

@@ -123,6 +123,41 @@ CREATE POLICY participation_attendance_scope ON participation_attendance TO cl_a
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c
                         WHERE c.id = participation_attendance.care_leaver_id
                           AND cl_can_write_care_leaver(c.adviser_id)));
+-- Partner notifications (partner_notices.sql): a partner its own, an adviser those matched to
+-- their caseload, managers, admins and services all; partners write their own, staff
+-- acknowledge what they reach. Manager tasks: managers and admins; a partner's notification
+-- raises one (written, never read, by the partner's transaction).
+CREATE POLICY partner_notifications_scope ON partner_notifications TO cl_app
+    USING (cl_sees_all()
+           OR (cl_role() = 'partner' AND partner_id = cl_org_id())
+           OR (cl_role() = 'adviser' AND care_leaver_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id)))
+    WITH CHECK (cl_role() IN ('manager', 'admin')
+                OR (cl_role() = 'partner' AND partner_id = cl_org_id())
+                OR (cl_role() = 'adviser' AND EXISTS (
+                        SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id
+                        AND cl_can_write_care_leaver(c.adviser_id))));
+CREATE POLICY manager_tasks_scope ON manager_tasks TO cl_app
+    USING (cl_role() IN ('manager', 'admin'))
+    WITH CHECK (cl_role() IN ('manager', 'admin', 'partner'));
+-- A protocol's commitments are read with the protocol and written by admins.
+CREATE POLICY housing_protocol_commitments_scope ON housing_protocol_commitments TO cl_app
+    USING (housing_protocol_visible(protocol_id)) WITH CHECK (cl_role() = 'admin');
+-- The change log: the changes of the rows the caller reaches (or reached, for a tombstone).
+CREATE POLICY change_log_scope ON change_log FOR SELECT TO cl_app
+    USING (cl_sees_all()
+           OR (cl_role() = 'partner' AND partner_id = cl_org_id())
+           OR (cl_role() = 'adviser' AND care_leaver_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id)));
+-- Webhook subscriptions: a partner's own (which it alone writes); admins read them all. The
+-- deliveries and their log follow their subscription.
+CREATE POLICY webhook_subscriptions_scope ON webhook_subscriptions TO cl_app
+    USING (cl_role() = 'admin' OR (cl_role() = 'partner' AND partner_id = cl_org_id()))
+    WITH CHECK (cl_role() = 'partner' AND partner_id = cl_org_id());
+CREATE POLICY webhook_deliveries_scope ON webhook_deliveries FOR SELECT TO cl_app
+    USING (EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = subscription_id));
+CREATE POLICY webhook_delivery_attempts_scope ON webhook_delivery_attempts FOR SELECT TO cl_app
+    USING (EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = delivery_id));
 
 -- Jobs and artifacts: a role sees the kinds it may request (job_kind_roles, cl_job_visible),
 -- requests only as itself, cancels only what it sees; artifacts follow their job.
@@ -179,6 +214,11 @@ GRANT EXECUTE ON FUNCTION records_subject_access(uuid, uuid), records_list_due(d
 GRANT EXECUTE ON FUNCTION survey_result_counts(uuid),
     participation_body_json(participation_bodies), participation_attendance_count(uuid)
     TO cl_app;
+-- partner_notices.sql: the notification matcher, the partner's view of the adviser, the
+-- commitment cases, and queueing webhook deliveries (replay, re-activation).
+GRANT EXECUTE ON FUNCTION partner_notification_match(text, date), cl_partner_adviser(uuid),
+    housing_commitment_cases(uuid, date, date), webhook_kick(uuid),
+    webhook_queue(uuid, uuid, text, jsonb, uuid) TO cl_app;
 -- The worker's: the Board report's housing protocol figures, the retention purge, and the
 -- principal check of the transaction in which the schedule enqueues (worker/schedule.c).
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),

@@ -41,6 +41,9 @@ export LA_CODE=999 LOG_LEVEL=info WORKER_POLL_MS=500 JOB_LEASE_S=3 API_THREADS=6
 # the outage tests see it change quickly.
 export RATE_LIMIT_ADDR_PER_S=100000 RATE_LIMIT_ADDR_BURST=100000
 export RATE_LIMIT_SUB_PER_S=100000 RATE_LIMIT_SUB_BURST=100000 READYZ_INTERVAL_MS=250
+# The webhook tests' receivers listen on 127.0.0.1 over plain http (development settings, refused
+# without CL_DEV_MODE); a test that checks the refusals starts an api of its own without them.
+export WEBHOOK_ALLOW_HTTP=1 WEBHOOK_ALLOW_PRIVATE=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
 export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -503,7 +503,7 @@ Test(housing, partner_sees_and_answers_only_its_own_referrals)
     r = tc_get(path, tok_y);
     cr_expect_eq(r->status, 200, "%s", r->body);
     keys_of(r->json, keys, sizeof keys);
-    cr_expect_str_eq(keys, "care_leaver,care_leaver_id,created_at,id,needed_by,outcome,"
+    cr_expect_str_eq(keys, "adviser,care_leaver,care_leaver_id,created_at,id,needed_by,outcome,"
                            "partner_id,partner_name,protocol_id,referral_type,referred_on,"
                            "responded_on,response_due_on,tenancy_started_on,updated_at,version");
     keys_of(cJSON_GetObjectItem(r->json, "care_leaver"), keys, sizeof keys);

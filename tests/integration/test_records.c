@@ -98,14 +98,21 @@ static const char *const fixture_sql =
     "pe AS (INSERT INTO participation_events (body_id, kind, held_on, title) SELECT pb.id, "
     "'meeting', current_date - 20, 'Forum meeting' FROM pb RETURNING id), "
     "pa AS (INSERT INTO participation_attendance (event_id, care_leaver_id) SELECT pe.id, $1 FROM "
-    "pe RETURNING event_id) "
+    "pe RETURNING event_id), "
+    /* a partner's notice matched to them, and the manager's task it raised */
+    "pn AS (INSERT INTO partner_notifications (partner_id, kind, referral_id, care_leaver_id, "
+    "occurred_on, details) SELECT p.id, 'emergency_move', hr.id, $1, current_date - 2, 'Moved "
+    "after a fire.' FROM p, hr RETURNING id), "
+    "mt AS (INSERT INTO manager_tasks (kind, notification_id) SELECT 'emergency_move', pn.id FROM "
+    "pn RETURNING id) "
     "SELECT (SELECT count(*) FROM pl) + (SELECT count(*) FROM cse) + (SELECT count(*) FROM oc) + "
     "(SELECT count(*) FROM ae) + (SELECT count(*) FROM re) + (SELECT count(*) FROM ea) + (SELECT "
     "count(*) FROM gp) + (SELECT count(*) FROM gb) + (SELECT count(*) FROM hr) + (SELECT count(*) "
     "FROM hb) + (SELECT count(*) FROM lh) + (SELECT count(*) FROM dc) + (SELECT count(*) FROM au) "
     "+ (SELECT count(*) FROM st) + (SELECT count(*) FROM sr) + (SELECT count(*) FROM ss) + "
     "(SELECT count(*) FROM sp) + (SELECT count(*) FROM sn) + (SELECT count(*) FROM sth) + "
-    "(SELECT count(*) FROM pm) + (SELECT count(*) FROM pa) ";
+    "(SELECT count(*) FROM pm) + (SELECT count(*) FROM pa) + (SELECT count(*) FROM pn) + "
+    "(SELECT count(*) FROM mt) ";
 
 static char *
 token(const char *role, const char *sub)
@@ -125,7 +132,7 @@ person(const char *dob)
     char *id = tc_seed_care_leaver(NULL, dob);
 
     cr_assert_not_null(id);
-    cr_assert_eq(tcw_sql_long(fixture_sql, 1, (const char *[]){id}), 21, "fixture rows");
+    cr_assert_eq(tcw_sql_long(fixture_sql, 1, (const char *[]){id}), 23, "fixture rows");
     return id;
 }
 
@@ -178,16 +185,17 @@ Test(records, every_personal_table_is_covered)
     PGresult *res;
     char *gaps = tcw_sql_str(
         "SELECT coalesce(string_agg(t, ', '), '') FROM records_uncovered_tables() t", 0, NULL);
-    /* cl_definer reads and deletes each listed table, through a policy where it has
-       row-level security */
+    /* cl_definer reads each listed table and deletes from each it disposes of, through a policy
+       where it has row-level security */
     char *rights = tcw_sql_str(
         "SELECT coalesce(string_agg(table_name, ', '), '') FROM personal_data_tables p "
         "JOIN pg_class c ON c.oid = p.table_name::regclass "
         "WHERE table_name <> 'audit_log' AND NOT (has_table_privilege('cl_definer', table_name, "
-        "'SELECT') AND has_table_privilege('cl_definer', table_name, 'DELETE') "
-        "AND (NOT c.relrowsecurity OR (SELECT count(DISTINCT k.polcmd) FROM pg_policy k "
-        "WHERE k.polrelid = c.oid AND 'cl_definer'::regrole = ANY (k.polroles) "
-        "AND k.polcmd IN ('r', 'd')) = 2))",
+        "'SELECT') AND (p.disposal = 'keep' OR has_table_privilege('cl_definer', table_name, "
+        "'DELETE')) "
+        "AND (NOT c.relrowsecurity OR (SELECT bool_or(k.polcmd = '*') OR count(DISTINCT k.polcmd) "
+        "FILTER (WHERE k.polcmd IN ('r', 'd')) = 2 FROM pg_policy k "
+        "WHERE k.polrelid = c.oid AND 'cl_definer'::regrole = ANY (k.polroles))))",
         0, NULL);
 
     cr_expect_str_eq(gaps, "",

@@ -178,12 +178,41 @@ static const struct drive drives[] = {
      "manager", "POST", "/v1/board-baselines",
      "{\"name\":\"Fields\",\"on_date\":\"2003-01-01\",\"figures\":[{\"indicator\":"
      "\"cohort_open\",\"value\":1}]}"},
+    /* partners tell us first (issue 23) */
+    {"accommodation_check", "provider_id", "names the partner that placed the move when ", 1,
+     "adviser", "POST", "/v1/care-leavers/{cl}/accommodation",
+     "{\"code\":\"U\",\"suitable\":true,\"started_on\":\"2025-01-01\",\"placed_by\":\"partner\"}"},
+    {"housing_commitment_compliance", "from", "must not be after to", 0, "manager", "GET",
+     "/v1/housing-protocols/{approved}/commitment-compliance?from=2025-02-01&to=2025-01-01", NULL},
+    {"housing_commitment_create", "partner_id", "is not a partner", 1, "admin", "POST",
+     "/v1/housing-protocols/{draft}/commitments",
+     "{\"kind\":\"bnb_max_nights\",\"target\":1,\"partner_id\":\"{x}\"}"},
+    {"housing_commitment_create", "partner_kind", "name a partner or a kind of partner, not both",
+     1, "admin", "POST", "/v1/housing-protocols/{draft}/commitments",
+     "{\"kind\":\"bnb_max_nights\",\"target\":1,\"partner_id\":\"{h}\","
+     "\"partner_kind\":\"college\"}"},
+    {"housing_commitment_create", "target", "is 0 for bnb_under_18", 1, "admin", "POST",
+     "/v1/housing-protocols/{draft}/commitments", "{\"kind\":\"bnb_under_18\",\"target\":3}"},
+    {"partner_notification_create", "referral_id", "name the young person by the referral or by ",
+     1, "housing", "POST", "/v1/partner-notifications",
+     "{\"kind\":\"rent_arrears\",\"occurred_on\":\"2025-01-01\",\"referral_id\":\"{href}\","
+     "\"la_child_id\":\"A1\"}"},
+    {"partner_notification_create", "referral_id",
+     "is required unless la_child_id and date_of_birth ", 1, "housing", "POST",
+     "/v1/partner-notifications",
+     "{\"kind\":\"rent_arrears\",\"occurred_on\":\"2025-01-01\",\"la_child_id\":\"A1\"}"},
+    {"partner_notification_list", "triage", "is a filter for the leaving care service only", 0,
+     "housing", "GET", "/v1/partner-notifications?triage=true", NULL},
+    {"partner_notification_match_to", "care_leaver_id", "is not a care leaver", 1, "manager",
+     "POST", "/v1/partner-notifications/{note}/match", "{\"care_leaver_id\":\"{x}\"}"},
+    {"webhook_events_check", "events", "must be one or more of ", 1, "housing", "POST",
+     "/v1/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/x\",\"events\":[\"nope\"]}"},
 };
 
 /* What the requests refer to, made for this test. */
 struct world {
     char *adviser, *cl, *cl2, *p, *h, *off, *approved, *superseded, *href, *opp, *eref, *bm;
-    char *survey, *sresp;
+    char *survey, *sresp, *draft, *note;
     char *tok_adviser, *tok_manager, *tok_admin, *tok_employer, *tok_housing;
 };
 
@@ -235,6 +264,13 @@ world_make(struct world *w)
               NULL));
     w->approved = seed_protocol("approved", w->h);
     w->superseded = seed_protocol("superseded", w->h);
+    w->draft = seed_protocol("draft", w->h);
+    w->note =
+        seed("INSERT INTO partner_notifications (partner_id, kind, la_child_id, date_of_birth,"
+             " occurred_on) VALUES ('%s', 'rent_arrears', 'A1', '2005-03-01', current_date)"
+             " RETURNING id",
+             w->h, NULL, NULL);
+    cr_assert(w->draft && w->note);
     w->href = seed("INSERT INTO housing_referrals (care_leaver_id, partner_id, protocol_id,"
                    " referred_on, response_due_on) VALUES ('%s', '%s', '%s', current_date,"
                    " current_date + 10) RETURNING id",
@@ -280,11 +316,11 @@ world_make(struct world *w)
 static void
 world_free(struct world *w)
 {
-    char **all[] = {&w->adviser,   &w->cl,           &w->cl2,         &w->p,
-                    &w->h,         &w->off,          &w->approved,    &w->superseded,
-                    &w->href,      &w->opp,          &w->eref,        &w->bm,
-                    &w->survey,    &w->sresp,        &w->tok_adviser, &w->tok_manager,
-                    &w->tok_admin, &w->tok_employer, &w->tok_housing};
+    char **all[] = {
+        &w->adviser,   &w->cl,           &w->cl2,        &w->p,    &w->h,           &w->off,
+        &w->approved,  &w->superseded,   &w->href,       &w->opp,  &w->eref,        &w->bm,
+        &w->survey,    &w->sresp,        &w->draft,      &w->note, &w->tok_adviser, &w->tok_manager,
+        &w->tok_admin, &w->tok_employer, &w->tok_housing};
 
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
@@ -326,6 +362,8 @@ expand(const struct world *w, const char *template, char *out, size_t outlen)
                  {"{survey}", w->survey},
                  {"{sresp}", w->sresp},
                  {"{bm}", w->bm},
+                 {"{draft}", w->draft},
+                 {"{note}", w->note},
                  {"{x}", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d70"}};
     size_t n = 0;
 

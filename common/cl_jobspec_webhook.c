@@ -1,0 +1,35 @@
+/* The "webhook_delivery" job kind: sends one webhook subscription's pending deliveries in
+ * order (worker/webhooks.c). Nobody requests it through the api: the database queues it in the
+ * transaction that queues a delivery (webhook_kick, schema/functions/partner_notices.sql). */
+#include "cl_jobspec_webhook.h"
+
+#include <stdio.h>
+
+#include "cl_role.h"
+#include "cl_validate.h"
+
+static void
+decode_webhook(const cJSON *params, const char *role, const struct cl_config *cfg, void *out,
+               cJSON *errors)
+{
+    static const struct cl_field fields[] = {
+        {"subscription_id", CL_F_UUID, CL_F_REQUIRED},
+        {NULL},
+    };
+    struct cl_webhook_params *p = out;
+    int before = cJSON_GetArraySize(errors);
+
+    (void)role;
+    (void)cfg;
+    cl_validate(params, fields, CL_V_CREATE, errors);
+    if (cJSON_GetArraySize(errors) != before)
+        return;
+    snprintf(p->subscription_id, sizeof p->subscription_id, "%s",
+             cJSON_GetObjectItemCaseSensitive(params, "subscription_id")->valuestring);
+}
+
+static const struct cl_jobspec webhook_delivery = {
+    "webhook_delivery", CL_ROLE_NONE, CL_ROLE_NONE, sizeof(struct cl_webhook_params),
+    decode_webhook,     NULL,         NULL,
+};
+CL_JOBSPEC_REGISTER(webhook_delivery);
