@@ -268,6 +268,11 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
         return NULL;
     case CL_F_OBJECT:
         return cJSON_IsObject(v) ? NULL : "must be an object";
+    case CL_F_ARRAY:
+        return cJSON_IsArray(v) && cJSON_GetArraySize(v) >= f->min &&
+                       cJSON_GetArraySize(v) <= f->max
+                   ? NULL
+                   : "must be an array of the allowed number of members";
     }
     return "is not allowed";
 }

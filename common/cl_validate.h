@@ -20,6 +20,7 @@ enum cl_ftype {
     CL_F_POSTCODE, /* UK postcode */
     CL_F_STRINGS,  /* array of strings, each min..max characters */
     CL_F_OBJECT,   /* any JSON object (validated elsewhere) */
+    CL_F_ARRAY,    /* an array of min..max members of any kind (validated elsewhere) */
 };
 
 enum {
