@@ -181,8 +181,7 @@ $$;
 CREATE FUNCTION entitlement_version_on(p_entitlement uuid, p_on date)
 RETURNS entitlement_versions LANGUAGE sql STABLE AS $$
     SELECT v.* FROM entitlement_versions v
-    WHERE v.entitlement_id = p_entitlement AND v.effective_from <= p_on
-      AND (v.effective_to IS NULL OR v.effective_to > p_on)
+    WHERE v.entitlement_id = p_entitlement AND daterange(v.effective_from, v.effective_to) @> p_on
 $$;
 
 -- Whether a care leaver meets a version's rules on a date.
@@ -218,8 +217,8 @@ RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql STABLE AS $$
                                                   ELSE 0 END END)::text,
            e.name, e.id::text
     FROM entitlements e
-    JOIN entitlement_versions v ON v.entitlement_id = e.id AND v.effective_from <= p_on
-                                AND (v.effective_to IS NULL OR v.effective_to > p_on)
+    JOIN entitlement_versions v ON v.entitlement_id = e.id
+                                AND daterange(v.effective_from, v.effective_to) @> p_on
     CROSS JOIN LATERAL (SELECT coalesce(sum(g.amount_pence), 0) AS total
                         FROM grant_payments g
                         WHERE g.care_leaver_id = c.id AND g.entitlement_id = e.id) pay
@@ -279,8 +278,7 @@ $$;
 CREATE FUNCTION council_tax_scheme_on(p_district text, p_on date)
 RETURNS council_tax_schemes LANGUAGE sql STABLE AS $$
     SELECT s.* FROM council_tax_schemes s
-    WHERE s.district = p_district AND s.effective_from <= p_on
-      AND (s.effective_to IS NULL OR s.effective_to > p_on)
+    WHERE s.district = p_district AND daterange(s.effective_from, s.effective_to) @> p_on
 $$;
 
 CREATE FUNCTION council_tax_status_json(t council_tax_statuses) RETURNS text
@@ -379,8 +377,8 @@ LANGUAGE sql STABLE AS $$
                          WHERE t.care_leaver_id = c.id AND t.scheme_id = s.id
                            AND t.status = 'granted' AND t.decided_on <= p_to) AS granted
           FROM care_leavers c
-          JOIN council_tax_schemes s ON s.district = c.district AND s.effective_from <= p_to
-                                    AND (s.effective_to IS NULL OR s.effective_to > p_to)
+          JOIN council_tax_schemes s ON s.district = c.district
+                                    AND daterange(s.effective_from, s.effective_to) @> p_to
           WHERE cl_case_open_on(c, p_to)
             AND cl_age_on(c.date_of_birth, p_to) BETWEEN 18 AND s.exempt_until_age - 1
             AND (p_districts IS NULL OR c.district = ANY (p_districts))) x

@@ -64,10 +64,8 @@ BEGIN
     ON CONFLICT DO NOTHING;
     SELECT * INTO b FROM grant_balances x
     WHERE x.care_leaver_id = c.id AND x.entitlement_id = e.id FOR UPDATE;
-    SELECT * INTO v FROM entitlement_versions x
-    WHERE x.entitlement_id = e.id AND x.effective_from <= g.paid_on
-      AND (x.effective_to IS NULL OR x.effective_to > g.paid_on);
-    IF NOT FOUND THEN
+    v := entitlement_version_on(e.id, g.paid_on);
+    IF v.id IS NULL THEN
         PERFORM cl_fail_field('paid_on', 'no version of the entitlement was in force on that day');
     END IF;
     IF NOT entitlement_eligible(v, c, g.paid_on) THEN
