@@ -155,9 +155,15 @@ cl_h_entitlement_versions_get(struct cl_req *req, struct cl_resp *resp)
     return cl_api_row(req, resp, &version_get, 2, req->params, 200, NULL);
 }
 
+/* The cap is the whole patch: a body without it would correct nothing (422, not a 200). */
 int
 cl_h_entitlement_versions_patch(struct cl_req *req, struct cl_resp *resp)
 {
+    if (!cJSON_HasObjectItem(req->body, "cap_pence")) {
+        cl_resp_field_error(resp, "cap_pence", "is required");
+        cl_resp_detail(resp, "the request has invalid fields");
+        return CL_EINVAL;
+    }
     return cl_api_patch(req, resp, version_patch_fields, &version_patch, 2);
 }
 

@@ -225,6 +225,7 @@ Test(entitlements, a_raised_cap_leaves_a_top_up_due)
         char *admin = tc_token("admin", NULL, NULL);
 
         cr_expect_eq(status_of(tc_patch(path, admin, "{\"cap_pence\":140000}")), 409);
+        cr_expect_eq(status_of(tc_patch(path, admin, "{}")), 422, "a correction names the cap");
         r = tc_get(path, admin);
         cr_expect_eq(cJSON_GetObjectItem(r->json, "cap_pence")->valueint, 150000, "unchanged");
         tc_free(r);
