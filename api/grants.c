@@ -4,7 +4,6 @@
  * (entitlements.c). */
 #include "grants.h"
 
-#include "conflict.h"
 #include "resource.h"
 
 /* ---- payments ------------------------------------------------------------------------------ */
