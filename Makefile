@@ -36,8 +36,9 @@ MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
 # The one current definition of every function, applied in this order after the migrations
 # (common/cl_migrate.c); every file in schema/functions must be listed here.
 FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql partner_notices.sql advisers.sql \
-  partners.sql care_leaver.sql casework.sql outreach.sql accommodation_eet.sql grants.sql \
-  housing.sql jobs.sql ssda903.sql voice.sql board.sql board_business.sql records.sql security.sql)
+  partners.sql care_leaver.sql casework.sql outreach.sql accommodation_eet.sql entitlements.sql \
+  grants.sql housing.sql jobs.sql ssda903.sql voice.sql board.sql board_business.sql local_offer.sql \
+  me.sql records.sql security.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error schema/functions and FUNCTIONS in the Makefile differ: $(filter-out $(FUNCTIONS),$(wildcard schema/functions/*.sql)) $(filter-out $(wildcard schema/functions/*.sql),$(FUNCTIONS)))
 endif
@@ -163,7 +164,7 @@ run:
 	@scripts/run.sh $(BUILD)
 
 token: $(BUILD)/token
-	@scripts/token.sh $(BUILD) "$(ROLE)" "$(ADVISER_ID)" "$(ORG_ID)"
+	@scripts/token.sh $(BUILD) "$(ROLE)" "$(ADVISER_ID)" "$(ORG_ID)" "$(CARE_LEAVER_ID)"
 
 migrate: $(BUILD)/api
 	@scripts/local-db.sh migrate $(BUILD)

@@ -175,7 +175,7 @@ check_claims(const struct cl_auth *a, const cJSON *c, double now, struct cl_clai
         return "sub missing";
     if (copy_str(c, "role", out->role, sizeof out->role) != 0 || cl_role_from_name(out->role) == 0)
         return "unknown role";
-    out->adviser_id[0] = out->org_id[0] = '\0';
+    out->adviser_id[0] = out->org_id[0] = out->care_leaver_id[0] = '\0';
     if (cl_role_from_name(out->role) == CL_ROLE_ADVISER &&
         (copy_str(c, "adviser_id", out->adviser_id, sizeof out->adviser_id) != 0 ||
          !cl_uuid_valid(out->adviser_id)))
@@ -184,6 +184,10 @@ check_claims(const struct cl_auth *a, const cJSON *c, double now, struct cl_clai
         (copy_str(c, "org_id", out->org_id, sizeof out->org_id) != 0 ||
          !cl_uuid_valid(out->org_id)))
         return "partner without org_id";
+    if (cl_role_from_name(out->role) == CL_ROLE_YOUNG_PERSON &&
+        (copy_str(c, "care_leaver_id", out->care_leaver_id, sizeof out->care_leaver_id) != 0 ||
+         !cl_uuid_valid(out->care_leaver_id)))
+        return "young person without care_leaver_id";
     return NULL;
 }
 

@@ -1,7 +1,8 @@
 /* Bearer token verification around libjwt 1.10, which by itself checks only the signature: the
  * algorithm is pinned to JWT_ALG before and after verifying, the token length is capped, the
  * header and claims are decoded by one strict parser (duplicate claims refused), and every
- * claim (exp, nbf, iat, iss, aud, sub, role, adviser_id, org_id) is checked here. iat is
+ * claim (exp, nbf, iat, iss, aud, sub, role, adviser_id, org_id, care_leaver_id) is checked
+ * here. iat is
  * required and exp - iat may not exceed JWT_MAX_LIFETIME_S. */
 #ifndef CL_AUTH_H
 #define CL_AUTH_H
@@ -18,6 +19,7 @@ struct cl_claims {
     char role[16];
     char adviser_id[40];
     char org_id[40];
+    char care_leaver_id[40]; /* young_person: the care leaver the token is for */
 };
 
 /* Builds the verifier from the configuration (which must outlive it). NULL when the key

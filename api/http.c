@@ -358,3 +358,28 @@ cl_resp_error(const struct cl_req *req, struct cl_resp *resp, int err)
         cl_resp_problem(resp, req, st, resp->detail);
     }
 }
+
+int
+cl_req_none_match(const struct cl_req *req, const char *tag)
+{
+    const char *h = cl_req_header(req, "If-None-Match");
+    size_t n = strlen(tag);
+
+    while (h && *h) {
+        size_t len;
+
+        while (*h == ' ' || *h == ',')
+            h++;
+        if (*h == '*')
+            return 1;
+        if (strncmp(h, "W/", 2) == 0)
+            h += 2;
+        len = strcspn(h, ",");
+        while (len && h[len - 1] == ' ')
+            len--;
+        if (len == n + 2 && h[0] == '"' && h[len - 1] == '"' && strncmp(h + 1, tag, n) == 0)
+            return 1;
+        h += strcspn(h, ",");
+    }
+    return 0;
+}

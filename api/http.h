@@ -43,7 +43,7 @@ struct cl_req {
     size_t body_len;
     int role;                /* one enum cl_role bit, 0 when anonymous */
     struct cl_principal who; /* strings point into the buffers below */
-    char sub[128], role_name[16], adviser_id[40], org_id[40];
+    char sub[128], role_name[16], adviser_id[40], org_id[40], care_leaver_id[40];
     char request_id[65];         /* the server's own, a UUID */
     char client_request_id[65];  /* the client's X-Request-Id when sane, else empty */
     struct cl_conn *db;          /* set by cl_req_begin; returned to the pool by the glue */
@@ -55,12 +55,13 @@ struct cl_resp {
     int status;
     const char *content_type;
     struct cl_buf body;
-    struct cl_buf headers; /* extra header lines, each ending in \r\n */
-    cJSON *errors;         /* validation errors for 422 (owned) */
-    char detail[256];      /* problem detail for an error return */
-    int retry_after;       /* seconds, for 503 and 429 */
-    char location[160];    /* Location header when set */
-    char etag[24];         /* ETag header (without quotes) when set */
+    struct cl_buf headers;     /* extra header lines, each ending in \r\n */
+    cJSON *errors;             /* validation errors for 422 (owned) */
+    char detail[256];          /* problem detail for an error return */
+    int retry_after;           /* seconds, for 503 and 429 */
+    char location[160];        /* Location header when set */
+    char etag[24];             /* ETag header (without quotes) when set */
+    const char *cache_control; /* Cache-Control for public content; NULL: no-store */
 };
 
 /* A request header value, or NULL. Valid for the request's life. */
@@ -77,6 +78,10 @@ int cl_req_commit(struct cl_req *req, const struct cl_resp *resp) CL_WARN_UNUSED
  * malformed. */
 int cl_req_if_match(const struct cl_req *req, struct cl_resp *resp, const char **version,
                     char buf[16]) CL_WARN_UNUSED;
+
+/* 1 when the If-None-Match header (a list of entity tags, or *) names tag (without quotes);
+ * weak comparison (RFC 9110 13.1.2). */
+int cl_req_none_match(const struct cl_req *req, const char *tag);
 
 /* As cl_req_query, over a raw query string (NULL: none). Pure: also a fuzzing entry point. */
 int cl_query_get(const char *query, const char *name, char *out, size_t outlen);

@@ -43,10 +43,10 @@ send_response(struct mg_connection *conn, const struct cl_req *req, struct cl_re
     if (ok)
         ok = cl_buf_printf(&out,
                            "X-Request-Id: %s\r\n"
-                           "Cache-Control: no-store\r\n"
+                           "Cache-Control: %s\r\n"
                            "X-Content-Type-Options: nosniff\r\n",
-                           req->client_request_id[0] ? req->client_request_id : req->request_id) ==
-             CL_OK;
+                           req->client_request_id[0] ? req->client_request_id : req->request_id,
+                           resp->cache_control ? resp->cache_control : "no-store") == CL_OK;
     if (ok && resp->etag[0])
         ok = cl_buf_printf(&out, "ETag: \"%s\"\r\n", resp->etag) == CL_OK;
     if (ok && resp->location[0])
@@ -147,6 +147,7 @@ authenticate(struct mg_connection *conn, struct cl_req *req, struct cl_resp *res
     memcpy(req->role_name, claims.role, sizeof req->role_name);
     memcpy(req->adviser_id, claims.adviser_id, sizeof req->adviser_id);
     memcpy(req->org_id, claims.org_id, sizeof req->org_id);
+    memcpy(req->care_leaver_id, claims.care_leaver_id, sizeof req->care_leaver_id);
     req->role = cl_role_from_name(req->role_name);
     if (!(route->roles & (unsigned)req->role)) {
         cl_resp_problem(resp, req, 403, "your role may not use this operation");
@@ -325,6 +326,7 @@ dispatch(struct mg_connection *conn, void *cbdata)
     req.who.role = req.role_name;
     req.who.adviser_id = req.adviser_id;
     req.who.org_id = req.org_id;
+    req.who.care_leaver_id = req.care_leaver_id;
     req.who.request_id = req.request_id;
     req.who.client_request_id = req.client_request_id;
     cl_frame_request_ids(conn, req.request_id, req.client_request_id);

@@ -300,31 +300,6 @@ safe_filename(const char *name, char *out, size_t outlen)
         snprintf(out, outlen, "artifact");
 }
 
-/* 1 when If-None-Match (a list of entity tags, or *) names the tag; weak comparison. */
-static int
-none_match(const char *h, const char *tag)
-{
-    size_t n = strlen(tag);
-
-    while (h && *h) {
-        size_t len;
-
-        while (*h == ' ' || *h == ',')
-            h++;
-        if (*h == '*')
-            return 1;
-        if (strncmp(h, "W/", 2) == 0)
-            h += 2;
-        len = strcspn(h, ",");
-        while (len && h[len - 1] == ' ')
-            len--;
-        if (len == n + 2 && h[0] == '"' && h[len - 1] == '"' && strncmp(h + 1, tag, n) == 0)
-            return 1;
-        h += strcspn(h, ",");
-    }
-    return 0;
-}
-
 int
 cl_h_artifacts_get(struct cl_req *req, struct cl_resp *resp)
 {
@@ -344,7 +319,7 @@ cl_h_artifacts_get(struct cl_req *req, struct cl_resp *resp)
         cl_resp_detail(resp, "no such artifact");
     if (err != CL_OK)
         goto done;
-    if (none_match(cl_req_header(req, "If-None-Match"), PQgetvalue(meta, 0, 2))) {
+    if (cl_req_none_match(req, PQgetvalue(meta, 0, 2))) {
         err = cl_req_commit(req, resp);
         if (err == CL_OK) {
             cl_resp_bytes(resp, 304, NULL, "", 0);

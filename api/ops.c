@@ -5,6 +5,7 @@
 
 #include "assets.h"
 #include "cl_log.h"
+#include "me.h"
 #include "metrics.h"
 #include "readiness.h"
 
@@ -123,12 +124,17 @@ cl_h_docs_js(struct cl_req *req, struct cl_resp *resp)
 }
 
 /* Reads nothing, but begins a transaction like every other operation so that a token whose
- * adviser or partner is no longer active is refused here too. */
+ * adviser or partner is no longer active is refused here too. A young person gets their own
+ * record's projection (me.c). */
 int
 cl_h_me(struct cl_req *req, struct cl_resp *resp)
 {
     cJSON *o;
-    int err = cl_req_begin(req);
+    int err;
+
+    if (req->role == CL_ROLE_YOUNG_PERSON)
+        return cl_h_me_young_person(req, resp);
+    err = cl_req_begin(req);
 
     if (err != CL_OK)
         return err;

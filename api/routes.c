@@ -1,7 +1,8 @@
 /* The route table: path, method, handler, roles, operationId. This is the access matrix; the
  * OpenAPI document states the same roles per operation (x-roles) and a test checks both agree.
  *
- * Roles: B board, P partner, A adviser, M manager, D admin, S service. */
+ * Roles: B board, P partner, A adviser, M manager, D admin, S service, Y young person (a care
+ * leaver themselves: only the /v1/me routes). */
 #include "routes.h"
 
 #include "accommodation.h"
@@ -11,10 +12,13 @@
 #include "care_leavers.h"
 #include "contacts.h"
 #include "eet.h"
+#include "entitlements.h"
 #include "grants.h"
 #include "housing.h"
 #include "indicators.h"
 #include "jobs.h"
+#include "local_offer.h"
+#include "me.h"
 #include "ops.h"
 #include "outreach.h"
 #include "partners.h"
@@ -33,6 +37,7 @@
 #define M CL_ROLE_MANAGER
 #define D CL_ROLE_ADMIN
 #define S CL_ROLE_SERVICE
+#define Y CL_ROLE_YOUNG_PERSON
 #define ANY CL_ROLES_ALL
 #define PUBLIC CL_ROLE_NONE
 #define BODY CL_RT_BODY
@@ -46,6 +51,16 @@ const struct cl_route cl_routes[] = {
     {"GET", "/docs", cl_h_docs, PUBLIC, "getDocs", 0},
     {"GET", "/docs/redoc.standalone.js", cl_h_docs_js, PUBLIC, "getDocsScript", 0},
     {"GET", "/v1/me", cl_h_me, ANY, "getMe", 0},
+
+    /* the young person's own door (schema/functions/me.sql): nothing else is open to Y */
+    {"GET", "/v1/me/adviser", cl_h_me_adviser, Y, "getMyAdviser", 0},
+    {"GET", "/v1/me/pathway-plan", cl_h_me_pathway_plan, Y, "getMyPathwayPlan", 0},
+    {"GET", "/v1/me/entitlements", cl_h_me_entitlements, Y, "listMyEntitlements", 0},
+    {"GET", "/v1/me/local-offer", cl_h_me_local_offer, Y, "getMyLocalOffer", 0},
+    {"GET", "/v1/me/opportunities", cl_h_me_opportunities, Y, "listMyOpportunities", 0},
+    {"GET", "/v1/me/opportunities/{opportunity_id}", cl_h_me_opportunity, Y, "getMyOpportunity", 0},
+    {"POST", "/v1/me/opportunities/{opportunity_id}/referrals", cl_h_me_referral_create, Y,
+     "createMyReferral", BODY},
 
     /* personal advisers */
     {"POST", "/v1/advisers", cl_h_advisers_create, D, "createAdviser", BODY},
@@ -209,21 +224,47 @@ const struct cl_route cl_routes[] = {
     {"POST", "/v1/eet-referrals/{referral_id}/transitions", cl_h_eet_referrals_transition,
      P | A | M | D, "transitionEetReferral", BODY},
 
-    /* grants (schema/functions/grants.sql) */
-    {"GET", "/v1/grant-types", cl_h_grant_types_list, A | M | D | S, "listGrantTypes", 0},
-    {"POST", "/v1/grant-types", cl_h_grant_types_create, D, "createGrantType", BODY},
-    {"GET", "/v1/grant-types/{grant_type_id}", cl_h_grant_types_get, A | M | D | S, "getGrantType",
-     0},
-    {"PATCH", "/v1/grant-types/{grant_type_id}", cl_h_grant_types_patch, D, "updateGrantType",
+    /* entitlements as effective-dated policy, grant payments and council tax exemption
+       (schema/functions/entitlements.sql, grants.sql) */
+    {"GET", "/v1/entitlements", cl_h_entitlements_list, A | M | D | S, "listEntitlements", 0},
+    {"POST", "/v1/entitlements", cl_h_entitlements_create, D, "createEntitlement", BODY},
+    {"GET", "/v1/entitlements/{entitlement_id}", cl_h_entitlements_get, A | M | D | S,
+     "getEntitlement", 0},
+    {"PATCH", "/v1/entitlements/{entitlement_id}", cl_h_entitlements_patch, D, "updateEntitlement",
      BODY},
+    {"POST", "/v1/entitlements/{entitlement_id}/versions", cl_h_entitlement_versions_create, D,
+     "createEntitlementVersion", BODY},
+    {"GET", "/v1/entitlements/{entitlement_id}/versions/{version_id}",
+     cl_h_entitlement_versions_get, A | M | D | S, "getEntitlementVersion", 0},
+    {"PATCH", "/v1/entitlements/{entitlement_id}/versions/{version_id}",
+     cl_h_entitlement_versions_patch, D, "updateEntitlementVersion", BODY},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/entitlements", cl_h_care_leaver_entitlements,
+     A | M | D | S, "listCareLeaverEntitlements", 0},
     {"GET", "/v1/care-leavers/{care_leaver_id}/grant-payments", cl_h_grant_payments_list,
      A | M | D | S, "listGrantPayments", 0},
     {"POST", "/v1/care-leavers/{care_leaver_id}/grant-payments", cl_h_grant_payments_create,
      A | M | D, "createGrantPayment", BODY},
     {"GET", "/v1/care-leavers/{care_leaver_id}/grant-payments/{payment_id}",
      cl_h_grant_payments_get, A | M | D | S, "getGrantPayment", 0},
-    {"GET", "/v1/care-leavers/{care_leaver_id}/grant-balances", cl_h_grant_balances_list,
-     A | M | D | S, "listGrantBalances", 0},
+    {"GET", "/v1/council-tax-schemes", cl_h_council_tax_schemes_list, A | M | D | S,
+     "listCouncilTaxSchemes", 0},
+    {"POST", "/v1/council-tax-schemes", cl_h_council_tax_schemes_create, D,
+     "createCouncilTaxScheme", BODY},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/council-tax-statuses",
+     cl_h_council_tax_statuses_list, A | M | D | S, "listCouncilTaxStatuses", 0},
+    {"POST", "/v1/care-leavers/{care_leaver_id}/council-tax-statuses",
+     cl_h_council_tax_statuses_create, A | M | D, "createCouncilTaxStatus", BODY},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/council-tax-statuses/{status_id}",
+     cl_h_council_tax_statuses_get, A | M | D | S, "getCouncilTaxStatus", 0},
+    {"PATCH", "/v1/care-leavers/{care_leaver_id}/council-tax-statuses/{status_id}",
+     cl_h_council_tax_statuses_patch, A | M | D, "updateCouncilTaxStatus", BODY},
+
+    /* the Local Offer (schema/functions/local_offer.sql) */
+    {"GET", "/v1/local-offer", cl_h_local_offer_page, PUBLIC, "getLocalOffer", 0},
+    {"POST", "/v1/local-offer-versions", cl_h_local_offer_create, D, "createLocalOfferVersion",
+     BODY},
+    {"GET", "/v1/local-offer-versions/{local_offer_id}", cl_h_local_offer_get, A | M | D | S,
+     "getLocalOfferVersion", 0},
 
     /* the young person's voice: surveys, statements, Outcome Star readings, participation
        bodies (schema/functions/voice.sql) */

@@ -42,8 +42,9 @@ main(int argc, char **argv)
     int ok;
 
     if (argc < 2 || cl_role_from_name(argv[1]) == 0) {
-        fprintf(stderr, "usage: token ROLE [ADVISER_ID] [ORG_ID] [TTL_SECONDS]\n"
-                        "roles: board partner adviser manager admin service\n");
+        fprintf(stderr, "usage: token ROLE [ADVISER_ID|CARE_LEAVER_ID] [ORG_ID] [TTL_SECONDS]\n"
+                        "roles: board partner adviser manager admin service young_person\n"
+                        "(the second argument is a young_person's care_leaver_id)\n");
         return 2;
     }
     cl_mem_init();
@@ -65,6 +66,8 @@ main(int argc, char **argv)
     cJSON_AddStringToObject(claims, "role", argv[1]);
     if (argc > 2 && argv[2][0] && cl_role_from_name(argv[1]) == CL_ROLE_ADVISER)
         cJSON_AddStringToObject(claims, "adviser_id", argv[2]);
+    if (argc > 2 && argv[2][0] && cl_role_from_name(argv[1]) == CL_ROLE_YOUNG_PERSON)
+        cJSON_AddStringToObject(claims, "care_leaver_id", argv[2]);
     if (argc > 3 && argv[3][0] && cl_role_from_name(argv[1]) == CL_ROLE_PARTNER) {
         cJSON_AddStringToObject(claims, "org_id", argv[3]);
         cJSON_ReplaceItemInObject(claims, "sub", cJSON_CreateString(argv[3]));

@@ -45,14 +45,14 @@ struct cl_pool {
 
 static int next_stmt_id; /* ids handed out to statements, 1-based */
 
-#define CL_PRINCIPAL_PARAMS 6 /* the members of struct cl_principal */
-/* Also refuses (CL401) an adviser or partner principal that is not active (cl_principal_check,
- * schema/functions/scope.sql). */
+#define CL_PRINCIPAL_PARAMS 7 /* the members of struct cl_principal */
+/* Also refuses (CL401) an adviser or partner principal that is not active, and a young person
+ * whose record is not open (cl_principal_check, schema/functions/scope.sql). */
 static struct cl_stmt set_principal = {
     "SELECT set_config('app.sub', $1, true), set_config('app.role', $2, true), "
     "set_config('app.adviser_id', $3, true), set_config('app.org_id', $4, true), "
     "set_config('app.request_id', $5, true), set_config('app.client_request_id', $6, true), "
-    "cl_principal_check($2, $3, $4)"};
+    "set_config('app.care_leaver_id', $7, true), cl_principal_check($2, $3, $4, $7)"};
 
 static void
 clear_last(struct cl_conn *c)
@@ -555,6 +555,7 @@ principal_params(const struct cl_principal *w, const char *p[CL_PRINCIPAL_PARAMS
     p[3] = w && w->org_id ? w->org_id : "";
     p[4] = w && w->request_id ? w->request_id : "";
     p[5] = w && w->client_request_id ? w->client_request_id : "";
+    p[6] = w && w->care_leaver_id ? w->care_leaver_id : "";
 }
 
 static int

@@ -25,6 +25,7 @@ struct cl_principal {
     const char *org_id;
     const char *request_id;        /* the server's own id for the request */
     const char *client_request_id; /* the client's X-Request-Id, kept apart (may be empty) */
+    const char *care_leaver_id;    /* a young person's own record (young_person role) */
 };
 
 struct cl_conn;
@@ -88,8 +89,9 @@ int cl_db_one(struct cl_conn *conn, struct cl_stmt *stmt, int nparams, const cha
 int cl_db_simple(struct cl_conn *conn, const char *sql) CL_WARN_UNUSED;
 
 /* BEGIN and set the principal (app.sub, app.role, app.adviser_id, app.org_id, app.request_id,
- * app.client_request_id) for this transaction only; CL_EAUTH when the principal's adviser or
- * partner is not active. Retries once on a fresh connection if the old one had died. */
+ * app.client_request_id, app.care_leaver_id) for this transaction only; CL_EAUTH when the
+ * principal's adviser or partner is not active, or a young person's record is not open. Retries
+ * once on a fresh connection if the old one had died. */
 int cl_db_begin(struct cl_conn *conn, const struct cl_principal *who) CL_WARN_UNUSED;
 int cl_db_commit(struct cl_conn *conn) CL_WARN_UNUSED;
 

@@ -3,7 +3,8 @@
 #include <string.h>
 
 /* Indexed by bit position, in the order of enum cl_role. */
-static const char *const names[] = {"board", "partner", "adviser", "manager", "admin", "service"};
+static const char *const names[] = {"board", "partner", "adviser",     "manager",
+                                    "admin", "service", "young_person"};
 #define NROLES (int)(sizeof names / sizeof names[0])
 
 int

@@ -13,9 +13,10 @@ enum cl_role {
     CL_ROLE_MANAGER = 8,
     CL_ROLE_ADMIN = 16,
     CL_ROLE_SERVICE = 32,
+    CL_ROLE_YOUNG_PERSON = 64, /* a care leaver themselves: only /v1/me and what hangs off it */
 };
 #define CL_ROLE_NONE 0 /* no role: a route that needs no token, a kind nobody sees */
-#define CL_ROLES_ALL 63
+#define CL_ROLES_ALL 127
 
 /* The role bit for a role name, 0 when unknown. */
 int cl_role_from_name(const char *name);

@@ -269,8 +269,8 @@ check_value(const struct cl_field *f, const cJSON *v, char *msg, size_t msglen)
     case CL_F_OBJECT:
         return cJSON_IsObject(v) ? NULL : "must be an object";
     case CL_F_ARRAY:
-        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > (int)f->max) {
-            snprintf(msg, msglen, "must be an array of at most %g items", f->max);
+        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < f->min || cJSON_GetArraySize(v) > f->max) {
+            snprintf(msg, msglen, "must be an array of %g to %g items", f->min, f->max);
             return msg;
         }
         return NULL;

@@ -20,7 +20,7 @@ enum cl_ftype {
     CL_F_POSTCODE, /* UK postcode */
     CL_F_STRINGS,  /* array of strings, each min..max characters */
     CL_F_OBJECT,   /* any JSON object (validated elsewhere) */
-    CL_F_ARRAY,    /* a JSON array of at most max items (validated elsewhere) */
+    CL_F_ARRAY,    /* a JSON array of min..max items of any kind (validated elsewhere) */
 };
 
 enum {

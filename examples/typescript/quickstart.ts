@@ -2,7 +2,7 @@
 // openapi-typescript, and every call goes through openapi-fetch, so a path, field or type
 // the API does not have fails to compile.
 //
-//   API_URL=http://127.0.0.1:8080 MANAGER_TOKEN=... BOARD_TOKEN=... npm start
+//   API_URL=http://127.0.0.1:8080 MANAGER_TOKEN=... BOARD_TOKEN=... YOUNG_PERSON_TOKEN=... npm start
 import createClient from "openapi-fetch";
 import type { paths } from "./gen/api.js";
 
@@ -16,6 +16,11 @@ const manager = createClient<paths>({
 const board = createClient<paths>({
   baseUrl,
   headers: { Authorization: `Bearer ${process.env.BOARD_TOKEN}` },
+});
+// A care leaver's own session: a young_person token, which names their record (care_leaver_id).
+const youngPerson = createClient<paths>({
+  baseUrl,
+  headers: { Authorization: `Bearer ${process.env.YOUNG_PERSON_TOKEN}` },
 });
 
 function fail(what: string, error: unknown): never {
@@ -89,5 +94,21 @@ for (const a of artifacts.data.items) {
   if (file.data === undefined) fail(`download ${a.name}`, file.error);
   if ((await sha256hex(file.data)) !== a.sha256) fail(`download ${a.name}`, "SHA-256 differs");
   console.log(`downloaded ${a.name}: ${file.data.byteLength} bytes (${a.media_type}), SHA-256 checked`);
+}
+// 5. The young person's own session: who they are, then what they are entitled to today.
+const me = await youngPerson.GET("/v1/me");
+if (!me.data) fail("read me", me.error);
+console.log(`signed in as ${me.data.care_leaver?.given_name ?? me.data.sub} (${me.data.role})`);
+const entitlements = await youngPerson.GET("/v1/me/entitlements", { params: { query: { limit: 50 } } });
+if (!entitlements.data) fail("read my entitlements", entitlements.error);
+for (const e of entitlements.data.items) {
+  const money = (p: number | null | undefined) => (p == null ? "" : ` £${(p / 100).toFixed(2)}`);
+  const state = !e.eligible
+    ? "not eligible now"
+    : e.kind !== "grant"
+      ? "eligible"
+      : `used${money(e.used_pence)}, remaining${money(e.remaining_pence)}` +
+        (e.top_up_due_pence ? `, top-up due${money(e.top_up_due_pence)}` : "");
+  console.log(`entitlement ${e.name}: ${state}`);
 }
 console.log("quickstart: ok");

@@ -409,9 +409,13 @@ ANALYZE eet_activities;
 -- Setting Up Home Allowance for 40% of those 18 or over living independently (U) today, in one
 -- to three payments of up to the cap in total; a higher education bursary for 70% of those in
 -- higher education today, in one or two payments of £1,000.
-INSERT INTO grant_payments (id, care_leaver_id, grant_type_id, amount_pence, paid_on, method,
-                            reference, created_by)
+-- Each payment belongs to its entitlement's version in force on the day it was paid
+-- (15_entitlements.sql sets the Setting Up Home versions; every one paid here is the £3,000 one).
+INSERT INTO grant_payments (id, care_leaver_id, entitlement_id, entitlement_version_id,
+                            amount_pence, paid_on, method, reference, created_by)
 SELECT md5(:'seed' || ':pay:' || g.id || ':' || g.type_id || ':' || j)::uuid, g.id, g.type_id,
+       (entitlement_version_on(g.type_id, least(g.first_on + ((j - 1) * 21)::int,
+                                                :'today'::date))).id,
        g.amount, least(g.first_on + ((j - 1) * 21)::int, :'today'::date), g.method,
        'DEMO-' || upper(substr(md5(:'seed' || ':ref:' || g.id || g.type_id || j), 1, 8)),
        'demo-loader'
@@ -423,7 +427,7 @@ FROM (
     FROM demo_people p
     JOIN accommodation_episodes a ON a.care_leaver_id = p.id AND a.code = 'U'
          AND daterange(a.started_on, a.ended_on) @> :'today'::date
-    JOIN grant_types t ON t.name = 'Setting up home allowance'
+    JOIN entitlements t ON t.name = 'Setting up home allowance'
     WHERE p.hg % 100 < 40 AND p.dob <= :'today'::date - interval '18 years'
       AND NOT EXISTS (SELECT 1 FROM grant_payments x WHERE x.care_leaver_id = p.id)
     UNION ALL
@@ -432,18 +436,18 @@ FROM (
     FROM demo_people p
     JOIN eet_activities a ON a.care_leaver_id = p.id AND a.code IN ('F1', 'P1')
          AND daterange(a.started_on, a.ended_on) @> :'today'::date
-    JOIN grant_types t ON t.name = 'Higher education bursary'
+    JOIN entitlements t ON t.name = 'Higher education bursary'
     WHERE (p.hg / 10) % 100 < 70
       AND NOT EXISTS (SELECT 1 FROM grant_payments x WHERE x.care_leaver_id = p.id)
 ) g
 CROSS JOIN LATERAL generate_series(1, g.n) j;
 
 -- The per-person balances the payment endpoint locks and checks, equal to the payments.
-INSERT INTO grant_balances (care_leaver_id, grant_type_id, paid_pence)
-SELECT care_leaver_id, grant_type_id, sum(amount_pence)
+INSERT INTO grant_balances (care_leaver_id, entitlement_id, paid_pence)
+SELECT care_leaver_id, entitlement_id, sum(amount_pence)
 FROM grant_payments
-GROUP BY care_leaver_id, grant_type_id
-ON CONFLICT (care_leaver_id, grant_type_id) DO UPDATE SET paid_pence = EXCLUDED.paid_pence;
+GROUP BY care_leaver_id, entitlement_id
+ON CONFLICT (care_leaver_id, entitlement_id) DO UPDATE SET paid_pence = EXCLUDED.paid_pence;
 
 DROP TABLE demo_people, demo_opps, demo_refs, demo_steps, demo_starts;
 DO $$

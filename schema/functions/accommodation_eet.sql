@@ -593,28 +593,22 @@ LANGUAGE sql STABLE AS $$
     END
 $$;
 
-CREATE FUNCTION eet_referral_create(p_opportunity uuid, p jsonb)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+-- Refers a care leaver to an opportunity (the caller has checked both are theirs to refer):
+-- 409 when the opportunity is closed to referrals or full; the referral, its first step and
+-- the audit row. Also the young person's self-referral (me_referral_create).
+CREATE FUNCTION eet_referral_insert(o eet_opportunities, p_care_leaver uuid, p_on date,
+                                    p_notes text)
+RETURNS eet_referrals LANGUAGE plpgsql AS $$
 DECLARE
-    o eet_opportunities;
     r eet_referrals;
 BEGIN
-    SELECT * INTO o FROM eet_opportunities x
-    WHERE x.id = p_opportunity AND eet_opportunity_visible(x.provider_id);
-    PERFORM cl_found(FOUND, 'opportunity');
-    IF cl_role() NOT IN ('adviser', 'manager', 'admin') OR NOT EXISTS (
-            SELECT 1 FROM care_leavers c
-            WHERE c.id = (p->>'care_leaver_id')::uuid
-              AND cl_can_see_care_leaver(c.adviser_id, c.id)) THEN
-        PERFORM cl_fail_field('care_leaver_id', 'is not a care leaver you may refer');
-    END IF;
     r.id := gen_random_uuid();
     r.opportunity_id := o.id;
-    r.care_leaver_id := (p->>'care_leaver_id')::uuid;
+    r.care_leaver_id := p_care_leaver;
     r.status := 'referred';
-    r.referred_on := coalesce((p->>'referred_on')::date, current_date);
+    r.referred_on := p_on;
     r.status_on := r.referred_on;
-    r.notes := coalesce(p->>'notes', '');
+    r.notes := p_notes;
     r.created_by := cl_sub();
     r.version := 1;
     r.created_at := now();
@@ -630,6 +624,28 @@ BEGIN
                                      actor_sub, actor_role)
     VALUES (r.id, NULL, 'referred', r.referred_on, '', cl_sub(), cl_role());
     PERFORM cl_audit('create', 'eet_referral', r.id);
+    RETURN r;
+END
+$$;
+
+CREATE FUNCTION eet_referral_create(p_opportunity uuid, p jsonb)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    o eet_opportunities;
+    r eet_referrals;
+BEGIN
+    SELECT * INTO o FROM eet_opportunities x
+    WHERE x.id = p_opportunity AND eet_opportunity_visible(x.provider_id);
+    PERFORM cl_found(FOUND, 'opportunity');
+    IF cl_role() NOT IN ('adviser', 'manager', 'admin') OR NOT EXISTS (
+            SELECT 1 FROM care_leavers c
+            WHERE c.id = (p->>'care_leaver_id')::uuid
+              AND cl_can_see_care_leaver(c.adviser_id, c.id)) THEN
+        PERFORM cl_fail_field('care_leaver_id', 'is not a care leaver you may refer');
+    END IF;
+    r := eet_referral_insert(o, (p->>'care_leaver_id')::uuid,
+                             coalesce((p->>'referred_on')::date, current_date),
+                             coalesce(p->>'notes', ''));
     RETURN QUERY SELECT eet_referral_json(r), r.version, r.id;
 END
 $$;

@@ -379,7 +379,7 @@ LANGUAGE sql STABLE AS $$
         WHERE coalesce(h.due, 0) > 0 OR coalesce(b.n, 0) > 0
     ), grants AS (
         SELECT c.district, t.name AS type, g.amount_pence
-        FROM grant_payments g JOIN grant_types t ON t.id = g.grant_type_id
+        FROM grant_payments g JOIN entitlements t ON t.id = g.entitlement_id
         JOIN care_leavers c ON c.id = g.care_leaver_id
         WHERE g.paid_on > p_from AND g.paid_on <= p_to
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
@@ -469,6 +469,7 @@ LANGUAGE sql STABLE AS $$
         SELECT 'grants_paid', g.type, 0, NULL, sum(g.amount_pence)::bigint, count(*)
         FROM grants g GROUP BY g.type
         UNION ALL SELECT * FROM board_voice_figures(p_from, p_to, p_districts)
+        UNION ALL SELECT * FROM board_council_tax_figures(p_from, p_to, p_districts)
     )
     SELECT r.code, r.category, r.cat_sort, r.district, r.num, r.den FROM rows r
 $$;

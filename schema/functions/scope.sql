@@ -93,11 +93,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     WHERE c.id = p_care_leaver AND cl_partner_sees_care_leaver(c.id)
 $$;
 
--- A token names an adviser (adviser_id) or a partner (org_id); the api answers 401 once that
--- adviser or partner is deactivated (or never existed). The check runs in the statement that
--- sets each transaction's principal (common/cl_db.c), so it costs no extra round trip and no
--- cache can outlive a deactivation, on any replica. Other roles carry no such id.
-CREATE FUNCTION cl_principal_check(p_role text, p_adviser_id text, p_org_id text)
+-- A token names an adviser (adviser_id), a partner (org_id) or, for the young_person role, a
+-- care leaver (care_leaver_id); the api answers 401 once that adviser or partner is
+-- deactivated, or that care leaver's record is closed (or if it never existed). The check runs
+-- in the statement that sets each transaction's principal (common/cl_db.c), so it costs no
+-- extra round trip and no cache can outlive a deactivation or a closing, on any replica. Other
+-- roles carry no such id.
+CREATE FUNCTION cl_principal_check(p_role text, p_adviser_id text, p_org_id text,
+                                   p_care_leaver_id text)
     RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
@@ -108,14 +111,21 @@ BEGIN
         id_text := p_adviser_id;
     ELSIF p_role = 'partner' THEN
         id_text := p_org_id;
+    ELSIF p_role = 'young_person' THEN
+        id_text := p_care_leaver_id;
     ELSE
         RETURN;
     END IF;
     IF id_text IS NULL OR id_text !~ uuid_re THEN
-        PERFORM cl_fail('CL401', 'the adviser or partner this token names is not active');
+        PERFORM cl_fail('CL401', 'the adviser, partner or care leaver this token names is not '
+                                 || 'active');
     ELSIF p_role = 'adviser' THEN
         IF NOT EXISTS (SELECT 1 FROM advisers WHERE id = id_text::uuid AND active) THEN
             PERFORM cl_fail('CL401', 'the adviser this token names is not active');
+        END IF;
+    ELSIF p_role = 'young_person' THEN
+        IF NOT EXISTS (SELECT 1 FROM care_leavers WHERE id = id_text::uuid AND status = 'open') THEN
+            PERFORM cl_fail('CL401', 'the care leaver this token names has no open record');
         END IF;
     ELSIF NOT EXISTS (SELECT 1 FROM partners WHERE id = id_text::uuid AND active) THEN
         PERFORM cl_fail('CL401', 'the partner this token names is not active');

@@ -74,6 +74,10 @@ CREATE POLICY grant_balances_scope ON grant_balances TO cl_app
     USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
     WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
                 AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
+CREATE POLICY council_tax_statuses_scope ON council_tax_statuses TO cl_app
+    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
+    WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
+                AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
 CREATE POLICY housing_referrals_scope ON housing_referrals TO cl_app
     USING (housing_referral_visible(partner_id, care_leaver_id))
     WITH CHECK (housing_referral_visible(partner_id, care_leaver_id));
@@ -201,7 +205,7 @@ REVOKE CREATE ON SCHEMA public FROM cl_definer;
 -- The api's: what a partner may see (scope.sql), the principal check, the EET places taken,
 -- the housing protocol figures, the outreach summary and the queue's counts for /metrics.
 GRANT EXECUTE ON FUNCTION cl_partner_sees_via_eet(uuid), cl_partner_sees_via_housing(uuid),
-    cl_partner_person(uuid), cl_principal_check(text, text, text), eet_places_taken(uuid),
+    cl_partner_person(uuid), cl_principal_check(text, text, text, text), eet_places_taken(uuid),
     housing_protocol_figures(uuid, date, date), housing_protocol_breaches_in(uuid, date, date),
     outreach_contact_summary(date, date, integer), job_queue_counts() TO cl_app;
 -- Records (records.sql): marking a subject access export reviewed, an approved disposal.
@@ -219,8 +223,12 @@ GRANT EXECUTE ON FUNCTION survey_result_counts(uuid),
 GRANT EXECUTE ON FUNCTION partner_notification_match(text, date), cl_partner_adviser(uuid),
     housing_commitment_cases(uuid, date, date), webhook_kick(uuid),
     webhook_queue(uuid, uuid, text, jsonb, uuid) TO cl_app;
+-- The young person's own views and self-referral (me.sql).
+GRANT EXECUTE ON FUNCTION me_profile(), me_adviser(), me_pathway_plan(),
+    me_entitlements(text, text, integer), me_local_offer(), me_opportunities(text, text, integer),
+    me_opportunity(uuid), me_referral_create(uuid, jsonb) TO cl_app;
 -- The worker's: the Board report's housing protocol figures, the retention purge, and the
 -- principal check of the transaction in which the schedule enqueues (worker/schedule.c).
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),
     housing_protocol_breaches_in(uuid, date, date), cl_purge_expired(integer),
-    cl_principal_check(text, text, text) TO cl_worker;
+    cl_principal_check(text, text, text, text) TO cl_worker;

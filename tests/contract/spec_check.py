@@ -26,7 +26,7 @@ Prints every finding and exits 1 if there is any.
 import json
 import sys
 
-ALL_ROLES = {'board', 'partner', 'adviser', 'manager', 'admin', 'service'}
+ALL_ROLES = {'board', 'partner', 'adviser', 'manager', 'admin', 'service', 'young_person'}
 METHODS = ('get', 'put', 'post', 'patch', 'delete')
 # Response headers the api sends every time it answers with a response that lists them.
 ALWAYS_SENT = {'ETag', 'Location', 'WWW-Authenticate'}

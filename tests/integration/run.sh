@@ -84,8 +84,13 @@ rc=0
 "$BUILD/tests/integration_tests" --jobs 2 --filter "${CL_TEST_FILTER:-!(outage/*)}" || rc=$?
 if [[ -z ${CL_TEST_FILTER:-} ]]; then
   # An integrator's client generated from the spec (examples/typescript) against the live api.
+  # (its young person: an open record made here, the token naming it)
+  yp=$(psql -X -qtA -d "$CL_TEST_DATABASE_URL" -c "INSERT INTO care_leavers (la_child_id, \
+    given_name, family_name, date_of_birth, sex, ethnicity, category, district) VALUES \
+    ('TSYP1', 'Jordan', 'Example', current_date - interval '19 years', 'F', 'WBRI', \
+    'former_relevant', 'Quickstart') RETURNING id" | head -1)
   examples/typescript/run.sh "http://127.0.0.1:$apiport" "$("$BUILD/token" manager)" \
-    "$("$BUILD/token" board)" || rc=1
+    "$("$BUILD/token" board)" "$("$BUILD/token" young_person "$yp")" || rc=1
   # The contract seen from outside: the docs page in a real browser, /metrics through a real
   # exposition-format parser.
   /usr/bin/python3 tests/contract/metrics_check.py "http://127.0.0.1:$apiport" \

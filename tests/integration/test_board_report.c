@@ -162,11 +162,16 @@ static const char seed_sql[] =
     "       ELSE date '2024-11-05' END AS ans) x "
     "WHERE c.la_child_id BETWEEN 'H8A01' AND 'H8A08' OR c.la_child_id BETWEEN 'H8D01' AND 'H8D06';"
     /* grants: seven payments of 500 pounds */
-    "INSERT INTO grant_types (name, cap_pence) VALUES ('H8 Setting up home test grant', 300000);"
-    "INSERT INTO grant_payments (care_leaver_id, grant_type_id, amount_pence, paid_on, method,"
-    "  created_by) "
-    "SELECT c.id, (SELECT id FROM grant_types WHERE name = 'H8 Setting up home test grant'),"
-    "  50000, '2024-10-01', 'bank', 'h8-board-test' FROM care_leavers c "
+    "INSERT INTO entitlements (name, kind) VALUES ('H8 Setting up home test grant', 'grant');"
+    "INSERT INTO entitlement_versions (entitlement_id, effective_from, cap_pence) "
+    "SELECT id, '2000-01-01', 300000 FROM entitlements "
+    "WHERE name = 'H8 Setting up home test grant';"
+    "INSERT INTO grant_payments (care_leaver_id, entitlement_id, entitlement_version_id,"
+    "  amount_pence, paid_on, method, created_by) "
+    "SELECT c.id, v.entitlement_id, v.id,"
+    "  50000, '2024-10-01', 'bank', 'h8-board-test' FROM care_leavers c, entitlement_versions v "
+    "  JOIN entitlements e ON e.id = v.entitlement_id "
+    "  AND e.name = 'H8 Setting up home test grant' "
     "WHERE c.la_child_id BETWEEN 'H8A01' AND 'H8A07';";
 
 /* Loads the data set once per database, whichever test gets there first. */

@@ -31,8 +31,15 @@ static const char *const fixture_sql =
     "WHERE e NOT IN (SELECT edition FROM housing_protocols) RETURNING id), "
     "o AS (INSERT INTO eet_opportunities (kind, title, places, source) VALUES ('job', 'Records "
     "fixture', 1, 'employer') RETURNING id), "
-    "g AS (INSERT INTO grant_types (name) VALUES ('Records fixture ' || gen_random_uuid()) "
-    "RETURNING id), "
+    "g AS (INSERT INTO entitlements (name, kind) VALUES ('Records fixture ' || "
+    "gen_random_uuid(), 'grant') RETURNING id), "
+    "gv AS (INSERT INTO entitlement_versions (entitlement_id, effective_from, cap_pence) SELECT "
+    "g.id, '2000-01-01', 300000 FROM g RETURNING id, entitlement_id), "
+    "cs AS (INSERT INTO council_tax_schemes (district, exempt_until_age, effective_from, "
+    "needs_application) VALUES ('Records fixture ' || gen_random_uuid(), 25, current_date - 400, "
+    "false) RETURNING id), "
+    "ct AS (INSERT INTO council_tax_statuses (care_leaver_id, scheme_id, status, created_by) "
+    "SELECT $1, cs.id, 'eligible', 'fixture' FROM cs RETURNING id), "
     "pl AS (INSERT INTO pathway_plans (care_leaver_id, version_no, started_on, "
     "health_and_wellbeing) VALUES ($1, 1, current_date - 30, 'Sees the GP.') RETURNING id), "
     "k AS (INSERT INTO contacts (care_leaver_id, occurred_on, method, successful, notes) VALUES "
@@ -51,10 +58,10 @@ static const char *const fixture_sql =
     "'Referred.' FROM r RETURNING id), "
     "ea AS (INSERT INTO eet_activities (care_leaver_id, code, started_on) VALUES ($1, 'F1', "
     "current_date - 50) RETURNING id), "
-    "gp AS (INSERT INTO grant_payments (care_leaver_id, grant_type_id, amount_pence, paid_on, "
-    "method, created_by, reference) SELECT $1, g.id, 1000, current_date - 7, 'card', 'fixture', "
-    "'Kettle' FROM g RETURNING id), "
-    "gb AS (INSERT INTO grant_balances (care_leaver_id, grant_type_id) SELECT $1, g.id FROM g "
+    "gp AS (INSERT INTO grant_payments (care_leaver_id, entitlement_id, entitlement_version_id, "
+    "amount_pence, paid_on, method, created_by, reference) SELECT $1, gv.entitlement_id, gv.id, "
+    "1000, current_date - 7, 'card', 'fixture', 'Kettle' FROM gv RETURNING id), "
+    "gb AS (INSERT INTO grant_balances (care_leaver_id, entitlement_id) SELECT $1, g.id FROM g "
     "RETURNING care_leaver_id), "
     "hr AS (INSERT INTO housing_referrals (care_leaver_id, partner_id, protocol_id, referred_on, "
     "response_due_on) SELECT $1, p.id, hp.id, current_date - 20, current_date - 6 FROM p, hp "
@@ -112,7 +119,7 @@ static const char *const fixture_sql =
     "+ (SELECT count(*) FROM st) + (SELECT count(*) FROM sr) + (SELECT count(*) FROM ss) + "
     "(SELECT count(*) FROM sp) + (SELECT count(*) FROM sn) + (SELECT count(*) FROM sth) + "
     "(SELECT count(*) FROM pm) + (SELECT count(*) FROM pa) + (SELECT count(*) FROM pn) + "
-    "(SELECT count(*) FROM mt) ";
+    "(SELECT count(*) FROM mt) + (SELECT count(*) FROM ct) ";
 
 static char *
 token(const char *role, const char *sub)
@@ -132,7 +139,7 @@ person(const char *dob)
     char *id = tc_seed_care_leaver(NULL, dob);
 
     cr_assert_not_null(id);
-    cr_assert_eq(tcw_sql_long(fixture_sql, 1, (const char *[]){id}), 23, "fixture rows");
+    cr_assert_eq(tcw_sql_long(fixture_sql, 1, (const char *[]){id}), 24, "fixture rows");
     return id;
 }
 

@@ -1,5 +1,6 @@
-/* Authentication, the role matrix over every route, row-level security as a second wall, and
- * the append-only audit log. */
+/* Authentication, the role matrix over every route (the route table drives it, so a route added
+ * anywhere is covered, for every role including young_person), row-level security as a second
+ * wall, and the append-only audit log. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,9 @@
 
 TestSuite(security, .init = cl_mem_init, .timeout = 120);
 
-static const char *const role_names[] = {"board",   "partner", "adviser",
-                                         "manager", "admin",   "service"};
+static const char *const role_names[] = {"board", "partner", "adviser",     "manager",
+                                         "admin", "service", "young_person"};
+#define NROLES (int)(sizeof role_names / sizeof role_names[0])
 
 /* The route's template with every {param} replaced by a syntactically valid id. */
 static void
@@ -43,6 +45,8 @@ Test(security, role_matrix_over_every_route)
     char path[512];
     /* an adviser's and a partner's token must name an active one (else 401) */
     char *adviser = tc_seed_adviser(), *partner = tc_seed_partner("housing_provider");
+    /* and a young person's, an open record */
+    char *young = tc_seed_care_leaver(NULL, "2006-05-01");
 
     for (int i = 0; i < cl_routes_count; i++) {
         const struct cl_route *r = &cl_routes[i];
@@ -60,8 +64,10 @@ Test(security, role_matrix_over_every_route)
         tc_free(resp);
         if (r->roles == CL_ROLE_NONE)
             continue;
-        for (int k = 0; k < 6; k++) {
-            char *tok = tc_token(role_names[k], adviser, partner);
+        for (int k = 0; k < NROLES; k++) {
+            char *tok = (1u << k) == CL_ROLE_YOUNG_PERSON
+                            ? tc_token_young_person(young)
+                            : tc_token(role_names[k], adviser, partner);
             int allowed = (r->roles & (1u << k)) != 0;
 
             resp = tc_req(r->method, path, tok, body, NULL);
@@ -78,6 +84,7 @@ Test(security, role_matrix_over_every_route)
     }
     free(adviser);
     free(partner);
+    free(young);
 }
 
 /* RFC 6750 §3.1: a refused bearer token is error="invalid_token"; a request with no bearer

@@ -95,14 +95,31 @@ static const struct drive drives[] = {
      "adviser", "POST", "/v1/eet-referrals/{eref}/transitions",
      "{\"to\":\"applied\",\"on\":\"2020-01-01\"}"},
     /* grants: the api checks amount_pence >= 1 before the SQL does */
-    {"grant_payment_create", "grant_type_id", "is not a grant type", 1, "manager", "POST",
+    {"grant_payment_create", "entitlement_id", "is not a grant", 1, "manager", "POST",
      "/v1/care-leavers/{cl}/grant-payments",
-     "{\"grant_type_id\":\"{x}\",\"amount_pence\":100,\"paid_on\":\"2025-01-02\","
+     "{\"entitlement_id\":\"{x}\",\"amount_pence\":100,\"paid_on\":\"2025-01-02\","
      "\"method\":\"card\"}"},
     {"grant_payment_create", "amount_pence", "must be more than 0", 0, "manager", "POST",
      "/v1/care-leavers/{cl}/grant-payments",
-     "{\"grant_type_id\":\"{x}\",\"amount_pence\":0,\"paid_on\":\"2025-01-02\","
+     "{\"entitlement_id\":\"{x}\",\"amount_pence\":0,\"paid_on\":\"2025-01-02\","
      "\"method\":\"card\"}"},
+    {"grant_payment_create", "paid_on", "no version of the entitlement was in force on that day", 1,
+     "manager", "POST", "/v1/care-leavers/{cl}/grant-payments",
+     "{\"entitlement_id\":\"{suha}\",\"amount_pence\":100,\"paid_on\":\"1999-12-31\","
+     "\"method\":\"card\"}"},
+    /* council tax schemes and the Local Offer */
+    {"council_tax_scheme_create", "effective_to", "must be after effective_from", 1, "admin",
+     "POST", "/v1/council-tax-schemes",
+     "{\"district\":\"Fields\",\"exempt_until_age\":25,\"effective_from\":\"2025-04-01\","
+     "\"effective_to\":\"2025-04-01\",\"needs_application\":false}"},
+    {"local_offer_create", "sections", "must be 1 to 100 objects, each with a heading (1-200 ", 1,
+     "admin", "POST", "/v1/local-offer-versions",
+     "{\"title\":\"T\",\"published_on\":\"2099-02-01\",\"sections\":[{\"heading\":\"H\","
+     "\"body\":\"B\",\"colour\":1}]}"},
+    {"local_offer_create", "sections", "name an entitlement that does not exist", 1, "admin",
+     "POST", "/v1/local-offer-versions",
+     "{\"title\":\"T\",\"published_on\":\"2099-02-01\",\"sections\":[{\"heading\":\"H\","
+     "\"body\":\"B\",\"entitlement_ids\":[\"{x}\"]}]}"},
     /* housing protocols, signatures, breaches and compliance (the api checks from <= to) */
     {"housing_protocol_set_parties", "parties", "every party must be an active partner", 1, "admin",
      "POST", "/v1/housing-protocols", "{\"title\":\"Fields\",\"parties\":[\"{off}\"]}"},
@@ -212,7 +229,7 @@ static const struct drive drives[] = {
 /* What the requests refer to, made for this test. */
 struct world {
     char *adviser, *cl, *cl2, *p, *h, *off, *approved, *superseded, *href, *opp, *eref, *bm;
-    char *survey, *sresp, *draft, *note;
+    char *survey, *sresp, *draft, *note, *suha;
     char *tok_adviser, *tok_manager, *tok_admin, *tok_employer, *tok_housing;
 };
 
@@ -306,6 +323,8 @@ world_make(struct world *w)
               "INSERT INTO board_baselines (name, on_date, created_by)"
               " VALUES ('Fields', '2003-01-01', 'test') RETURNING id",
               w->bm, NULL, NULL));
+    w->suha = tc_seed_text("SELECT id FROM entitlements WHERE name = 'Setting up home allowance'");
+    cr_assert_not_null(w->suha);
     w->tok_adviser = tc_token("adviser", w->adviser, NULL);
     w->tok_manager = tc_token("manager", NULL, NULL);
     w->tok_admin = tc_token("admin", NULL, NULL);
@@ -317,10 +336,11 @@ static void
 world_free(struct world *w)
 {
     char **all[] = {
-        &w->adviser,   &w->cl,           &w->cl2,        &w->p,    &w->h,           &w->off,
-        &w->approved,  &w->superseded,   &w->href,       &w->opp,  &w->eref,        &w->bm,
-        &w->survey,    &w->sresp,        &w->draft,      &w->note, &w->tok_adviser, &w->tok_manager,
-        &w->tok_admin, &w->tok_employer, &w->tok_housing};
+        &w->adviser,      &w->cl,         &w->cl2,         &w->p,           &w->h,
+        &w->off,          &w->approved,   &w->superseded,  &w->href,        &w->opp,
+        &w->eref,         &w->bm,         &w->survey,      &w->sresp,       &w->draft,
+        &w->note,         &w->suha,       &w->tok_adviser, &w->tok_manager, &w->tok_admin,
+        &w->tok_employer, &w->tok_housing};
 
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
@@ -364,6 +384,7 @@ expand(const struct world *w, const char *template, char *out, size_t outlen)
                  {"{bm}", w->bm},
                  {"{draft}", w->draft},
                  {"{note}", w->note},
+                 {"{suha}", w->suha},
                  {"{x}", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d70"}};
     size_t n = 0;
 

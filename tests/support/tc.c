@@ -392,6 +392,19 @@ tc_token(const char *role, const char *adviser_id, const char *org_id)
     return tc_token_claims(claims);
 }
 
+char *
+tc_token_young_person(const char *care_leaver_id)
+{
+    char claims[320];
+    long now = (long)time(NULL);
+
+    snprintf(claims, sizeof claims,
+             "{\"sub\":\"yp-%s\",\"role\":\"young_person\",\"care_leaver_id\":\"%s\","
+             "\"exp\":%ld,\"iat\":%ld}",
+             care_leaver_id, care_leaver_id, now + 3600, now);
+    return tc_token_claims(claims);
+}
+
 PGconn *
 tc_db(void)
 {

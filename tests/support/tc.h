@@ -41,6 +41,8 @@ const char *tc_str(const struct tc_resp *r, const char *member);
 /* A token for role signed with the test secret, valid for an hour. adviser_id and org_id may
  * be NULL. The caller frees with free(). */
 char *tc_token(const char *role, const char *adviser_id, const char *org_id);
+/* A young_person token for the care leaver (claim care_leaver_id, sub "yp-<id>"). */
+char *tc_token_young_person(const char *care_leaver_id);
 /* A token from raw claims JSON, signed with the test secret (HS256). */
 char *tc_token_claims(const char *claims);
 

@@ -10,7 +10,7 @@ Test(role, every_name_maps_to_its_bit_and_back)
     char list[96];
 
     cl_role_list(CL_ROLES_ALL, list, sizeof list);
-    cr_expect_str_eq(list, "board,partner,adviser,manager,admin,service");
+    cr_expect_str_eq(list, "board,partner,adviser,manager,admin,service,young_person");
     for (unsigned bit = 1; bit <= CL_ROLES_ALL; bit <<= 1) {
         char one[16];
 

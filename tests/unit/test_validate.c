@@ -142,7 +142,7 @@ Test(validate, sql_field_pairs)
     cJSON_Delete(e);
 }
 
-/* CL_F_ARRAY: any array of at most max items (each checked elsewhere), nothing else. */
+/* CL_F_ARRAY: any array of min..max items (each checked elsewhere), nothing else. */
 Test(validate, arrays_are_bounded)
 {
     static const struct cl_field list[] = {
