@@ -174,24 +174,21 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE CONSTRAINT TRIGGER care_leaver_status_periods_contiguous
-    AFTER INSERT ON care_leaver_status_periods DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NOT upper_inf(NEW.valid)) EXECUTE FUNCTION history_periods_contiguous();
-CREATE CONSTRAINT TRIGGER care_leaver_status_periods_contiguous_update
-    AFTER UPDATE ON care_leaver_status_periods DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION history_periods_contiguous();
-CREATE CONSTRAINT TRIGGER care_leaver_allocation_periods_contiguous
-    AFTER INSERT ON care_leaver_allocation_periods DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NOT upper_inf(NEW.valid)) EXECUTE FUNCTION history_periods_contiguous();
-CREATE CONSTRAINT TRIGGER care_leaver_allocation_periods_contiguous_update
-    AFTER UPDATE ON care_leaver_allocation_periods DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION history_periods_contiguous();
-CREATE CONSTRAINT TRIGGER care_leaver_district_periods_contiguous
-    AFTER INSERT ON care_leaver_district_periods DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NOT upper_inf(NEW.valid)) EXECUTE FUNCTION history_periods_contiguous();
-CREATE CONSTRAINT TRIGGER care_leaver_district_periods_contiguous_update
-    AFTER UPDATE ON care_leaver_district_periods DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION history_periods_contiguous();
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['care_leaver_status_periods', 'care_leaver_allocation_periods',
+                             'care_leaver_district_periods'] LOOP
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %1$s_contiguous AFTER INSERT ON %1$I '
+                       'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT upper_inf(NEW.valid)) '
+                       'EXECUTE FUNCTION history_periods_contiguous()', t);
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %1$s_contiguous_update AFTER UPDATE ON %1$I '
+                       'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
+                       'EXECUTE FUNCTION history_periods_contiguous()', t);
+    END LOOP;
+END
+$$;
 
 -- ---- status periods: GET and POST /v1/care-leavers/{id}/status-periods ----------------------
 
