@@ -1,7 +1,6 @@
 /* Thin handlers over status_period_* and ssda903_return_* (schema/functions/history.sql). */
 #include "history.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "resource.h"

@@ -113,6 +113,17 @@ Test(history, a_category_change_closes_and_opens_a_period_and_bad_periods_write_
     cr_expect_eq(r->status, 409, "from a month ago on spans two periods: %s", r->body);
     tc_free(r);
     cr_expect_eq(periods_of(cl), 2, "nothing written");
+    /* and underneath: no overlap (exclusion constraint), no gap (checked at commit) */
+    cr_expect_neq(tcw_sql("INSERT INTO care_leaver_status_periods (care_leaver_id, category, valid)"
+                          " VALUES ($1, 'relevant', daterange($2::date, NULL))",
+                          2, (const char *[]){cl, d30}),
+                  0, "an overlapping period is refused");
+    cr_expect_neq(tcw_sql("UPDATE care_leaver_status_periods"
+                          " SET valid = daterange(lower(valid), upper(valid) - 1)"
+                          " WHERE care_leaver_id = $1 AND NOT upper_inf(valid)",
+                          1, (const char *[]){cl}),
+                  0, "a gap is refused");
+    cr_expect_eq(periods_of(cl), 2, "nothing written");
 
     /* a past stretch corrected: the period is split around it */
     snprintf(body, sizeof body,
