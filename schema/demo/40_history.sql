@@ -100,18 +100,29 @@ FROM demo_h h
 WHERE NOT EXISTS (SELECT 1 FROM demo_h_move m WHERE m.id = h.id AND m.moved_on > m.dob);
 
 -- ---- adviser ---------------------------------------------------------------------------------
+-- each district team's advisers numbered from 0, for picking the one before by a hash
+CREATE TEMP TABLE demo_h_pa AS
+SELECT substr(a.team, 1, length(a.team) - length(' leaving care team')) AS district,
+       (row_number() OVER (PARTITION BY a.team ORDER BY a.id) - 1)::int AS k,
+       (count(*) OVER (PARTITION BY a.team))::int AS n, a.id
+FROM advisers a WHERE a.active AND a.team LIKE '% leaving care team';
+CREATE INDEX ON demo_h_pa (district, k);
+
 CREATE TEMP TABLE demo_h_alloc AS
-SELECT h.id, h.opened_on, h.adviser_id,
-       CASE WHEN h.status = 'closed' THEN h.closed_on
-            WHEN h.adviser_id IS NOT NULL AND h.opened_on < :'today'::date - 365
-                 AND pg_temp.hr(:seed, h.i, 'h-realloc') < 0.17
-            THEN :'today'::date - 10 - (pg_temp.hr(:seed, h.i, 'h-realloc-day') * 350)::int
-       END AS changed_on,
-       (SELECT a.id FROM advisers a
-        WHERE a.team = h.district || ' leaving care team' AND a.active
-          AND a.id IS DISTINCT FROM h.adviser_id
-        ORDER BY hashtextextended(a.id::text || h.i::text, :seed) LIMIT 1) AS before
-FROM demo_h h;
+SELECT h.id, h.opened_on, h.adviser_id, x.changed_on,
+       CASE WHEN p1.id IS DISTINCT FROM h.adviser_id THEN p1.id
+            WHEN p2.id IS DISTINCT FROM h.adviser_id THEN p2.id END AS before
+FROM demo_h h
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN h.status = 'closed' THEN h.closed_on
+                WHEN h.adviser_id IS NOT NULL AND h.opened_on < :'today'::date - 365
+                     AND pg_temp.hr(:seed, h.i, 'h-realloc') < 0.17
+                THEN :'today'::date - 10 - (pg_temp.hr(:seed, h.i, 'h-realloc-day') * 350)::int
+           END AS changed_on,
+           (hashtextextended('h-pa:' || h.i, :seed) & 1048575)::int AS pick) x
+LEFT JOIN (SELECT DISTINCT t.district, t.n FROM demo_h_pa t) t ON t.district = h.district
+LEFT JOIN demo_h_pa p1 ON p1.district = h.district AND p1.k = x.pick % t.n
+LEFT JOIN demo_h_pa p2 ON p2.district = h.district AND p2.k = (x.pick + 1) % t.n;
 
 INSERT INTO care_leaver_allocation_periods (care_leaver_id, adviser_id, valid, reason,
                                             recorded_by)
@@ -129,7 +140,7 @@ FROM demo_h_alloc a WHERE a.changed_on IS NULL OR a.changed_on <= a.opened_on;
 UPDATE contacts k SET recorded_at = k.recorded_on + time '10:00',
     imported = k.occurred_on < :'today'::date - interval '3 years';
 
-DROP TABLE demo_h, demo_h_move, demo_h_alloc;
+DROP TABLE demo_h, demo_h_move, demo_h_alloc, demo_h_pa;
 DROP FUNCTION pg_temp.hr(bigint, bigint, text);
 ANALYZE care_leaver_status_periods, care_leaver_allocation_periods,
     care_leaver_district_periods, contacts;

@@ -39,14 +39,14 @@
 -- 29 February is reached on 1 March in a common year, as age() has it). Plain arithmetic, so
 -- a set of a million rows costs no more than reading them.
 CREATE FUNCTION cl_age_on(p_dob date, p_on date) RETURNS integer
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT ((date_part('year', p_on) - date_part('year', p_dob)) * 10000
             + (date_part('month', p_on) - date_part('month', p_dob)) * 100
             + date_part('day', p_on) - date_part('day', p_dob))::integer / 10000
 $$;
 
 CREATE FUNCTION cl_category_on(p_category text, p_dob date, p_on date) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN p_category IN ('eligible', 'relevant') AND cl_age_on(p_dob, p_on) >= 18
                 THEN 'former_relevant' ELSE p_category END
 $$;
