@@ -67,7 +67,8 @@ static struct cl_stmt patch = {"SELECT * FROM care_leaver_patch($1::uuid, $2::js
 static struct cl_stmt list = {
     "SELECT * FROM care_leaver_list($1, $2::uuid, $3, $4, $5::int, $6::int, $7::boolean, "
     "$8::boolean, $9::boolean, $10, $11, $12, $13::uuid, $14::int, $15::int)"};
-static struct cl_stmt caseload = {"SELECT * FROM adviser_caseload($1::uuid, $2::int)"};
+static struct cl_stmt caseload = {
+    "SELECT * FROM adviser_caseload($1::uuid, $2::int, coalesce($3::date, current_date))"};
 
 /* The per-field rules cl_validate has no type for: the CHILD id's characters, the UPN's form
  * and the age the date of birth gives today. Listed with every other bad field. */
@@ -188,7 +189,12 @@ int
 cl_h_adviser_caseload(struct cl_req *req, struct cl_resp *resp)
 {
     struct cl_casework_days days = cl_casework_days(req);
+    char on[11];
+    const char *p[3] = {req->params[0], days.in_touch, NULL};
 
-    return cl_api_row(req, resp, &caseload, 2, (const char *[]){req->params[0], days.in_touch}, 200,
-                      NULL);
+    /* ?on=D: the caseload as allocated on that day (allocation history); today without it */
+    p[2] = cl_api_filter(req, resp, "on", 'd', NULL, on, sizeof on);
+    if (resp->errors)
+        return CL_EBADREQ;
+    return cl_api_row(req, resp, &caseload, 3, p, 200, NULL);
 }

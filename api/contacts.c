@@ -1,5 +1,7 @@
 /* Thin handlers over the contact_* and contact_status_event_* SQL functions
- * (schema/functions/casework.sql). recorded_in_time uses the configured VISIT_RECORDED_DAYS. */
+ * (schema/functions/casework.sql). recorded_in_time uses the configured VISIT_RECORDED_DAYS;
+ * the server stamps when a contact is recorded, and only the service role's import of
+ * historic contacts ("imported": true) gives its own recorded_on. */
 #include "contacts.h"
 
 #include <stdio.h>
@@ -21,6 +23,8 @@ static const struct cl_field contact_fields[] = {
     {"successful", CL_F_BOOL, CL_F_REQUIRED},
     {"statutory_visit", CL_F_BOOL},
     {"recorded_on", CL_F_DATE, CL_F_NOFUTURE},
+    {"recorded_at", CL_F_STRING, CL_F_READONLY},
+    {"imported", CL_F_BOOL},
     {"working_days_to_record", CL_F_INT, CL_F_READONLY},
     {"recorded_in_time", CL_F_BOOL, CL_F_READONLY},
     {"notes", CL_F_STRING, 0, 0, 20000},

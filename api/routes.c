@@ -14,6 +14,7 @@
 #include "eet.h"
 #include "entitlements.h"
 #include "grants.h"
+#include "history.h"
 #include "housing.h"
 #include "indicators.h"
 #include "jobs.h"
@@ -89,10 +90,14 @@ const struct cl_route cl_routes[] = {
      A | M | D, "updatePathwayPlan", BODY},
     {"GET", "/v1/care-leavers/{care_leaver_id}/contacts", cl_h_contacts_list, A | M | D | S,
      "listContacts", 0},
-    {"POST", "/v1/care-leavers/{care_leaver_id}/contacts", cl_h_contacts_create, A | M | D,
+    {"POST", "/v1/care-leavers/{care_leaver_id}/contacts", cl_h_contacts_create, A | M | D | S,
      "createContact", BODY},
     {"GET", "/v1/care-leavers/{care_leaver_id}/contacts/{contact_id}", cl_h_contacts_get,
      A | M | D | S, "getContact", 0},
+    {"GET", "/v1/care-leavers/{care_leaver_id}/status-periods", cl_h_status_periods_list,
+     A | M | D | S, "listStatusPeriods", 0},
+    {"POST", "/v1/care-leavers/{care_leaver_id}/status-periods", cl_h_status_periods_create,
+     A | M | D, "createStatusPeriod", BODY},
     {"GET", "/v1/care-leavers/{care_leaver_id}/contact-status-events",
      cl_h_contact_status_events_list, A | M | D | S, "listContactStatusEvents", 0},
     {"POST", "/v1/care-leavers/{care_leaver_id}/contact-status-events",
@@ -376,6 +381,10 @@ const struct cl_route cl_routes[] = {
      "createLegalHold", BODY},
     {"POST", "/v1/legal-holds/{legal_hold_id}/release", cl_h_legal_holds_release, M | D,
      "releaseLegalHold", 0},
+    /* final SSDA903 returns: a manager declares a succeeded return job final */
+    {"GET", "/v1/ssda903-returns", cl_h_ssda903_returns_list, M | D | S, "listSsda903Returns", 0},
+    {"POST", "/v1/ssda903-returns/{collection_year}/finalise", cl_h_ssda903_returns_finalise, M,
+     "finaliseSsda903Return", BODY},
 };
 
 const int cl_routes_count = (int)(sizeof cl_routes / sizeof cl_routes[0]);

@@ -40,8 +40,10 @@ RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
     SELECT * FROM cl_write(NULL::advisers, 'adviser', p, p_id, p_version)
 $$;
 
--- The caseload of one adviser today, the facts (care_leaver_facts) computed set-based.
-CREATE FUNCTION adviser_caseload(p_adviser uuid, p_days integer)
+-- The caseload of one adviser on p_on: the cases open that day that were allocated to the
+-- adviser that day (allocation periods, history.sql), by their category in law that day
+-- (status periods, cl_category_on), the facts (care_leaver_facts) computed set-based.
+CREATE FUNCTION adviser_caseload(p_adviser uuid, p_days integer, p_on date)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     a advisers;
@@ -50,14 +52,18 @@ BEGIN
     PERFORM cl_found(FOUND, 'adviser');
     RETURN QUERY
     WITH cl AS (
-        SELECT c.category, f.contact_status AS status,
-               coalesce(f.pathway_plan_due_on < current_date, false) AS plan_overdue,
-               coalesce(f.next_visit_due_on < current_date, false) AS visit_overdue
-        FROM care_leavers c CROSS JOIN LATERAL care_leaver_facts(c, current_date, p_days) f
-        WHERE c.adviser_id = p_adviser AND c.status = 'open'
+        SELECT cl_category_on(s.category, c.date_of_birth, p_on) AS category,
+               f.contact_status AS status,
+               coalesce(f.pathway_plan_due_on < p_on, false) AS plan_overdue,
+               coalesce(f.next_visit_due_on < p_on, false) AS visit_overdue
+        FROM care_leaver_allocation_periods ap
+        JOIN care_leavers c ON c.id = ap.care_leaver_id
+        JOIN care_leaver_status_periods s ON s.care_leaver_id = c.id AND s.valid @> p_on
+        CROSS JOIN LATERAL care_leaver_facts(c, p_on, p_days) f
+        WHERE ap.adviser_id = p_adviser AND ap.valid @> p_on AND cl_case_open_on(c, p_on)
     )
     SELECT json_build_object(
-        'adviser_id', a.id, 'as_at', current_date, 'caseload_limit', a.caseload_limit,
+        'adviser_id', a.id, 'as_at', p_on, 'caseload_limit', a.caseload_limit,
         'fte', a.fte, 'count', count(*), 'over_limit', count(*) > a.caseload_limit,
         'by_category', json_build_object(
             'eligible', count(*) FILTER (WHERE cl.category = 'eligible'),

@@ -15,7 +15,8 @@ RETURNS TABLE (value numeric, year_ending integer, source text) LANGUAGE sql STA
     LIMIT 1
 $$;
 
--- Open cases on p_on with the facts the report counts. plan_ok: a plan in force within its
+-- Open cases on p_on, with their status, district and adviser as in force that day, and the
+-- facts the report counts. plan_ok: a plan in force within its
 -- review date (cl_plans_in_force, cl_plan_review_due: as cl_plan_up_to_date), NULL for
 -- qualifying young people (no pathway plan duty);
 -- visit_due: the next statutory visit (cl_next_visit_due), NULL without a visit duty;
@@ -25,20 +26,17 @@ RETURNS TABLE (care_leaver_id uuid, district text, category text, uasc boolean,
                adviser_id uuid, age integer, plan_ok boolean, visit_due date, accom text,
                activ text)
 LANGUAGE sql STABLE AS $$
-    WITH k AS MATERIALIZED (
-        -- board_ymd from lo, 40 years before the date, read through scalar subqueries so
-        -- each value is computed once and the array never copied into a row
-        SELECT lo, board_ymd(lo, p_on) AS ymd
-        FROM (SELECT (p_on - interval '40 years')::date AS lo) x
-    ), c AS (
-        SELECT c.id, c.district, c.category, c.uasc, c.adviser_id, c.opened_on,
-               CASE WHEN c.date_of_birth BETWEEN (SELECT k.lo FROM k) AND p_on
-                    THEN ((SELECT k.ymd FROM k)[p_on - (SELECT k.lo FROM k) + 1]
-                          - (SELECT k.ymd FROM k)[c.date_of_birth - (SELECT k.lo FROM k) + 1]
-                          + 10000000) / 10000 - 1000
-                    ELSE cl_age_on(c.date_of_birth, p_on) END AS age
+    WITH c AS (
+        -- status, district and adviser as in force on the date (history.sql); the category
+        -- in law (cl_category_on)
+        SELECT c.id, d.district, cl_category_on(s.category, c.date_of_birth, p_on) AS category,
+               s.uasc, a.adviser_id, c.opened_on, cl_age_on(c.date_of_birth, p_on) AS age
         FROM care_leavers c
-        WHERE (p_districts IS NULL OR c.district = ANY (p_districts)) AND cl_case_open_on(c, p_on)
+        JOIN care_leaver_status_periods s ON s.care_leaver_id = c.id AND s.valid @> p_on
+        JOIN care_leaver_district_periods d ON d.care_leaver_id = c.id AND d.valid @> p_on
+        LEFT JOIN care_leaver_allocation_periods a
+            ON a.care_leaver_id = c.id AND a.valid @> p_on
+        WHERE (p_districts IS NULL OR d.district = ANY (p_districts)) AND cl_case_open_on(c, p_on)
     ), plan AS (
         SELECT p.care_leaver_id, cl_plan_review_due(p, p_on) AS due
         FROM cl_plans_in_force(p_on) p
@@ -77,8 +75,9 @@ $$;
 
 -- The SSDA903 (OC3) cohort of a window, exactly as the return defines it
 -- (ssda903_return_rows, ssda903.sql) but for any window rather than a collection year: young people
--- other than qualifying ones whose 17th, 18th, 19th, 20th or 21st birthday (ssda903_birthday)
--- fell in (p_from, p_to] and who had left care by it, without those who had died or returned
+-- other than qualifying ones (status on the birthday) whose 17th, 18th, 19th, 20th or 21st
+-- birthday (ssda903_birthday) fell in (p_from, p_to] and who had left care by it, district as
+-- on the birthday, without those who had died or returned
 -- home (DIED, RHOM). Over the birthday window [birthday - p_before months, birthday + p_after
 -- months]: IN_TOUCH is YES with a successful contact in it, REFU / NREQ / RHOM for a recorded
 -- event not followed by a successful contact, DIED for a death by its end, otherwise NO;
@@ -91,7 +90,7 @@ RETURNS TABLE (care_leaver_id uuid, district text, birthday date, age integer, a
                suitable boolean, in_suitability boolean)
 LANGUAGE sql STABLE AS $$
     WITH b AS (
-        SELECT c.id, c.district, a.age, c.care_ceased_on, a.birthday
+        SELECT c.id, a.age, c.care_ceased_on, a.birthday
         FROM care_leavers c
         -- only the ages whose birthday can fall in the window (by calendar year), each
         -- birthday worked out once (OFFSET 0 keeps the planner from copying the call into
@@ -106,14 +105,17 @@ LANGUAGE sql STABLE AS $$
             OFFSET 0) AS a
         WHERE c.date_of_birth > (p_from - interval '22 years')::date
           AND c.date_of_birth <= (p_to - interval '17 years')::date
-          AND c.category <> 'qualifying'
           AND c.care_ceased_on IS NOT NULL
-          AND (p_districts IS NULL OR c.district = ANY (p_districts))
     ), w0 AS (
-        SELECT b.*, (b.birthday - make_interval(months => p_before))::date AS ws,
+        -- status and district as in force on the birthday (history.sql)
+        SELECT b.*, d.district, (b.birthday - make_interval(months => p_before))::date AS ws,
                (b.birthday + make_interval(months => p_after))::date AS we
         FROM b
+        CROSS JOIN LATERAL cl_status_on(b.id, b.birthday) s
+        CROSS JOIN LATERAL cl_district_on(b.id, b.birthday) d
         WHERE b.birthday > p_from AND b.birthday <= p_to AND b.care_ceased_on <= b.birthday
+          AND s.category <> 'qualifying'
+          AND (p_districts IS NULL OR d.district = ANY (p_districts))
     ), w AS MATERIALIZED (
         -- with the contact status over the window (cl_contact_status_in)
         SELECT w0.*, ssda903_in_touch(s.status) AS status
@@ -134,10 +136,11 @@ LANGUAGE sql STABLE AS $$
     WHERE st.status NOT IN ('DIED', 'RHOM')
 $$;
 
--- Successful statutory visits made in (p_from, p_to]. on_time: made on or before the date
--- cl_next_visit_due gave the day before (the visit before it plus the interval for the
--- category and age, or a week after the case opened; a visit with no duty then counts as on
--- time). recorded_in_time: cl_recorded_in_time, counting working days with a calendar.
+-- Successful statutory visits made in (p_from, p_to], with the district in force on the day.
+-- on_time: made on or before the date cl_next_visit_due gave the day before (the visit before
+-- it plus the interval for the category in law and age that day, or a week after the case
+-- opened; a visit with no duty then counts as on time). recorded_in_time: cl_recorded_in_time
+-- (imported contacts never are).
 CREATE FUNCTION board_statutory_visits(p_from date, p_to date, p_districts text[],
                                                   p_recorded_days integer)
 RETURNS TABLE (contact_id uuid, care_leaver_id uuid, occurred_on date, district text,
@@ -148,52 +151,27 @@ LANGUAGE sql STABLE AS $$
         -- next one (an earlier or the same day). One earlier than a year before the period
         -- is more than the longest interval (366 days) before every visit in it, so it cannot
         -- make one on time and need not be read.
-        SELECT k.id, k.care_leaver_id, k.occurred_on, k.recorded_on,
+        SELECT k.id, k.care_leaver_id, k.occurred_on, k.recorded_on, k.imported,
                lead(k.occurred_on) OVER (PARTITION BY k.care_leaver_id
                                          ORDER BY k.occurred_on DESC) AS next_on
         FROM contacts k
         WHERE k.successful AND k.statutory_visit
           AND k.occurred_on > p_from - 367 AND k.occurred_on <= p_to
-    ), cal AS MATERIALIZED (
-        -- Read through scalar subqueries, so each array is computed once and never copied
-        -- into a row.
-        -- ymd: board_ymd from lo, 40 years before the period (the ages that matter are 0 to
-        -- 30).
-        -- wd: working days (not Saturday, Sunday or a bank holiday) from p_from + 1 to each
-        -- day (subscript day - p_from), so the working days after a up to and including b
-        -- are wd(b) - wd(a). A visit recorded after the calendar ends was recorded more than
-        -- a year late: not in time (VISIT_RECORDED_DAYS is at most 60).
-        -- cats and days: cl_visit_interval for category cats[i] and age a (0 to 30) at
-        -- days[(i - 1) * 31 + a + 1].
-        SELECT lo, board_ymd(lo, p_to) AS ymd,
-               ARRAY(SELECT count(*) FILTER (WHERE extract(isodow FROM d) < 6
-                                                   AND h.day IS NULL) OVER (ORDER BY d)
-                     FROM generate_series(p_from + 1, greatest(p_to, current_date) + 366,
-                                          interval '1 day') AS d
-                     LEFT JOIN bank_holidays h ON h.day = d::date
-                     ORDER BY d) AS wd,
-               ARRAY(SELECT DISTINCT s.category FROM visit_standards s ORDER BY 1) AS cats,
-               ARRAY(SELECT (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i)
-                     FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
-                     CROSS JOIN generate_series(0, 30) AS g (age)
-                     ORDER BY cat.category, g.age) AS days
-        FROM (SELECT (p_from - interval '40 years')::date AS lo) x
-    ), c AS (
-        -- what each visit needs of its care leaver, worked out once per care leaver (OFFSET 0
-        -- keeps the planner from copying these expressions up to every visit)
-        SELECT c.id, c.district, c.opened_on, c.closed_on, died.died_on,
-               array_position((SELECT cal.cats FROM cal), c.category) - 1 AS cat,
-               (SELECT cal.ymd FROM cal)[greatest(c.date_of_birth, (SELECT cal.lo FROM cal))
-                                         - (SELECT cal.lo FROM cal) + 1] AS dob
-        FROM care_leavers c
-        LEFT JOIN (SELECT e.care_leaver_id, min(e.occurred_on) AS died_on
-                   FROM contact_status_events e WHERE e.status = 'died'
-                   GROUP BY e.care_leaver_id) died ON died.care_leaver_id = c.id
-        WHERE p_districts IS NULL OR c.district = ANY (p_districts)
-        OFFSET 0
+    ), standard AS MATERIALIZED (
+        -- cl_visit_interval for every category and age (a small table, computed once)
+        SELECT cat.category, g.age,
+               (SELECT i.interval_days FROM cl_visit_interval(cat.category, g.age) i) AS days
+        FROM (SELECT DISTINCT s.category FROM visit_standards s) cat
+        CROSS JOIN generate_series(0, 30) AS g (age)
+    ), died AS (
+        SELECT e.care_leaver_id, min(e.occurred_on) AS died_on
+        FROM contact_status_events e WHERE e.status = 'died'
+        GROUP BY e.care_leaver_id
     ), w AS (
-        SELECT v.id, v.care_leaver_id, v.occurred_on, c.district, c.opened_on, c.closed_on,
-               c.died_on,
+        -- what each visit needs, worked out once per visit (OFFSET 0 keeps the planner from
+        -- copying these expressions into every use)
+        SELECT v.id, v.care_leaver_id, v.occurred_on, d.district, c.opened_on, c.closed_on,
+               died.died_on,
                -- the visit before: the latest earlier day (another visit the same day is
                -- rare: then it is looked up)
                CASE WHEN v.next_on < v.occurred_on OR v.next_on IS NULL THEN v.next_on
@@ -201,31 +179,26 @@ LANGUAGE sql STABLE AS $$
                           WHERE x.care_leaver_id = v.care_leaver_id AND x.successful
                             AND x.statutory_visit AND x.occurred_on < v.occurred_on
                             AND x.occurred_on > p_from - 367) END AS prev_on,
-               -- board_age(dob, occurred_on - 1), where it can be 30 or less (the calendar
-               -- reaches back 40 years)
-               ((SELECT cal.ymd FROM cal)[v.occurred_on - 1 - (SELECT cal.lo FROM cal) + 1]
-                - c.dob + 10000000) / 10000 - 1000 AS age,
-               c.cat,
-               (SELECT cal.wd FROM cal)[v.recorded_on - p_from]
-                   - (SELECT cal.wd FROM cal)[v.occurred_on - p_from] AS working
-        FROM v JOIN c ON c.id = v.care_leaver_id
+               cl_category_on(s.category, c.date_of_birth, v.occurred_on - 1) AS category,
+               cl_age_on(c.date_of_birth, v.occurred_on - 1) AS age,
+               cl_recorded_in_time(v.occurred_on, v.recorded_on, v.imported, p_recorded_days)
+                   AS in_time
+        FROM v
+        JOIN care_leavers c ON c.id = v.care_leaver_id
+        CROSS JOIN LATERAL cl_district_on(v.care_leaver_id, v.occurred_on) d
+        CROSS JOIN LATERAL cl_status_on(v.care_leaver_id, v.occurred_on - 1) s
+        LEFT JOIN died ON died.care_leaver_id = v.care_leaver_id
         WHERE v.occurred_on > p_from
-        OFFSET 0
-    ), i AS (
-        -- the interval looked up once per visit (OFFSET 0), so cl_next_visit_due is inlined
-        SELECT w.*,
-               (SELECT cal.days FROM cal)[CASE WHEN w.age BETWEEN 0 AND 30
-                                               THEN w.cat * 31 + w.age + 1 END] AS days
-        FROM w
+          AND (p_districts IS NULL OR d.district = ANY (p_districts))
         OFFSET 0
     )
-    SELECT i.id, i.care_leaver_id, i.occurred_on, i.district,
-           coalesce(i.occurred_on <= cl_next_visit_due(
-                        i.opened_on <= i.occurred_on - 1
-                            AND (i.closed_on IS NULL OR i.closed_on > i.occurred_on - 1),
-                        i.died_on <= i.occurred_on - 1, i.prev_on, i.days, i.opened_on), true),
-           coalesce(i.working <= p_recorded_days, false)
-    FROM i
+    SELECT w.id, w.care_leaver_id, w.occurred_on, w.district,
+           coalesce(w.occurred_on <= cl_next_visit_due(
+                        w.opened_on <= w.occurred_on - 1
+                            AND (w.closed_on IS NULL OR w.closed_on > w.occurred_on - 1),
+                        w.died_on <= w.occurred_on - 1, w.prev_on, st.days, w.opened_on), true),
+           coalesce(w.in_time, false)
+    FROM w LEFT JOIN standard st ON st.category = w.category AND st.age = w.age
 $$;
 
 -- The national indicators for the twelve months to each date in p_dates: codes in_touch_,
@@ -284,7 +257,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Every indicator of board_indicators but the national ones and the visits, on p_to; events (
--- placements, letters, referrals, payments) are those in (p_from, p_to]. category names a
+-- placements, letters, referrals, payments) are those in (p_from, p_to], each in the district
+-- the young person lived in that day (district periods). category names a
 -- breakdown (legal category, age band, B&B reason, partner, grant type) and cat_sort orders
 -- it. num is the count, sum or numerator; den the denominator (percentages), the advisers
 -- (mean) or the payments (money).
@@ -306,15 +280,18 @@ LANGUAGE sql STABLE AS $$
                count(*) FILTER (WHERE o.activ IN ('F1', 'P1')) AS he_n
         FROM opn o GROUP BY GROUPING SETS ((), (o.district))
     ), loads AS (
+        -- caseloads as allocated on the date (allocation periods)
         SELECT a.id, a.caseload_limit, count(*) AS n
-        FROM advisers a JOIN care_leavers c ON c.adviser_id = a.id
+        FROM advisers a
+        JOIN care_leaver_allocation_periods ap ON ap.adviser_id = a.id AND ap.valid @> p_to
+        JOIN care_leavers c ON c.id = ap.care_leaver_id
         WHERE cl_case_open_on(c, p_to)
           AND (p_districts IS NULL
                OR a.id IN (SELECT o.adviser_id FROM opn o WHERE o.adviser_id IS NOT NULL))
         GROUP BY a.id, a.caseload_limit
     ), bnb AS (
         SELECT c.district, e.reason FROM accommodation_episodes e
-        JOIN care_leavers c ON c.id = e.care_leaver_id
+        CROSS JOIN LATERAL cl_district_on(e.care_leaver_id, e.started_on) c
         WHERE e.code = 'W' AND e.started_on > p_from AND e.started_on <= p_to
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
     ), outreach AS (
@@ -325,7 +302,8 @@ LANGUAGE sql STABLE AS $$
                    AS wants,
                count(*) FILTER (WHERE x.response = 'not_at_address' AND x.responded_on <= p_to)
                    AS moved
-        FROM outreach_contacts x JOIN care_leavers c ON c.id = x.care_leaver_id
+        FROM outreach_contacts x
+        CROSS JOIN LATERAL cl_district_on(x.care_leaver_id, x.sent_on) c
         WHERE x.sent_on > p_from AND x.sent_on <= p_to
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
         GROUP BY GROUPING SETS ((), (c.district))
@@ -337,13 +315,14 @@ LANGUAGE sql STABLE AS $$
           AND NOT (o.status = 'closed' AND o.updated_at::date <= p_to)
           AND (p_districts IS NULL OR o.district = ANY (p_districts))
     ), referrals AS (
-        SELECT c.district, r.id FROM eet_referrals r JOIN care_leavers c ON c.id = r.care_leaver_id
+        SELECT c.district, r.id FROM eet_referrals r
+        CROSS JOIN LATERAL cl_district_on(r.care_leaver_id, r.referred_on) c
         WHERE r.referred_on > p_from AND r.referred_on <= p_to
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
     ), starts AS (
         SELECT c.district FROM eet_referral_events v
         JOIN eet_referrals r ON r.id = v.referral_id
-        JOIN care_leavers c ON c.id = r.care_leaver_id
+        CROSS JOIN LATERAL cl_district_on(r.care_leaver_id, v.on_date) c
         WHERE v.to_status = 'started' AND v.on_date > p_from AND v.on_date <= p_to
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
     ), protocols AS (
@@ -380,7 +359,7 @@ LANGUAGE sql STABLE AS $$
     ), grants AS (
         SELECT c.district, t.name AS type, g.amount_pence
         FROM grant_payments g JOIN entitlements t ON t.id = g.entitlement_id
-        JOIN care_leavers c ON c.id = g.care_leaver_id
+        CROSS JOIN LATERAL cl_district_on(g.care_leaver_id, g.paid_on) c
         WHERE g.paid_on > p_from AND g.paid_on <= p_to
           AND (p_districts IS NULL OR c.district = ANY (p_districts))
     ), rows AS (
@@ -423,6 +402,8 @@ LANGUAGE sql STABLE AS $$
         UNION ALL
         SELECT 'pa_over_limit', NULL, 0, NULL, count(*) FILTER (WHERE n > caseload_limit), NULL
         FROM loads
+        UNION ALL
+        SELECT * FROM board_history_figures(p_from, p_to, p_districts)
         -- Bed and breakfast
         UNION ALL
         SELECT 'bnb_placements', NULL, 0, b.district, count(*), NULL
@@ -499,15 +480,6 @@ RETURNS TABLE (code text, section text, label text, definition text, kind text,
 LANGUAGE sql STABLE AS $$
     SELECT * FROM board_report_part(p_as_at, p_compare_to, p_districts, p_before, p_after,
                                     p_recorded_days, NULL)
-$$;
-
--- yyyymmdd of p_from + i - 1 at subscript i, for p_from to p_to.
-CREATE FUNCTION board_ymd(p_from date, p_to date) RETURNS integer[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT ARRAY(SELECT (date_part('year', d) * 10000 + date_part('month', d) * 100
-                         + date_part('day', d))::integer
-                 FROM generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') AS d
-                 ORDER BY d)
 $$;
 
 -- board_report in two parts that can run side by side, on two connections sharing one

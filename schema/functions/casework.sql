@@ -226,8 +226,10 @@ CREATE FUNCTION contact_json(k contacts, p_recorded_days integer) RETURNS text
         'id', k.id, 'care_leaver_id', k.care_leaver_id, 'occurred_on', k.occurred_on,
         'method', k.method, 'adviser_id', k.adviser_id, 'successful', k.successful,
         'statutory_visit', k.statutory_visit, 'recorded_on', k.recorded_on,
+        'recorded_at', cl_ts(k.recorded_at), 'imported', k.imported,
         'working_days_to_record', cl_working_days(k.occurred_on, k.recorded_on),
-        'recorded_in_time', cl_recorded_in_time(k.occurred_on, k.recorded_on, p_recorded_days),
+        'recorded_in_time', cl_recorded_in_time(k.occurred_on, k.recorded_on, k.imported,
+                                                p_recorded_days),
         'notes', k.notes, 'created_by', k.created_by, 'version', k.version,
         'created_at', cl_ts(k.created_at))::text
 $$;
@@ -248,7 +250,19 @@ BEGIN
                          ELSE c.adviser_id END;
     k.successful := (p->>'successful')::boolean;
     k.statutory_visit := coalesce((p->>'statutory_visit')::boolean, false);
-    k.recorded_on := coalesce((p->>'recorded_on')::date, current_date);
+    -- recorded when the server says so; only the service role's import of historic contacts
+    -- gives its own day, and an imported contact never counts as recorded in time
+    k.imported := coalesce((p->>'imported')::boolean, false);
+    IF k.imported AND cl_role() <> 'service' THEN
+        PERFORM cl_fail('CL403', 'only the service role imports historic contacts');
+    END IF;
+    k.recorded_at := now();
+    k.recorded_on := CASE WHEN k.imported THEN (p->>'recorded_on')::date ELSE current_date END;
+    IF p ? 'recorded_on' AND NOT k.imported THEN
+        e := e || 'recorded_on: is the server''s day of recording (only the service role''s import of historic contacts gives it)'::text;
+    ELSIF k.imported AND k.recorded_on IS NULL THEN
+        e := e || 'recorded_on: an imported contact gives the day it was recorded'::text;
+    END IF;
     IF k.occurred_on < c.date_of_birth THEN
         e := e || 'occurred_on: must not be before the date of birth'::text;
     END IF;
@@ -267,9 +281,11 @@ BEGIN
         PERFORM cl_fail('CL409', 'a death is recorded before this date');
     END IF;
     INSERT INTO contacts (id, care_leaver_id, occurred_on, method, adviser_id, successful,
-                          statutory_visit, recorded_on, notes, created_by)
+                          statutory_visit, recorded_on, recorded_at, imported, notes,
+                          created_by)
     VALUES (k.id, c.id, k.occurred_on, k.method, k.adviser_id, k.successful,
-            k.statutory_visit, k.recorded_on, coalesce(p->>'notes', ''), cl_sub())
+            k.statutory_visit, k.recorded_on, k.recorded_at, k.imported,
+            coalesce(p->>'notes', ''), cl_sub())
     RETURNING * INTO k;
     PERFORM cl_audit('create', 'contact', k.id, jsonb_build_object('care_leaver_id', c.id));
     RETURN QUERY SELECT contact_json(k, p_recorded_days), k.version, k.id;

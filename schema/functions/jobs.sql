@@ -146,6 +146,8 @@ BEGIN
     WITH gone AS (
         DELETE FROM public.artifacts a
         WHERE a.created_at < now() - make_interval(days => p_artifact_days)
+          -- a final SSDA903 return is kept (history.sql, artifacts_final_guard)
+          AND NOT EXISTS (SELECT 1 FROM public.ssda903_finals f WHERE f.job_id = a.job_id)
         RETURNING a.id, a.job_id, a.name
     )
     INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_id, request_id,

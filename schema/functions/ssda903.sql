@@ -3,7 +3,9 @@
 -- domain notes (§3); the rules about one young person on one date are those of facts.sql and
 -- of the episode tables (accommodation_eet.sql).
 
--- Cohort, for collection year Y (1 April Y-1 to 31 March Y):
+-- Cohort, for collection year Y (1 April Y-1 to 31 March Y), each young person's legal status
+-- read as in force on the reference date (status periods, history.sql), so a later change of
+-- the record leaves a past year's return as it was:
 --   17-21  relevant and former relevant young people (not qualifying) whose 17th to 21st
 --          birthday falls in the year and who had left care by that birthday (care ending ON
 --          the 18th birthday counts: rules 1007/1016). Their IN_TOUCH is the contact status
@@ -101,7 +103,6 @@ LANGUAGE sql STABLE AS $$
         FROM care_leavers c CROSS JOIN y
         WHERE c.date_of_birth > (y.ye - interval '26 years')::date
           AND c.date_of_birth <= (y.ye - interval '17 years')::date
-          AND c.category <> 'qualifying'
           AND c.care_ceased_on IS NOT NULL
     ), asked AS MATERIALIZED (
         -- 22-25: the latest successful contact or outreach reply wanting a service in the year
@@ -113,17 +114,21 @@ LANGUAGE sql STABLE AS $$
               WHERE o.response = 'wants_service' AND o.responded_on BETWEEN y.ys AND y.ye) s
         GROUP BY s.care_leaver_id
     ), q AS MATERIALIZED (
-        SELECT p.*, '17-21'::text AS cohort, b.bday AS ref,
-               (b.bday - make_interval(months => p_before))::date AS ws,
-               (b.bday + make_interval(months => p_after))::date AS we
-        FROM p CROSS JOIN LATERAL (SELECT ssda903_birthday(p.date_of_birth, p.age)) b (bday)
-        WHERE p.age BETWEEN 17 AND 21 AND p.care_ceased_on <= b.bday
-        UNION ALL
-        SELECT p.*, '22-25'::text, a.ref,
-               (a.ref - make_interval(months => p_before))::date,
-               least((a.ref + make_interval(months => p_after))::date, p.ye)
-        FROM p JOIN asked a ON a.care_leaver_id = p.id
-        WHERE p.age BETWEEN 22 AND 25 AND p_year >= 2023
+        -- not qualifying on the reference date (the status in force then: history.sql)
+        SELECT q0.* FROM (
+            SELECT p.*, '17-21'::text AS cohort, b.bday AS ref,
+                   (b.bday - make_interval(months => p_before))::date AS ws,
+                   (b.bday + make_interval(months => p_after))::date AS we
+            FROM p CROSS JOIN LATERAL (SELECT ssda903_birthday(p.date_of_birth, p.age)) b (bday)
+            WHERE p.age BETWEEN 17 AND 21 AND p.care_ceased_on <= b.bday
+            UNION ALL
+            SELECT p.*, '22-25'::text, a.ref,
+                   (a.ref - make_interval(months => p_before))::date,
+                   least((a.ref + make_interval(months => p_after))::date, p.ye)
+            FROM p JOIN asked a ON a.care_leaver_id = p.id
+            WHERE p.age BETWEEN 22 AND 25 AND p_year >= 2023) q0
+        CROSS JOIN LATERAL cl_status_on(q0.id, q0.ref) s
+        WHERE s.category <> 'qualifying'
     ), coded AS (
         SELECT q.*, s.last_contact_on AS last_contact, x.activ, x.accom,
                CASE WHEN q.cohort = '22-25' THEN
@@ -153,14 +158,16 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Every care leaver aged 22 to 25 on 31 March of the year who could be in the return (the
--- same base as ssda903_return_rows), by age: the denominator of "requested support".
+-- same base as ssda903_return_rows, status as on 31 March), by age: the denominator of
+-- "requested support".
 CREATE FUNCTION ssda903_care_leavers_22_25(p_year integer)
 RETURNS TABLE (age integer, care_leavers bigint) LANGUAGE sql STABLE AS $$
     SELECT a.age, count(*)
     FROM care_leavers c
     CROSS JOIN LATERAL (SELECT cl_age_on(c.date_of_birth, make_date(p_year, 3, 31)) AS age) a
+    CROSS JOIN LATERAL cl_status_on(c.id, make_date(p_year, 3, 31)) s
     WHERE c.date_of_birth > (make_date(p_year, 3, 31) - interval '26 years')::date
       AND c.date_of_birth <= (make_date(p_year, 3, 31) - interval '22 years')::date
-      AND c.category <> 'qualifying' AND c.care_ceased_on IS NOT NULL
+      AND s.category <> 'qualifying' AND c.care_ceased_on IS NOT NULL
     GROUP BY a.age ORDER BY a.age
 $$;

@@ -46,6 +46,15 @@ export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
 DEMO_TODAY=2026-04-10 schema/demo/load.sh 300 17 "$SUPER_DATABASE_URL" >/dev/null
 
 sql() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$SUPER_DATABASE_URL" "$@"; }
+# Issue 18 (c): no open care leaver aged 18 or over with a visit duty in law (not qualifying,
+# not died) is without a visit due date, over the whole demo data on its day.
+missing=$(sql -c "SELECT count(*) FROM care_leavers c
+                  CROSS JOIN LATERAL care_leaver_facts(c, '2026-04-10', 92) f
+                  WHERE cl_case_open_on(c, '2026-04-10')
+                    AND cl_age_on(c.date_of_birth, '2026-04-10') >= 18
+                    AND cl_category_on(c.category, c.date_of_birth, '2026-04-10') <> 'qualifying'
+                    AND f.contact_status <> 'died' AND f.next_visit_due_on IS NULL")
+((missing == 0)) || { echo "golden: $missing open care leavers aged 18+ have no visit due date" >&2; exit 1; }
 sql -c "INSERT INTO jobs (id, kind, params, created_by, created_role) VALUES
   ('00000000-0000-4000-8000-000000000903', 'ssda903',
    '{\"collection_year\": 2026, \"format\": \"both\"}', 'golden', 'manager'),

@@ -647,8 +647,15 @@ Test(care_leavers, working_days_and_recorded_in_time)
     cr_expect_eq(tc_sql_long("SELECT cl_working_days('2026-12-24', '2026-12-31')"), 3);
     cr_expect_eq(tc_sql_long("SELECT cl_working_days('2026-11-16', '2026-11-23')"), 5);
     cr_expect_eq(tc_sql_long("SELECT cl_working_days('2026-11-16', '2026-11-16')"), 0);
-    cr_expect_eq(tc_sql_long("SELECT cl_recorded_in_time('2026-11-16', '2026-11-23', 5)::int"), 1);
-    cr_expect_eq(tc_sql_long("SELECT cl_recorded_in_time('2026-11-16', '2026-11-24', 5)::int"), 0);
+    cr_expect_eq(tc_sql_long("SELECT cl_working_days('2026-12-24', '2027-01-04')"), 4);
+    cr_expect_eq(tc_sql_long("SELECT cl_working_days('2026-12-26', '2026-12-27')"), 0);
+    cr_expect_eq(
+        tc_sql_long("SELECT cl_recorded_in_time('2026-11-16', '2026-11-23', false, 5)::int"), 1);
+    cr_expect_eq(
+        tc_sql_long("SELECT cl_recorded_in_time('2026-11-16', '2026-11-24', false, 5)::int"), 0);
+    cr_expect_eq(
+        tc_sql_long("SELECT cl_recorded_in_time('2026-11-16', '2026-11-16', true, 5)::int"), 0,
+        "an imported contact is never recorded in time");
     cr_expect_eq(tc_sql_long("SELECT cl_age_on('2008-02-29', '2026-02-28')"), 17);
     cr_expect_eq(tc_sql_long("SELECT cl_age_on('2008-02-29', '2026-03-01')"), 18);
 }

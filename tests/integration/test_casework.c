@@ -258,9 +258,9 @@ Test(casework, contacts_rules_and_recorded_in_time)
     cr_expect_eq(count_for("contacts", cl), before, "nothing written");
 
     snprintf(body, sizeof body,
-             "{\"occurred_on\":\"%s\",\"recorded_on\":\"%s\",\"method\":\"home_visit\","
+             "{\"occurred_on\":\"%s\",\"method\":\"home_visit\","
              "\"successful\":true,\"statutory_visit\":true,\"notes\":\"Seen alone\"}",
-             d20, today);
+             d20);
     k = take_id(post_to(cl, "contacts", tok, body), 201);
     cr_assert_not_null(k);
     snprintf(path, sizeof path, "/v1/care-leavers/%s/contacts/%s", cl, k);
@@ -576,8 +576,10 @@ Test(casework, role_matrix_of_the_casework_routes)
         {"GET", "/v1/care-leavers/{c}/pathway-plans/{p}", NULL, 0x3c},
         {"PATCH", "/v1/care-leavers/{c}/pathway-plans/{p}", "{\"eet\":\"x\"}", 0x1c},
         {"GET", "/v1/care-leavers/{c}/contacts", NULL, 0x3c},
-        {"POST", "/v1/care-leavers/{c}/contacts", "{}", 0x1c},
+        {"POST", "/v1/care-leavers/{c}/contacts", "{}", 0x3c},
         {"GET", "/v1/care-leavers/{c}/contacts/{k}", NULL, 0x3c},
+        {"GET", "/v1/care-leavers/{c}/status-periods", NULL, 0x3c},
+        {"POST", "/v1/care-leavers/{c}/status-periods", "{}", 0x1c},
         {"GET", "/v1/care-leavers/{c}/contact-status-events", NULL, 0x3c},
         {"POST", "/v1/care-leavers/{c}/contact-status-events", "{}", 0x1c},
         {"GET", "/v1/care-leavers/{c}/contact-status-events/{e}", NULL, 0x3c},
