@@ -14,6 +14,18 @@ static struct cl_stmt opportunities = {"SELECT * FROM me_opportunities($1, $2, $
 static struct cl_stmt opportunity = {"SELECT * FROM me_opportunity($1::uuid)"};
 static struct cl_stmt referral = {"SELECT * FROM me_referral_create($1::uuid, $2::jsonb)"};
 
+static struct cl_stmt statement_create = {"SELECT * FROM me_statement_create($1::jsonb)"};
+static struct cl_stmt statement = {"SELECT * FROM me_statement($1::uuid)"};
+static struct cl_stmt statements = {"SELECT * FROM me_statements($1, $2, $3::int)"};
+
+static const char *const abouts[] = {"meeting", "plan", "need", "other", NULL};
+
+static const struct cl_field statement_fields[] = {
+    {"about", CL_F_ENUM, CL_F_REQUIRED, 0, 0, abouts},
+    {"text", CL_F_STRING, CL_F_REQUIRED, 1, 20000},
+    {NULL},
+};
+
 static const struct cl_field referral_fields[] = {
     {"notes", CL_F_STRING, 0, 0, 2000},
     {NULL},
@@ -76,4 +88,22 @@ cl_h_me_referral_create(struct cl_req *req, struct cl_resp *resp)
     err = cl_api_row(req, resp, &referral, 2, p, 201, NULL);
     cl_api_conflict_detail(req, resp, err, "you have already been referred to this opportunity");
     return err;
+}
+
+int
+cl_h_me_statements_create(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_create(req, resp, statement_fields, &statement_create, 0, "/v1/me/statements");
+}
+
+int
+cl_h_me_statements_list(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_list_query(req, resp, &statements, 0, NULL, 2);
+}
+
+int
+cl_h_me_statement(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_row(req, resp, &statement, 1, req->params, 200, NULL);
 }

@@ -15,5 +15,10 @@ int cl_h_me_local_offer(struct cl_req *req, struct cl_resp *resp);
 int cl_h_me_opportunities(struct cl_req *req, struct cl_resp *resp);
 int cl_h_me_opportunity(struct cl_req *req, struct cl_resp *resp);
 int cl_h_me_referral_create(struct cl_req *req, struct cl_resp *resp);
+/* /v1/me/statements: their own words (me_statement_create: source app, received today) and
+ * their statements with the adviser's response. */
+int cl_h_me_statements_create(struct cl_req *req, struct cl_resp *resp);
+int cl_h_me_statements_list(struct cl_req *req, struct cl_resp *resp);
+int cl_h_me_statement(struct cl_req *req, struct cl_resp *resp);
 
 #endif

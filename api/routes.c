@@ -62,6 +62,9 @@ const struct cl_route cl_routes[] = {
     {"GET", "/v1/me/opportunities/{opportunity_id}", cl_h_me_opportunity, Y, "getMyOpportunity", 0},
     {"POST", "/v1/me/opportunities/{opportunity_id}/referrals", cl_h_me_referral_create, Y,
      "createMyReferral", BODY},
+    {"GET", "/v1/me/statements", cl_h_me_statements_list, Y, "listMyStatements", 0},
+    {"POST", "/v1/me/statements", cl_h_me_statements_create, Y, "createMyStatement", BODY},
+    {"GET", "/v1/me/statements/{statement_id}", cl_h_me_statement, Y, "getMyStatement", 0},
 
     /* personal advisers */
     {"POST", "/v1/advisers", cl_h_advisers_create, D, "createAdviser", BODY},

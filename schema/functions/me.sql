@@ -187,3 +187,53 @@ BEGIN
     RETURN QUERY SELECT me_opportunity_json(o, c), NULL::integer, o.id;
 END
 $$;
+
+-- /v1/me/statements: what a young person says in their own words, sent from their app
+-- (source app, received today: the date the Board's "responded within 10 working days" runs
+-- from is the server's), and their own statements with their adviser's response. Never who on
+-- the staff recorded or answered one (created_by is left out).
+CREATE FUNCTION me_statement_json(s statements) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT (statement_json(s)::jsonb - 'created_by')::text
+$$;
+
+CREATE FUNCTION me_statement_create(p jsonb)
+RETURNS TABLE (body text, version integer, id uuid)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    c care_leavers := me_care_leaver();
+    s statements := statement_insert(c.id, jsonb_build_object('about', p->'about',
+                                                              'text', p->'text', 'source', 'app'));
+BEGIN
+    RETURN QUERY SELECT me_statement_json(s), s.version, s.id;
+END
+$$;
+
+CREATE FUNCTION me_statement(p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    c care_leavers := me_care_leaver();
+    s statements;
+BEGIN
+    SELECT * INTO s FROM statements x WHERE x.id = p_id AND x.care_leaver_id = c.id;
+    PERFORM cl_found(FOUND, 'statement');
+    PERFORM cl_audit('read', 'statement', s.id, jsonb_build_object('care_leaver_id', c.id));
+    RETURN QUERY SELECT me_statement_json(s), s.version, s.id;
+END
+$$;
+
+-- Newest first; keyset on (received_on, id); the page audited as one list of the care leaver.
+CREATE FUNCTION me_statements(p_k1 text, p_k2 text, p_limit integer)
+RETURNS TABLE (body text, k1 text, k2 text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    c care_leavers := me_care_leaver();
+BEGIN
+    PERFORM cl_audit('list', 'statement', c.id, '{"view": "me"}');
+    RETURN QUERY
+        SELECT me_statement_json(x), x.received_on::text, x.id::text FROM statements x
+        WHERE x.care_leaver_id = c.id
+          AND (p_k1 IS NULL OR (x.received_on, x.id) < (p_k1::date, p_k2::uuid))
+        ORDER BY x.received_on DESC, x.id DESC LIMIT p_limit;
+END
+$$;

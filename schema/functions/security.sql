@@ -239,7 +239,8 @@ GRANT EXECUTE ON FUNCTION partner_notification_match(text, date), cl_partner_adv
 -- The young person's own views and self-referral (me.sql).
 GRANT EXECUTE ON FUNCTION me_profile(), me_adviser(), me_pathway_plan(),
     me_entitlements(text, text, integer), me_local_offer(), me_opportunities(text, text, integer),
-    me_opportunity(uuid), me_referral_create(uuid, jsonb) TO cl_app;
+    me_opportunity(uuid), me_referral_create(uuid, jsonb), me_statement_create(jsonb),
+    me_statement(uuid), me_statements(text, text, integer) TO cl_app;
 -- The worker's: the Board report's housing protocol figures, the retention purge, and the
 -- principal check of the transaction in which the schedule enqueues (worker/schedule.c).
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),

@@ -505,12 +505,24 @@ BEGIN
     IF NOT (cl_can_write_care_leaver(c.adviser_id) OR cl_role() = 'service') THEN
         PERFORM cl_fail('CL404', 'no such care leaver');
     END IF;
+    s := statement_insert(c.id, p);
+    RETURN QUERY SELECT statement_json(s), s.version, s.id;
+END
+$$;
+
+-- The one way a statement is stored, whoever records it (statement_create for staff and
+-- services, me_statement_create for the young person): received today unless p says when,
+-- audited with the care leaver it is about.
+CREATE FUNCTION statement_insert(p_cl uuid, p jsonb) RETURNS statements LANGUAGE plpgsql AS $$
+DECLARE
+    s statements;
+BEGIN
     INSERT INTO statements (care_leaver_id, received_on, about, source, text, created_by)
-    VALUES (c.id, coalesce((p->>'received_on')::date, current_date), p->>'about', p->>'source',
+    VALUES (p_cl, coalesce((p->>'received_on')::date, current_date), p->>'about', p->>'source',
             p->>'text', cl_sub())
     RETURNING * INTO s;
-    PERFORM cl_audit('create', 'statement', s.id, jsonb_build_object('care_leaver_id', c.id));
-    RETURN QUERY SELECT statement_json(s), s.version, s.id;
+    PERFORM cl_audit('create', 'statement', s.id, jsonb_build_object('care_leaver_id', p_cl));
+    RETURN s;
 END
 $$;
 

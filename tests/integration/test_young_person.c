@@ -193,6 +193,91 @@ Test(young_person, reads_their_own_door_each_read_audited_as_them)
     person_free(&a);
 }
 
+/* Their own words: recorded from the app, received today, seen by their adviser on the record,
+ * read back with the adviser's response; never another young person's, never a staff name. */
+Test(young_person, says_something_in_their_own_words)
+{
+    struct person a, b;
+    char *tok_a, *tok_b, *staff, path[200], sql[300], id[64];
+    struct tc_resp *r;
+
+    person_make(&a, "Sayer");
+    person_make(&b, "Other");
+    tok_a = tc_token_young_person(a.id);
+    tok_b = tc_token_young_person(b.id);
+    staff = tc_token("manager", NULL, NULL);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM statements WHERE care_leaver_id = '%s'", a.id);
+
+    /* what the app may not choose: the source, the date, anything of the staff's */
+    r = tc_post("/v1/me/statements", tok_a,
+                "{\"about\":\"plan\",\"text\":\"x\",\"received_on\":\"2020-01-01\"}");
+    cr_expect_eq(r->status, 422, "%s", r->body);
+    tc_free(r);
+    r = tc_post("/v1/me/statements", tok_a,
+                "{\"about\":\"plan\",\"text\":\"x\",\"source\":\"meeting\"}");
+    cr_expect_eq(r->status, 422, "%s", r->body);
+    tc_free(r);
+    r = tc_post("/v1/me/statements", tok_a, "{\"about\":\"plan\",\"text\":\"\"}");
+    cr_expect_eq(r->status, 422, "%s", r->body);
+    tc_free(r);
+    cr_expect_eq(tc_sql_long(sql), 0, "nothing written");
+
+    r = tc_post("/v1/me/statements", tok_a,
+                "{\"about\":\"plan\",\"text\":\"I want to live nearer my sister.\"}");
+    cr_assert_eq(r->status, 201, "%s", r->body);
+    cr_expect_str_eq(tc_str(r, "source"), "app");
+    cr_expect_str_eq(tc_str(r, "care_leaver_id"), a.id);
+    cr_expect_null(member(r, "created_by"), "no staff or principal name: %s", r->body);
+    snprintf(id, sizeof id, "%s", tc_str(r, "id"));
+    cr_expect_not_null(tc_header(r, "Location"));
+    tc_free(r);
+    cr_expect_eq(tc_sql_long(sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM statements WHERE id = '%s' AND received_on = current_date", id);
+    cr_expect_eq(tc_sql_long(sql), 1, "received today, by the server's date");
+
+    /* on the record for staff */
+    snprintf(path, sizeof path, "/v1/care-leavers/%s/statements/%s", a.id, id);
+    r = tc_get(path, staff);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    tc_free(r);
+    /* the adviser answers (as statement_patch stores it) */
+    snprintf(sql, sizeof sql,
+             "UPDATE statements SET response = 'We will add it at your review.', "
+             "responded_on = current_date WHERE id = '%s'",
+             id);
+    cr_assert_eq(tc_sql(sql), 0);
+
+    snprintf(path, sizeof path, "/v1/me/statements/%s", id);
+    r = tc_get(path, tok_a);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    cr_expect_str_eq(tc_str(r, "response"), "We will add it at your review.");
+    tc_free(r);
+    r = tc_get("/v1/me/statements", tok_a);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    cr_expect_eq(cJSON_GetArraySize(member(r, "items")), 1);
+    cr_expect_null(strstr(r->body, "created_by"), "%s", r->body);
+    tc_free(r);
+
+    /* another young person: not theirs to read, and their own list is empty */
+    r = tc_get(path, tok_b);
+    cr_expect_eq(r->status, 404, "%s", r->body);
+    tc_free(r);
+    r = tc_get("/v1/me/statements", tok_b);
+    cr_expect_eq(cJSON_GetArraySize(member(r, "items")), 0, "%s", r->body);
+    tc_free(r);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE resource_id = '%s' AND role = 'young_person' "
+             "AND action IN ('create', 'read')",
+             id);
+    cr_expect_eq(tc_sql_long(sql), 2, "the post and the read, each audited as the young person");
+    free(tok_a);
+    free(tok_b);
+    free(staff);
+    person_free(&a);
+    person_free(&b);
+}
+
 Test(young_person, tokens_without_an_open_record_are_refused)
 {
     char claims[300], *tok, *closed = tc_seed_care_leaver(NULL, "2005-03-01");
