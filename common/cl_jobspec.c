@@ -1,10 +1,12 @@
 #include "cl_jobspec.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cl_mem.h"
+#include "cl_validate.h"
 #include "cl_role.h"
 #include "cl_validate.h"
 
@@ -105,4 +107,15 @@ cl_jobspec_sight(const struct cl_jobspec *spec, const char *role)
     if (!cl_jobspec_allows(spec, role))
         return CL_JOBS_NONE;
     return spec->own_roles & (unsigned)cl_role_from_name(role) ? CL_JOBS_OWN_ROLE : CL_JOBS_ALL;
+}
+
+void
+cl_jobspec_decode_id(const cJSON *params, const struct cl_field *fields, const char *id, char *out,
+                     size_t outlen, cJSON *errors)
+{
+    int before = cJSON_GetArraySize(errors);
+
+    cl_validate(params, fields, CL_V_CREATE, errors);
+    if (cJSON_GetArraySize(errors) == before)
+        snprintf(out, outlen, "%s", cJSON_GetObjectItemCaseSensitive(params, id)->valuestring);
 }

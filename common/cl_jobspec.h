@@ -59,6 +59,12 @@ int cl_jobspec_decode(const struct cl_jobspec *spec, const cJSON *params, const 
                       const struct cl_config *cfg, void **out, cJSON *errors);
 void cl_jobspec_params_free(const struct cl_jobspec *spec, void *params);
 
+struct cl_field;
+/* For a kind whose params are checked by a field list and name one row by id: validates params
+ * (a create) into errors and, when nothing was wrong, copies the id member named id into out. */
+void cl_jobspec_decode_id(const cJSON *params, const struct cl_field *fields, const char *id,
+                          char *out, size_t outlen, cJSON *errors);
+
 /* The spec for kind, or NULL. */
 const struct cl_jobspec *cl_jobspec_find(const char *kind);
 /* 1 when role (a name) is one of spec->roles. */

@@ -16,15 +16,11 @@ decode(const cJSON *params, const char *role, const struct cl_config *cfg, void 
         {NULL},
     };
     struct cl_subject_access_params *p = out;
-    int before = cJSON_GetArraySize(errors);
 
     (void)role;
     (void)cfg;
-    cl_validate(params, fields, CL_V_CREATE, errors);
-    if (cJSON_GetArraySize(errors) != before)
-        return;
-    snprintf(p->care_leaver_id, sizeof p->care_leaver_id, "%s",
-             cJSON_GetObjectItemCaseSensitive(params, "care_leaver_id")->valuestring);
+    cl_jobspec_decode_id(params, fields, "care_leaver_id", p->care_leaver_id,
+                         sizeof p->care_leaver_id, errors);
 }
 
 /* Managers and admins request it; its artifacts are downloadable only by the requester and

@@ -17,15 +17,11 @@ decode_webhook(const cJSON *params, const char *role, const struct cl_config *cf
         {NULL},
     };
     struct cl_webhook_params *p = out;
-    int before = cJSON_GetArraySize(errors);
 
     (void)role;
     (void)cfg;
-    cl_validate(params, fields, CL_V_CREATE, errors);
-    if (cJSON_GetArraySize(errors) != before)
-        return;
-    snprintf(p->subscription_id, sizeof p->subscription_id, "%s",
-             cJSON_GetObjectItemCaseSensitive(params, "subscription_id")->valuestring);
+    cl_jobspec_decode_id(params, fields, "subscription_id", p->subscription_id,
+                         sizeof p->subscription_id, errors);
 }
 
 static const struct cl_jobspec webhook_delivery = {
