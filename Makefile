@@ -33,7 +33,7 @@ WORKER_SRC := $(filter-out worker/main.c,$(wildcard worker/*.c))
 MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
 # The one current definition of every function, applied in this order after the migrations
 # (common/cl_migrate.c); every file in schema/functions must be listed here.
-FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql advisers.sql \
+FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql read_model.sql advisers.sql \
   partners.sql care_leaver.sql casework.sql outreach.sql accommodation_eet.sql grants.sql \
   housing.sql jobs.sql ssda903.sql board.sql security.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))

@@ -18,6 +18,8 @@
 
 static struct cl_stmt key_get = {"SELECT encode(secret, 'hex') FROM cursor_keys WHERE id = 1"};
 
+/* Loaded once under key_lock, then only read: key_loaded is set (release) after key is
+ * written, so a reader that sees it set (acquire) reads the key without taking the lock. */
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cl_cursor_key key;
 static int key_loaded;
@@ -66,6 +68,10 @@ cl_cursor_key(struct cl_pool *pool, const struct cl_cursor_key **out)
     PGresult *res = NULL;
     int err = CL_OK;
 
+    if (__atomic_load_n(&key_loaded, __ATOMIC_ACQUIRE)) {
+        *out = &key;
+        return CL_OK;
+    }
     pthread_mutex_lock(&key_lock);
     if (!key_loaded) {
         err = cl_pool_get(pool, &db);
@@ -88,7 +94,7 @@ cl_cursor_key(struct cl_pool *pool, const struct cl_cursor_key **out)
                 err = CL_EDB;
             if (err == CL_OK) {
                 cl_cursor_key_derive(secret, n, &key);
-                key_loaded = 1;
+                __atomic_store_n(&key_loaded, 1, __ATOMIC_RELEASE);
             }
             memset(secret, 0, sizeof secret);
         }
@@ -99,7 +105,7 @@ cl_cursor_key(struct cl_pool *pool, const struct cl_cursor_key **out)
             cl_pool_put(pool, db);
     }
     pthread_mutex_unlock(&key_lock);
-    *out = key_loaded ? &key : NULL;
+    *out = __atomic_load_n(&key_loaded, __ATOMIC_ACQUIRE) ? &key : NULL;
     return err;
 }
 

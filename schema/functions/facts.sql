@@ -7,13 +7,19 @@
 --   cl_working_days(a, b)                          working days after a up to and including b
 --   cl_recorded_in_time(occurred, recorded, n)     recorded within n working days
 --   cl_case_open_on(c, d)                          the case was open with the service on d
+--   cl_in_force(started, ended, d)                 an episode is in force on d
 --   cl_plans_in_force(d)                           the non-draft plan version in force on d,
 --                                                  one row per care leaver who has one
 --   cl_plan_in_force(care_leaver_id, d)            the same for one care leaver
 --   cl_plan_review_due(plan, d)                    that version's next review, as known on d
+--                                                  (cl_plan_review_due_of: the rule over its
+--                                                  start and review dates)
+--   cl_plan_due(c, d, review_due)                  when the pathway plan is due on d
 --   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
 --   cl_visit_interval(category, age)               days between statutory visits
 --   cl_next_visit_due(open, died, last, days, o)   when the next statutory visit is due
+--   cl_contact_status(event, on, last, a)          the DfE IN_TOUCH rule over what decides it
+--   cl_contact_status_inputs(care_leaver_id, b)    what decides it, recorded by b
 --   cl_contact_status_in(care_leaver_id, a, b)     the DfE IN_TOUCH meaning over [a, b], and
 --                                                  the last successful contact by b: THE
 --                                                  in-touch rule (the api: [d - IN_TOUCH_DAYS,
@@ -56,6 +62,13 @@ CREATE FUNCTION cl_case_open_on(c care_leavers, p_on date) RETURNS boolean
     SELECT c.opened_on <= p_on AND (c.closed_on IS NULL OR c.closed_on > p_on)
 $$;
 
+-- An episode (accommodation, EET activity) from p_started until the day before p_ended is in
+-- force on d.
+CREATE FUNCTION cl_in_force(p_started date, p_ended date, p_on date) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p_started <= p_on AND (p_ended IS NULL OR p_ended > p_on)
+$$;
+
 -- The plan in force on d for every care leaver who has one: the latest non-draft version
 -- that had started by then. Drafts never count; a superseded version counts for the days before
 -- its successor started. Filtered by care_leaver_id, the planner reads only that person's plans
@@ -79,12 +92,30 @@ END
 $$;
 
 -- Reviews at least every six months (CLR reg 7): six months after the later of the start and
--- the last review known on d.
+-- the last review known on d. cl_plan_review_due_of is the rule over the two dates (the read
+-- model stores them, read_model.sql); cl_plan_review_due applies it to a plan version.
+CREATE FUNCTION cl_plan_review_due_of(p_started date, p_reviewed date, p_on date) RETURNS date
+    LANGUAGE sql STABLE AS $$
+    SELECT (CASE WHEN p_reviewed IS NOT NULL AND p_reviewed <= p_on
+                 THEN greatest(p_started, p_reviewed) ELSE p_started END
+            + interval '6 months')::date
+$$;
+
 CREATE FUNCTION cl_plan_review_due(p pathway_plans, p_on date) RETURNS date
     LANGUAGE sql STABLE AS $$
-    SELECT (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
-                 THEN greatest(p.started_on, p.reviewed_on) ELSE p.started_on END
-            + interval '6 months')::date
+    SELECT cl_plan_review_due_of(p.started_on, p.reviewed_on, p_on)
+$$;
+
+-- When the pathway plan is due on d, given its review date (cl_plan_review_due, NULL without a
+-- plan in force): that date, or three months after the case opened and not before 16 years
+-- and three months of age when there is no plan; nothing for a closed case or a qualifying
+-- young person. A CASE with a NULL condition falls through.
+CREATE FUNCTION cl_plan_due(c care_leavers, p_on date, p_review_due date) RETURNS date
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN NOT cl_case_open_on(c, p_on) OR c.category = 'qualifying' THEN NULL
+                ELSE coalesce(p_review_due,
+                              greatest(c.date_of_birth + interval '16 years 3 months',
+                                       c.opened_on + interval '3 months')::date) END
 $$;
 
 CREATE FUNCTION cl_plan_up_to_date(p_care_leaver uuid, p_on date) RETURNS boolean
@@ -124,16 +155,22 @@ $$;
 --                                contact came after it;
 --   in_touch                     a successful contact in [p_from, p_to];
 --   not_in_touch                 otherwise.
--- One index probe each into contacts_successful and contact_status_events_care_leaver.
-CREATE FUNCTION cl_contact_status_in(p_care_leaver uuid, p_from date, p_to date)
-RETURNS TABLE (status text, last_contact_on date)
+-- cl_contact_status is the rule over what decides it (the deciding event, its day, the last
+-- successful contact); cl_contact_status_inputs finds those by p_to, one index probe each into
+-- contacts_successful and contact_status_events_care_leaver; cl_contact_status_in is the two.
+CREATE FUNCTION cl_contact_status(p_event text, p_event_on date, p_last date, p_from date)
+    RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p_event = 'died' THEN 'died'
+                WHEN p_event IS NOT NULL AND (p_last IS NULL OR p_last <= p_event_on)
+                    THEN p_event
+                WHEN p_last >= p_from THEN 'in_touch'
+                ELSE 'not_in_touch' END
+$$;
+
+CREATE FUNCTION cl_contact_status_inputs(p_care_leaver uuid, p_to date)
+RETURNS TABLE (last_contact_on date, event_status text, event_on date)
 LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN e.status = 'died' THEN 'died'
-                WHEN e.status IS NOT NULL AND (k.last_on IS NULL OR k.last_on <= e.occurred_on)
-                    THEN e.status
-                WHEN k.last_on >= p_from THEN 'in_touch'
-                ELSE 'not_in_touch' END,
-           k.last_on
+    SELECT k.last_on, e.status, e.occurred_on
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (
         SELECT k.occurred_on AS last_on FROM contacts k
@@ -144,6 +181,14 @@ LANGUAGE sql STABLE AS $$
         WHERE e.care_leaver_id = p_care_leaver AND e.occurred_on <= p_to
         ORDER BY (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
         LIMIT 1) e ON true
+$$;
+
+CREATE FUNCTION cl_contact_status_in(p_care_leaver uuid, p_from date, p_to date)
+RETURNS TABLE (status text, last_contact_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT cl_contact_status(i.event_status, i.event_on, i.last_contact_on, p_from),
+           i.last_contact_on
+    FROM cl_contact_status_inputs(p_care_leaver, p_to) i
 $$;
 
 -- What the care leaver's representation shows on p_on: the contact status over the
