@@ -400,21 +400,25 @@ CREATE FUNCTION care_leaver_extra_json(c care_leavers) RETURNS jsonb
 $$;
 
 -- The representation on p_on, from the read model's row (read_model.sql): the care leaver's
--- own row and that one row, no other table.
+-- own row and that one row, no other table (care_leaver_state_on only for a row whose horizon
+-- is after p_on).
 CREATE FUNCTION care_leaver_rep(c care_leavers, p_on date, p_days integer)
 RETURNS TABLE (body text)
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN cl_role() = 'partner' THEN b.base
            ELSE left(b.base, -1)
                 || ', "current_accommodation" : '
-                || CASE WHEN cl_in_force(((b.s).accommodation).started_on,
-                                         ((b.s).accommodation).ended_on, p_on)
-                        THEN accommodation_json((b.s).accommodation)::jsonb::text
+                || CASE WHEN cl_in_force((b.s).accommodation_started_on,
+                                         (b.s).accommodation_ended_on, p_on)
+                        THEN ((b.s).accommodation || jsonb_build_object('current', cl_in_force(
+                                  (b.s).accommodation_started_on, (b.s).accommodation_ended_on,
+                                  current_date)))::text
                         ELSE 'null' END
                 || ', "current_activity" : '
-                || CASE WHEN cl_in_force(((b.s).activity).started_on, ((b.s).activity).ended_on,
-                                         p_on)
-                        THEN eet_activity_json((b.s).activity)::jsonb::text
+                || CASE WHEN cl_in_force((b.s).activity_started_on, (b.s).activity_ended_on, p_on)
+                        THEN ((b.s).activity || jsonb_build_object('current', cl_in_force(
+                                  (b.s).activity_started_on, (b.s).activity_ended_on,
+                                  current_date)))::text
                         ELSE 'null' END
                 || '}' END
     FROM (SELECT s.s, json_build_object(
@@ -436,6 +440,8 @@ LANGUAGE sql STABLE AS $$
               'visit_overdue', coalesce(f.next_visit_due_on < p_on, false),
               'version', c.version, 'created_at', cl_ts(c.created_at),
               'updated_at', cl_ts(c.updated_at))::text AS base
-          FROM (SELECT care_leaver_state_on(c.id, p_on) AS s OFFSET 0) s
+          FROM (SELECT CASE WHEN x.horizon > p_on THEN care_leaver_state_on(c.id, p_on)
+                            ELSE x END AS s
+                FROM care_leaver_state x WHERE x.care_leaver_id = c.id OFFSET 0) s
           CROSS JOIN LATERAL care_leaver_facts_of(c, s.s, p_on, p_days) f) b
 $$;

@@ -30,9 +30,9 @@ CREATE FUNCTION care_leaver_state_source(p_on date) RETURNS SETOF care_leaver_st
 LANGUAGE sql STABLE AS $$
     SELECT c.id, c.adviser_id, c.district, c.category,
            k.last_contact_on, v.last_on, k.event_status, k.event_on, eu.last_on,
-           p.started_on, p.reviewed_on, a.ep, t.ep,
-           greatest(k.last_contact_on, eu.last_on, p.started_on, (a.ep).started_on,
-                    (t.ep).started_on)
+           p.started_on, p.reviewed_on, a.started_on, a.ended_on, a.body, t.started_on,
+           t.ended_on, t.body,
+           greatest(k.last_contact_on, eu.last_on, p.started_on, a.started_on, t.started_on)
     FROM care_leavers c
     CROSS JOIN LATERAL cl_contact_status_inputs(c.id, p_on) k
     LEFT JOIN LATERAL (
@@ -47,11 +47,13 @@ LANGUAGE sql STABLE AS $$
         SELECT x.started_on, x.reviewed_on FROM cl_plans_in_force(p_on) x
         WHERE x.care_leaver_id = c.id LIMIT 1) p ON true -- LIMIT: one probe, never a merge
     LEFT JOIN LATERAL (
-        SELECT x AS ep FROM accommodation_episodes x
+        SELECT x.started_on, x.ended_on, accommodation_json(x)::jsonb - 'current' AS body
+        FROM accommodation_episodes x
         WHERE x.care_leaver_id = c.id AND x.started_on <= p_on
         ORDER BY x.started_on DESC LIMIT 1) a ON true
     LEFT JOIN LATERAL (
-        SELECT x AS ep FROM eet_activities x
+        SELECT x.started_on, x.ended_on, eet_activity_json(x)::jsonb - 'current' AS body
+        FROM eet_activities x
         WHERE x.care_leaver_id = c.id AND x.started_on <= p_on
         ORDER BY x.started_on DESC LIMIT 1) t ON true
 $$;
@@ -111,7 +113,10 @@ BEGIN
         last_visit_on = excluded.last_visit_on, event_status = excluded.event_status,
         event_on = excluded.event_on, events_until = excluded.events_until,
         plan_started_on = excluded.plan_started_on, plan_reviewed_on = excluded.plan_reviewed_on,
-        accommodation = excluded.accommodation, activity = excluded.activity,
+        accommodation_started_on = excluded.accommodation_started_on,
+        accommodation_ended_on = excluded.accommodation_ended_on,
+        accommodation = excluded.accommodation, activity_started_on = excluded.activity_started_on,
+        activity_ended_on = excluded.activity_ended_on, activity = excluded.activity,
         horizon = excluded.horizon
     WHERE (s.*) IS DISTINCT FROM (excluded.*);
 END

@@ -16,7 +16,10 @@
 --   events_until                     the latest day any contact-status event applied from
 --   plan_started_on, plan_reviewed_on
 --                                    the latest non-draft pathway plan version
---   accommodation, activity          the latest-started accommodation and EET episodes, whole
+--   accommodation_*, activity_*      the latest-started accommodation and EET episodes: their
+--                                    dates, and their representation (accommodation_json,
+--                                    eet_activity_json) but for "current", which depends on
+--                                    the day it is read
 --   horizon                          the latest of the days above that decide which row
 --                                    counts: a read on a day before it (a record dated ahead)
 --                                    computes the facts from the source tables instead
@@ -32,8 +35,12 @@ CREATE TABLE care_leaver_state (
     events_until     date,
     plan_started_on  date,
     plan_reviewed_on date,
-    accommodation    accommodation_episodes,
-    activity         eet_activities,
+    accommodation_started_on date,
+    accommodation_ended_on   date,
+    accommodation    jsonb,
+    activity_started_on      date,
+    activity_ended_on        date,
+    activity         jsonb,
     horizon          date
 );
 CREATE INDEX care_leaver_state_adviser ON care_leaver_state (adviser_id);
@@ -51,7 +58,7 @@ CREATE POLICY care_leaver_state_definer ON care_leaver_state TO cl_definer
 
 -- The upkeep reads every source row whoever wrote (a partner's EET transition included).
 GRANT SELECT ON care_leavers, contacts, contact_status_events, pathway_plans,
-    accommodation_episodes, eet_activities TO cl_definer;
+    accommodation_episodes, eet_activities, ssda903_activities TO cl_definer;
 
 -- A list page is audited by one row: resource_ids names every care leaver the page returned
 -- (resource_id stays NULL). "Who saw person X" asks resource_id = X or resource_ids @> {X}.

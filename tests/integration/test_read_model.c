@@ -253,11 +253,11 @@ Test(read_model, maintained_row_equals_rebuild_after_concurrent_writes)
              "LATERAL (SELECT care_leaver_state_on(c.id, d.d) AS s) s "
              "WHERE c.district = '%s' AND ("
              "(SELECT a.id FROM accommodation_episodes_on(d.d) a WHERE a.care_leaver_id = c.id) "
-             "IS DISTINCT FROM CASE WHEN cl_in_force(((s.s).accommodation).started_on, "
-             "((s.s).accommodation).ended_on, d.d) THEN ((s.s).accommodation).id END "
+             "IS DISTINCT FROM CASE WHEN cl_in_force((s.s).accommodation_started_on, "
+             "(s.s).accommodation_ended_on, d.d) THEN ((s.s).accommodation->>'id')::uuid END "
              "OR (SELECT a.id FROM eet_activities_on(d.d) a WHERE a.care_leaver_id = c.id) "
-             "IS DISTINCT FROM CASE WHEN cl_in_force(((s.s).activity).started_on, "
-             "((s.s).activity).ended_on, d.d) THEN ((s.s).activity).id END)",
+             "IS DISTINCT FROM CASE WHEN cl_in_force((s.s).activity_started_on, "
+             "(s.s).activity_ended_on, d.d) THEN ((s.s).activity->>'id')::uuid END)",
              district);
     cr_expect_eq(tcw_sql_long(sql, 0, NULL), 0, "the current episodes agree on every day");
 }
