@@ -14,6 +14,7 @@
 
 #include "cl_mem.h"
 #include "tc.h"
+#include "tc_api.h"
 #include "tc_casework.h"
 
 TestSuite(read_model, .init = cl_mem_init, .timeout = 240);
@@ -359,4 +360,38 @@ Test(read_model, list_page_audited_by_one_row)
     free(second);
     free(mgr);
     free(admin);
+}
+
+/* A fresh api (its list cursor key not read yet) with a pool of one answers a list page that
+ * needs a next cursor: the key is read on the request's own connection. (It was read on a
+ * second pooled connection, under a lock: with every pooled connection held by list requests,
+ * each waited for the pool until its timeout, 503.) */
+Test(read_model, first_list_page_of_a_fresh_api_with_a_pool_of_one)
+{
+    const char *env[] = {"DB_POOL_SIZE=1", "DB_TIMEOUT_MS=1000", NULL};
+    char *mgr = tc_token("manager", NULL, NULL);
+    struct tc_api api;
+    struct tc_resp *r;
+    const cJSON *next;
+
+    char uid[11], child[12];
+
+    tcw_uid(uid, "RK");
+    for (int i = 0; i < 2; i++) {
+        snprintf(child, sizeof child, "%.9s%c", uid, (char)('0' + i));
+        cr_assert_eq(tcw_sql("INSERT INTO care_leavers (la_child_id, given_name, family_name, "
+                             "date_of_birth, sex, ethnicity, category, district) VALUES ($1, "
+                             "'Kay', 'Key', current_date - interval '18 years', 'F', 'WBRI', "
+                             "'relevant', 'Key')",
+                             1, (const char *[]){child}),
+                     0);
+    }
+    cr_assert_eq(tc_api_start(&api, env), 0);
+    r = tc_req_at(api.port, "GET", "/v1/care-leavers?limit=1", mgr, NULL);
+    cr_expect_eq(r->status, 200, "%s", r->body);
+    next = r->json ? cJSON_GetObjectItem(r->json, "next_cursor") : NULL;
+    cr_expect(cJSON_IsString(next), "a next cursor");
+    tc_free(r);
+    cr_expect_eq(tc_api_stop(&api), 0, "stopped cleanly");
+    free(mgr);
 }
