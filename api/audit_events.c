@@ -8,10 +8,10 @@
 static struct cl_stmt list_events = {
     "SELECT json_build_object('id', id, 'at', cl_ts(at), 'actor_sub', actor_sub, "
     "'role', role, 'action', action, 'resource_type', resource_type, "
-    "'resource_id', resource_id, 'request_id', request_id, "
+    "'resource_id', resource_id, 'resource_ids', resource_ids, 'request_id', request_id, "
     "'client_request_id', client_request_id)::text, id::text "
     "FROM audit_log "
-    "WHERE ($1::uuid IS NULL OR resource_id = $1::uuid) "
+    "WHERE ($1::uuid IS NULL OR resource_id = $1::uuid OR resource_ids @> ARRAY[$1::uuid]) "
     "AND ($2::text IS NULL OR actor_sub = $2) "
     "AND ($3::date IS NULL OR at >= $3::date) "
     "AND ($4::date IS NULL OR at < $4::date + 1) "

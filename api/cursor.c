@@ -18,6 +18,12 @@
 
 static struct cl_stmt key_get = {"SELECT encode(secret, 'hex') FROM cursor_keys WHERE id = 1"};
 
+/* Read from the database by whichever request first needs it, with no lock held while it
+ * waits for the database: a loader holding a lock while it waited for a pooled connection,
+ * with the pool's connections held by requests waiting for that lock, stalled every list
+ * until the pool's timeout (503s at start-up under concurrent list requests). The first
+ * reader to finish publishes the key under key_lock; key_loaded is set (release) after key is
+ * written, so a reader that sees it set (acquire) uses the key with no lock. */
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cl_cursor_key key;
 static int key_loaded;
@@ -59,47 +65,63 @@ hexval(char c)
     return -1;
 }
 
-int
-cl_cursor_key(struct cl_pool *pool, const struct cl_cursor_key **out)
+/* The key from the secret db reads (hex text), or an error. */
+static int
+key_read(struct cl_conn *db, struct cl_cursor_key *out)
 {
-    struct cl_conn *db = NULL;
     PGresult *res = NULL;
+    int err = cl_db_one(db, &key_get, 0, NULL, &res);
+
+    if (err == CL_OK) {
+        const char *hex = PQgetvalue(res, 0, 0);
+        size_t n = strlen(hex) / 2;
+        unsigned char secret[256];
+
+        for (size_t i = 0; i < n && i < sizeof secret && err == CL_OK; i++) {
+            int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+            if (hi < 0 || lo < 0)
+                err = CL_EDB;
+            else
+                secret[i] = (unsigned char)(hi << 4 | lo);
+        }
+        if (err == CL_OK && (n < 32 || n > sizeof secret))
+            err = CL_EDB;
+        if (err == CL_OK)
+            cl_cursor_key_derive(secret, n, out);
+        memset(secret, 0, sizeof secret);
+    }
+    PQclear(res);
+    return err;
+}
+
+int
+cl_cursor_key(struct cl_pool *pool, struct cl_conn *own, const struct cl_cursor_key **out)
+{
+    struct cl_cursor_key k;
+    struct cl_conn *db = own;
     int err = CL_OK;
 
-    pthread_mutex_lock(&key_lock);
-    if (!key_loaded) {
-        err = cl_pool_get(pool, &db);
+    if (!__atomic_load_n(&key_loaded, __ATOMIC_ACQUIRE)) {
+        if (db == NULL)
+            err = cl_pool_get(pool, &db);
         if (err == CL_OK)
-            err = cl_db_one(db, &key_get, 0, NULL, &res);
-        if (err == CL_OK) {
-            const char *hex = PQgetvalue(res, 0, 0);
-            size_t n = strlen(hex) / 2;
-            unsigned char secret[256];
-
-            for (size_t i = 0; i < n && i < sizeof secret && err == CL_OK; i++) {
-                int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-                if (hi < 0 || lo < 0)
-                    err = CL_EDB;
-                else
-                    secret[i] = (unsigned char)(hi << 4 | lo);
-            }
-            if (err == CL_OK && (n < 32 || n > sizeof secret))
-                err = CL_EDB;
-            if (err == CL_OK) {
-                cl_cursor_key_derive(secret, n, &key);
-                key_loaded = 1;
-            }
-            memset(secret, 0, sizeof secret);
-        }
-        if (err != CL_OK)
-            cl_log_warn(MOD, "cursor key not readable: %s", cl_err_str(err));
-        PQclear(res);
-        if (db)
+            err = key_read(db, &k);
+        if (db && db != own)
             cl_pool_put(pool, db);
+        if (err == CL_OK) {
+            pthread_mutex_lock(&key_lock);
+            if (!key_loaded) {
+                key = k;
+                __atomic_store_n(&key_loaded, 1, __ATOMIC_RELEASE);
+            }
+            pthread_mutex_unlock(&key_lock);
+        } else {
+            cl_log_warn(MOD, "cursor key not readable: %s", cl_err_str(err));
+        }
+        memset(&k, 0, sizeof k);
     }
-    pthread_mutex_unlock(&key_lock);
-    *out = key_loaded ? &key : NULL;
+    *out = __atomic_load_n(&key_loaded, __ATOMIC_ACQUIRE) ? &key : NULL;
     return err;
 }
 

@@ -11,6 +11,7 @@
 
 #include "cl_err.h"
 
+struct cl_conn;
 struct cl_pool;
 
 struct cl_cursor_key {
@@ -20,9 +21,11 @@ struct cl_cursor_key {
 
 /* Derives both keys from a secret of n bytes. */
 void cl_cursor_key_derive(const unsigned char *secret, size_t n, struct cl_cursor_key *out);
-/* The process's key, read from the database on first use; CL_EDB_DOWN (or another error) when
- * it cannot be read yet. *out stays valid for the life of the process. */
-int cl_cursor_key(struct cl_pool *pool, const struct cl_cursor_key **out) CL_WARN_UNUSED;
+/* The process's key, read from the database on first use (on own, the caller's connection,
+ * when it holds one, else on a pooled connection); CL_EDB_DOWN (or another error) when it
+ * cannot be read yet. *out stays valid for the life of the process. */
+int cl_cursor_key(struct cl_pool *pool, struct cl_conn *own,
+                  const struct cl_cursor_key **out) CL_WARN_UNUSED;
 /* Seals n bytes for one list (scope: e.g. its route template, so that a cursor works only on
  * the list that issued it). Returns base64url text the caller frees. */
 char *cl_cursor_seal(const struct cl_cursor_key *k, const char *scope, const void *p, size_t n);

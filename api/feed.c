@@ -137,7 +137,7 @@ cl_api_feed_list(struct cl_req *req, struct cl_resp *resp, const char *resource,
         cl_resp_detail(resp, "updated_since is not a change token this list issued");
         return CL_EBADREQ;
     }
-    err = cl_cursor_key(req->app->pool, &key);
+    err = cl_cursor_key(req->app->pool, req->db, &key);
     if (err != CL_OK)
         return err;
     if (st > 0) {

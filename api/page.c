@@ -62,7 +62,7 @@ cl_page_parse(const struct cl_req *req, struct cl_resp *resp, int nkeys, struct 
     if (st < 0)
         goto bad_cursor;
     if (st > 0) {
-        err = cl_cursor_key(req->app->pool, &key);
+        err = cl_cursor_key(req->app->pool, req->db, &key);
         if (err != CL_OK)
             return err;
         plain = cl_cursor_open(key, page_scope(req), v, &len);
@@ -122,7 +122,7 @@ cl_page_render(const struct cl_req *req, struct cl_resp *resp, const struct cl_p
         cJSON *keys;
         char *json;
 
-        err = cl_cursor_key(req->app->pool, &key);
+        err = cl_cursor_key(req->app->pool, req->db, &key);
         if (err != CL_OK)
             return err;
         keys = cJSON_CreateArray();

@@ -31,8 +31,7 @@ $$;
 -- overlap); filtered by care_leaver_id, one probe of accommodation_episodes_list.
 CREATE FUNCTION accommodation_episodes_on(p_on date) RETURNS SETOF accommodation_episodes
 LANGUAGE sql STABLE AS $$
-    SELECT * FROM accommodation_episodes a
-    WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+    SELECT * FROM accommodation_episodes a WHERE cl_in_force(a.started_on, a.ended_on, p_on)
 $$;
 
 CREATE FUNCTION accommodation_json(e accommodation_episodes) RETURNS text
@@ -273,19 +272,22 @@ $$;
 -- overlap); filtered by care_leaver_id, one probe of eet_activities_list.
 CREATE FUNCTION eet_activities_on(p_on date) RETURNS SETOF eet_activities
 LANGUAGE sql STABLE AS $$
-    SELECT * FROM eet_activities a
-    WHERE a.started_on <= p_on AND (a.ended_on IS NULL OR a.ended_on > p_on)
+    SELECT * FROM eet_activities a WHERE cl_in_force(a.started_on, a.ended_on, p_on)
 $$;
 
-CREATE FUNCTION eet_activity_json(e eet_activities) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
+-- PL/pgSQL, so its look-up of the activity's eet flag is planned once per session (an SQL
+-- function with a sub-select is not inlined, and was planned again on every read).
+CREATE FUNCTION eet_activity_json(e eet_activities) RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN json_build_object(
         'id', e.id, 'care_leaver_id', e.care_leaver_id, 'code', e.code,
         'eet', (SELECT s.eet FROM ssda903_activities s WHERE s.code = e.code),
         'hours_per_week', e.hours_per_week, 'provider_id', e.provider_id,
         'started_on', e.started_on, 'ended_on', e.ended_on, 'referral_id', e.referral_id,
         'current', daterange(e.started_on, e.ended_on) @> current_date,
         'version', e.version, 'created_at', cl_ts(e.created_at),
-        'updated_at', cl_ts(e.updated_at))::text
+        'updated_at', cl_ts(e.updated_at))::text;
+END
 $$;
 
 CREATE FUNCTION eet_activity_check(e eet_activities, c care_leavers) RETURNS void

@@ -362,7 +362,9 @@ BEGIN
              FROM (SELECT c AS r FROM care_leavers c'
             || CASE WHEN p_in_touch IS NOT NULL OR p_plan_overdue IS NOT NULL
                          OR p_visit_overdue IS NOT NULL
-                    THEN ' CROSS JOIN LATERAL care_leaver_facts(c, current_date, $15) f'
+                    THEN ' CROSS JOIN LATERAL (SELECT care_leaver_state_on(c.id, current_date)
+                                                  AS s OFFSET 0) s
+                           CROSS JOIN LATERAL care_leaver_facts_of(c, s.s, current_date, $15) f'
                     ELSE '' END
             || ' WHERE true' || v_where || '
                    ORDER BY c.family_name, c.given_name, c.id LIMIT $14) s'
@@ -370,15 +372,17 @@ BEGIN
         USING p_district, p_adviser, p_category, p_status, p_min_age, p_max_age, p_in_touch,
               p_plan_overdue, p_visit_overdue, p_q, p_k1, p_k2, p_k3, p_limit, p_days;
     END IF;
-    -- Each care leaver shown is audited as listed; the look-ahead row (the last of a full
-    -- page, which only tells the api there is a next page) is not shown.
+    -- The page is audited as listed by one row naming, in order, every care leaver shown;
+    -- the look-ahead row (the last of a full page, which only tells the api there is a next
+    -- page) is not shown. An empty page shows no one and writes no row.
     RETURN QUERY
     WITH page AS (
         SELECT u AS r, row_number() OVER () AS n FROM unnest(v_page) AS u
     ), audited AS (
-        INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_id, request_id)
-        SELECT cl_sub(), cl_role(), 'list', 'care_leaver', (page.r).id, cl_request_id()
-        FROM page WHERE page.n < p_limit
+        INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_ids, request_id)
+        SELECT cl_sub(), cl_role(), 'list', 'care_leaver', array_agg((page.r).id ORDER BY page.n),
+               cl_request_id()
+        FROM page WHERE page.n < p_limit HAVING count(*) > 0
     )
     SELECT b.body, (page.r).family_name, (page.r).given_name, (page.r).id::text
     FROM page CROSS JOIN LATERAL care_leaver_rep(page.r, current_date, p_days) b
@@ -395,22 +399,29 @@ CREATE FUNCTION care_leaver_extra_json(c care_leavers) RETURNS jsonb
                               'first_child_dob', c.first_child_dob)
 $$;
 
+-- The representation on p_on, from the read model's row (read_model.sql): the care leaver's
+-- own row and that one row, no other table (care_leaver_state_on only for a row whose horizon
+-- is after p_on).
 CREATE FUNCTION care_leaver_rep(c care_leavers, p_on date, p_days integer)
 RETURNS TABLE (body text)
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN cl_role() = 'partner' THEN b.base
            ELSE left(b.base, -1)
                 || ', "current_accommodation" : '
-                || coalesce((SELECT accommodation_json(a)::jsonb
-                             FROM accommodation_episodes_on(p_on) a
-                             WHERE a.care_leaver_id = c.id
-                             ORDER BY a.started_on DESC LIMIT 1)::text, 'null')
+                || CASE WHEN cl_in_force((b.s).accommodation_started_on,
+                                         (b.s).accommodation_ended_on, p_on)
+                        THEN ((b.s).accommodation || jsonb_build_object('current', cl_in_force(
+                                  (b.s).accommodation_started_on, (b.s).accommodation_ended_on,
+                                  current_date)))::text
+                        ELSE 'null' END
                 || ', "current_activity" : '
-                || coalesce((SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(p_on) a
-                             WHERE a.care_leaver_id = c.id
-                             ORDER BY a.started_on DESC LIMIT 1)::text, 'null')
+                || CASE WHEN cl_in_force((b.s).activity_started_on, (b.s).activity_ended_on, p_on)
+                        THEN ((b.s).activity || jsonb_build_object('current', cl_in_force(
+                                  (b.s).activity_started_on, (b.s).activity_ended_on,
+                                  current_date)))::text
+                        ELSE 'null' END
                 || '}' END
-    FROM (SELECT json_build_object(
+    FROM (SELECT s.s, json_build_object(
               'id', c.id, 'la_child_id', c.la_child_id, 'given_name', c.given_name,
               'family_name', c.family_name, 'preferred_name', c.preferred_name,
               'date_of_birth', c.date_of_birth, 'sex', c.sex, 'ethnicity', c.ethnicity,
@@ -429,5 +440,8 @@ LANGUAGE sql STABLE AS $$
               'visit_overdue', coalesce(f.next_visit_due_on < p_on, false),
               'version', c.version, 'created_at', cl_ts(c.created_at),
               'updated_at', cl_ts(c.updated_at))::text AS base
-          FROM care_leaver_facts(c, p_on, p_days) f) b
+          FROM (SELECT CASE WHEN x.horizon > p_on THEN care_leaver_state_on(c.id, p_on)
+                            ELSE x END AS s
+                FROM care_leaver_state x WHERE x.care_leaver_id = c.id OFFSET 0) s
+          CROSS JOIN LATERAL care_leaver_facts_of(c, s.s, p_on, p_days) f) b
 $$;

@@ -14,13 +14,19 @@
 --                                                  server's day; an imported contact never
 --                                                  is
 --   cl_case_open_on(c, d)                          the case was open with the service on d
+--   cl_in_force(started, ended, d)                 an episode is in force on d
 --   cl_plans_in_force(d)                           the non-draft plan version in force on d,
 --                                                  one row per care leaver who has one
 --   cl_plan_in_force(care_leaver_id, d)            the same for one care leaver
 --   cl_plan_review_due(plan, d)                    that version's next review, as known on d
+--                                                  (cl_plan_review_due_of: the rule over its
+--                                                  start and review dates)
+--   cl_plan_due(c, d, review_due)                  when the pathway plan is due on d
 --   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
 --   cl_visit_interval(category, age)               days between statutory visits
 --   cl_next_visit_due(open, died, last, days, o)   when the next statutory visit is due
+--   cl_contact_status(event, on, last, a)          the DfE IN_TOUCH rule over what decides it
+--   cl_contact_status_inputs(care_leaver_id, b)    what decides it, recorded by b
 --   cl_contact_status_in(care_leaver_id, a, b)     the DfE IN_TOUCH meaning over [a, b], and
 --                                                  the last successful contact by b: THE
 --                                                  in-touch rule (the api: [d - IN_TOUCH_DAYS,
@@ -51,6 +57,29 @@ CREATE FUNCTION cl_category_on(p_category text, p_dob date, p_on date) RETURNS t
                 THEN 'former_relevant' ELSE p_category END
 $$;
 
+-- The status period in force on p_on of one care leaver: the one that started last on or
+-- before it (none before the history starts). A table function, so the planner inlines it into
+-- its caller as one backward index step (care_leaver_status_periods_start) per row: for dates
+-- that differ row by row (birthdays, visits). A read of one date for everyone joins the table
+-- on valid @> date instead. Its siblings for adviser and district are in history.sql.
+CREATE FUNCTION cl_status_on(p_id uuid, p_on date) RETURNS SETOF care_leaver_status_periods
+    LANGUAGE sql STABLE AS $$
+    SELECT * FROM care_leaver_status_periods s
+    WHERE s.care_leaver_id = p_id AND lower(s.valid) <= p_on
+    ORDER BY lower(s.valid) DESC LIMIT 1
+$$;
+
+-- The legal category of care leaver c on d in law: the status period in force on d (today's is
+-- the row's own, which its PATCH keeps in step with the periods), read as former relevant from
+-- the 18th birthday (cl_category_on). What the visit standard and the plan duty follow, in the
+-- representation, the return and the Board alike.
+CREATE FUNCTION cl_category_of(c care_leavers, p_on date) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT cl_category_on(CASE WHEN p_on = current_date THEN c.category
+                               ELSE coalesce((SELECT s.category FROM cl_status_on(c.id, p_on) s),
+                                             c.category) END,
+                          c.date_of_birth, p_on)
+$$;
+
 -- Monday to Friday after a up to and including b, by arithmetic from a Monday (1 January
 -- 1900), less the bank holidays on those days (one range probe of bank_holidays_pkey).
 CREATE FUNCTION cl_working_days(p_from date, p_to date) RETURNS integer
@@ -78,6 +107,13 @@ CREATE FUNCTION cl_case_open_on(c care_leavers, p_on date) RETURNS boolean
     SELECT c.opened_on <= p_on AND (c.closed_on IS NULL OR c.closed_on > p_on)
 $$;
 
+-- An episode (accommodation, EET activity) from p_started until the day before p_ended is in
+-- force on d.
+CREATE FUNCTION cl_in_force(p_started date, p_ended date, p_on date) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p_started <= p_on AND (p_ended IS NULL OR p_ended > p_on)
+$$;
+
 -- The plan in force on d for every care leaver who has one: the latest non-draft version
 -- that had started by then. Drafts never count; a superseded version counts for the days before
 -- its successor started. Filtered by care_leaver_id, the planner reads only that person's plans
@@ -101,12 +137,30 @@ END
 $$;
 
 -- Reviews at least every six months (CLR reg 7): six months after the later of the start and
--- the last review known on d.
+-- the last review known on d. cl_plan_review_due_of is the rule over the two dates (the read
+-- model stores them, read_model.sql); cl_plan_review_due applies it to a plan version.
+CREATE FUNCTION cl_plan_review_due_of(p_started date, p_reviewed date, p_on date) RETURNS date
+    LANGUAGE sql STABLE AS $$
+    SELECT (CASE WHEN p_reviewed IS NOT NULL AND p_reviewed <= p_on
+                 THEN greatest(p_started, p_reviewed) ELSE p_started END
+            + interval '6 months')::date
+$$;
+
 CREATE FUNCTION cl_plan_review_due(p pathway_plans, p_on date) RETURNS date
     LANGUAGE sql STABLE AS $$
-    SELECT (CASE WHEN p.reviewed_on IS NOT NULL AND p.reviewed_on <= p_on
-                 THEN greatest(p.started_on, p.reviewed_on) ELSE p.started_on END
-            + interval '6 months')::date
+    SELECT cl_plan_review_due_of(p.started_on, p.reviewed_on, p_on)
+$$;
+
+-- When the pathway plan is due on d, given its review date (cl_plan_review_due, NULL without a
+-- plan in force): that date, or three months after the case opened and not before 16 years
+-- and three months of age when there is no plan; nothing for a closed case or a qualifying
+-- young person. A CASE with a NULL condition falls through.
+CREATE FUNCTION cl_plan_due(c care_leavers, p_on date, p_review_due date) RETURNS date
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN NOT cl_case_open_on(c, p_on) OR cl_category_of(c, p_on) = 'qualifying' THEN NULL
+                ELSE coalesce(p_review_due,
+                              greatest(c.date_of_birth + interval '16 years 3 months',
+                                       c.opened_on + interval '3 months')::date) END
 $$;
 
 CREATE FUNCTION cl_plan_up_to_date(p_care_leaver uuid, p_on date) RETURNS boolean
@@ -146,16 +200,22 @@ $$;
 --                                contact came after it;
 --   in_touch                     a successful contact in [p_from, p_to];
 --   not_in_touch                 otherwise.
--- One index probe each into contacts_successful and contact_status_events_care_leaver.
-CREATE FUNCTION cl_contact_status_in(p_care_leaver uuid, p_from date, p_to date)
-RETURNS TABLE (status text, last_contact_on date)
+-- cl_contact_status is the rule over what decides it (the deciding event, its day, the last
+-- successful contact); cl_contact_status_inputs finds those by p_to, one index probe each into
+-- contacts_successful and contact_status_events_care_leaver; cl_contact_status_in is the two.
+CREATE FUNCTION cl_contact_status(p_event text, p_event_on date, p_last date, p_from date)
+    RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p_event = 'died' THEN 'died'
+                WHEN p_event IS NOT NULL AND (p_last IS NULL OR p_last <= p_event_on)
+                    THEN p_event
+                WHEN p_last >= p_from THEN 'in_touch'
+                ELSE 'not_in_touch' END
+$$;
+
+CREATE FUNCTION cl_contact_status_inputs(p_care_leaver uuid, p_to date)
+RETURNS TABLE (last_contact_on date, event_status text, event_on date)
 LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN e.status = 'died' THEN 'died'
-                WHEN e.status IS NOT NULL AND (k.last_on IS NULL OR k.last_on <= e.occurred_on)
-                    THEN e.status
-                WHEN k.last_on >= p_from THEN 'in_touch'
-                ELSE 'not_in_touch' END,
-           k.last_on
+    SELECT k.last_on, e.status, e.occurred_on
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (
         SELECT k.occurred_on AS last_on FROM contacts k
@@ -166,6 +226,14 @@ LANGUAGE sql STABLE AS $$
         WHERE e.care_leaver_id = p_care_leaver AND e.occurred_on <= p_to
         ORDER BY (e.status = 'died') DESC, e.occurred_on DESC, e.created_at DESC
         LIMIT 1) e ON true
+$$;
+
+CREATE FUNCTION cl_contact_status_in(p_care_leaver uuid, p_from date, p_to date)
+RETURNS TABLE (status text, last_contact_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT cl_contact_status(i.event_status, i.event_on, i.last_contact_on, p_from),
+           i.last_contact_on
+    FROM cl_contact_status_inputs(p_care_leaver, p_to) i
 $$;
 
 -- What the care leaver's representation shows on p_on: the contact status over the
@@ -183,30 +251,19 @@ RETURNS TABLE (contact_status text, last_contact_on date, pathway_plan_due_on da
 LANGUAGE sql STABLE AS $$
     SELECT st.status,
            st.last_contact_on,
-           CASE WHEN NOT cl_case_open_on(c, p_on) OR cat.category = 'qualifying' THEN NULL
-                ELSE coalesce(
-                    (SELECT cl_plan_review_due(p, p_on) FROM cl_plans_in_force(p_on) p
-                     WHERE p.care_leaver_id = c.id LIMIT 1),
-                    greatest(c.date_of_birth + interval '16 years 3 months',
-                             c.opened_on + interval '3 months')::date) END,
+           cl_plan_due(c, p_on, (SELECT cl_plan_review_due(p, p_on) FROM cl_plans_in_force(p_on) p
+                                 WHERE p.care_leaver_id = c.id LIMIT 1)),
            cl_next_visit_due(cl_case_open_on(c, p_on), st.status = 'died', v.last_on, v.days,
                              c.opened_on)
     FROM cl_contact_status_in(c.id, p_on - p_days, p_on) AS st
-    -- the category in force on p_on (today's is the row's), in law (cl_category_on)
-    CROSS JOIN LATERAL (
-        SELECT cl_category_on(CASE WHEN p_on = current_date THEN c.category
-                                   ELSE coalesce((SELECT s.category
-                                                  FROM care_leaver_status_periods s
-                                                  WHERE s.care_leaver_id = c.id
-                                                    AND s.valid @> p_on), c.category) END,
-                              c.date_of_birth, p_on) AS category) AS cat
     CROSS JOIN LATERAL (
         SELECT (SELECT v.occurred_on FROM contacts v
                 WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
                   AND v.occurred_on <= p_on
                 ORDER BY v.occurred_on DESC LIMIT 1) AS last_on,
                (SELECT s.interval_days
-                FROM cl_visit_interval(cat.category, cl_age_on(c.date_of_birth, p_on)) s) AS days
+                FROM cl_visit_interval(cl_category_of(c, p_on), cl_age_on(c.date_of_birth, p_on)) s)
+                   AS days
         OFFSET 0) AS v
     -- kept a subquery of its own, so each fact is computed once per care leaver however
     -- often the caller uses it

@@ -1,7 +1,7 @@
 -- History (issue 18): the periods of a care leaver's legal status, personal adviser and
 -- district (tables in migration 0200), and what reads them that has no other home:
 --
---   cl_status_on, cl_allocation_on, cl_district_on
+--   cl_allocation_on, cl_district_on (cl_status_on, which facts.sql needs first, is there)
 --                                   the period in force on a date
 --   care_leavers_periods()          trigger: keeps the open period of each history in step
 --                                   with care_leavers' current values, in the writing
@@ -22,18 +22,8 @@
 -- A period is [lower, upper) of its daterange `valid`: the API's `from` and `to`, `to` being
 -- the first day of the next period.
 
--- The period in force on p_on of one care leaver's status, adviser or district: the one that
--- started last on or before it (none before the history starts). Table functions, so the
--- planner inlines each into its caller as one backward index step (the *_start indexes) per
--- row: for dates that differ row by row (birthdays, visits). A read of one date for everyone
--- joins the table on valid @> date instead.
-CREATE FUNCTION cl_status_on(p_id uuid, p_on date) RETURNS SETOF care_leaver_status_periods
-    LANGUAGE sql STABLE AS $$
-    SELECT * FROM care_leaver_status_periods s
-    WHERE s.care_leaver_id = p_id AND lower(s.valid) <= p_on
-    ORDER BY lower(s.valid) DESC LIMIT 1
-$$;
-
+-- The adviser or district period in force on p_on of one care leaver, as cl_status_on
+-- (facts.sql) is for the status.
 CREATE FUNCTION cl_allocation_on(p_id uuid, p_on date)
     RETURNS SETOF care_leaver_allocation_periods LANGUAGE sql STABLE AS $$
     SELECT * FROM care_leaver_allocation_periods a

@@ -11,21 +11,30 @@
 -- ---- row-level security for the api ---------------------------------------------------------
 
 CREATE POLICY care_leavers_scope ON care_leavers TO cl_app
-    USING (cl_can_see_care_leaver(adviser_id, id))
+    USING (cl_sees_all() OR (cl_role() = 'adviser' AND adviser_id = (SELECT cl_adviser_id())))
     WITH CHECK (cl_sees_all() OR (cl_role() = 'adviser' AND adviser_id = cl_adviser_id()));
+
+-- The read model's row (read_model.sql) carries its care leaver's adviser, so its scope is
+-- decided from the row itself, as care_leavers_scope decides it, with no probe of
+-- care_leavers; only the upkeep (cl_definer) writes it. The active adviser of the principal
+-- (cl_adviser_id, a look-up) is a sub-select, so it is found once per statement.
+CREATE POLICY care_leaver_state_scope ON care_leaver_state FOR SELECT TO cl_app
+    USING (cl_sees_all() OR (cl_role() = 'adviser' AND adviser_id = (SELECT cl_adviser_id())));
 
 -- A row hanging off a care leaver is reachable exactly when its care leaver is
 -- (care_leavers_scope), and written by managers, administrators and the care leaver's own
--- adviser. The sub-selects are written inline rather than through a function so the planner
--- keeps them in the query (a SQL function holding a sub-select would be planned again on
--- every call).
+-- adviser. Reading, the scope is decided once per statement, not per row: the roles that see
+-- all, or the adviser's caseload from the read model (cl_caseload, read_model.sql), a
+-- sub-select the planner runs once and hashes; the write checks' sub-selects are written inline rather than through
+-- a function so the planner keeps them in the query (a SQL function holding a sub-select
+-- would be planned again on every call).
 CREATE POLICY pathway_plans_scope ON pathway_plans TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = pathway_plans.care_leaver_id))
+    USING (cl_sees_all() OR pathway_plans.care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = pathway_plans.care_leaver_id
                         AND cl_can_write_care_leaver(c.adviser_id)));
 -- The service role writes contacts too: the import of historic ones (contact_create).
 CREATE POLICY contacts_scope ON contacts TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = contacts.care_leaver_id))
+    USING (cl_sees_all() OR contacts.care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = contacts.care_leaver_id
                         AND (cl_can_write_care_leaver(c.adviser_id) OR cl_role() = 'service')));
 -- The histories (history.sql) are written with their care leaver: by whoever may write it,
@@ -41,18 +50,18 @@ CREATE POLICY care_leaver_district_periods_scope ON care_leaver_district_periods
     USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
 CREATE POLICY contact_status_events_scope ON contact_status_events TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = contact_status_events.care_leaver_id))
+    USING (cl_sees_all() OR contact_status_events.care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = contact_status_events.care_leaver_id
                         AND cl_can_write_care_leaver(c.adviser_id)));
 CREATE POLICY outreach_contacts_scope ON outreach_contacts TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = outreach_contacts.care_leaver_id))
+    USING (cl_sees_all() OR outreach_contacts.care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = outreach_contacts.care_leaver_id
                         AND cl_can_write_care_leaver(c.adviser_id)));
 
 -- Visible when the care leaver is; written only by the roles that keep a care leaver's
 -- records.
 CREATE POLICY accommodation_scope ON accommodation_episodes TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
+    USING (cl_sees_all() OR care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
                 AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
 -- One partner arm: a referral to a partner's opportunity reaching `started` opens an activity
@@ -60,7 +69,7 @@ CREATE POLICY accommodation_scope ON accommodation_episodes TO cl_app
 -- the partner may touch the activity rows of a care leaver it has a live referral for. No
 -- read function hands those rows to a partner (they all ask cl_can_see_care_leaver first).
 CREATE POLICY eet_activities_scope ON eet_activities TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id)
+    USING ((cl_sees_all() OR care_leaver_id IN (SELECT cl_caseload()))
            OR (cl_role() = 'partner' AND cl_partner_sees_care_leaver(care_leaver_id)))
     WITH CHECK ((cl_role() IN ('adviser', 'manager', 'admin')
                  AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
@@ -69,7 +78,7 @@ CREATE POLICY eet_referrals_scope ON eet_referrals TO cl_app
     USING (CASE WHEN cl_role() = 'partner'
                 THEN EXISTS (SELECT 1 FROM eet_opportunities o
                              WHERE o.id = opportunity_id AND o.provider_id = cl_org_id())
-                ELSE EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id) END)
+                ELSE (cl_sees_all() OR care_leaver_id IN (SELECT cl_caseload())) END)
     WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin', 'partner')
                 AND CASE WHEN cl_role() = 'partner'
                          THEN EXISTS (SELECT 1 FROM eet_opportunities o
@@ -80,11 +89,11 @@ CREATE POLICY eet_referral_events_scope ON eet_referral_events TO cl_app
     USING (EXISTS (SELECT 1 FROM eet_referrals r WHERE r.id = referral_id))
     WITH CHECK (EXISTS (SELECT 1 FROM eet_referrals r WHERE r.id = referral_id));
 CREATE POLICY grant_payments_scope ON grant_payments TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
+    USING (cl_sees_all() OR care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
                 AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
 CREATE POLICY grant_balances_scope ON grant_balances TO cl_app
-    USING (EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id))
+    USING (cl_sees_all() OR care_leaver_id IN (SELECT cl_caseload()))
     WITH CHECK (cl_role() IN ('adviser', 'manager', 'admin')
                 AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id));
 CREATE POLICY council_tax_statuses_scope ON council_tax_statuses TO cl_app
@@ -220,7 +229,8 @@ REVOKE CREATE ON SCHEMA public FROM cl_definer;
 GRANT EXECUTE ON FUNCTION cl_partner_sees_via_eet(uuid), cl_partner_sees_via_housing(uuid),
     cl_partner_person(uuid), cl_principal_check(text, text, text, text), eet_places_taken(uuid),
     housing_protocol_figures(uuid, date, date), housing_protocol_breaches_in(uuid, date, date),
-    outreach_contact_summary(date, date, integer), job_queue_counts() TO cl_app;
+    outreach_contact_summary(date, date, integer), job_queue_counts(),
+    care_leaver_state_refresh(uuid[]) TO cl_app;
 -- Records (records.sql): marking a subject access export reviewed, an approved disposal.
 GRANT EXECUTE ON FUNCTION subject_access_review(uuid), records_dispose(uuid) TO cl_app;
 -- Records, the worker's: the subject access export, the nightly disposal list, the expiry of
@@ -246,3 +256,7 @@ GRANT EXECUTE ON FUNCTION me_profile(), me_adviser(), me_pathway_plan(),
 GRANT EXECUTE ON FUNCTION housing_protocol_figures(uuid, date, date),
     housing_protocol_breaches_in(uuid, date, date), cl_purge_expired(integer),
     cl_principal_check(text, text, text, text) TO cl_worker;
+
+-- The read model (read_model.sql) whole again from its source tables, now that its upkeep and
+-- rebuild belong to cl_definer: the functions just applied may derive it differently.
+SELECT care_leaver_state_rebuild();

@@ -171,7 +171,7 @@ Test(care_leaver_fast, partner_text)
 }
 
 /* The api's GET body is the SQL text itself, and each read writes one audit row; a page of
- * the list is in (family_name, given_name, id) order with one 'list' row per item shown. */
+ * the list is in (family_name, given_name, id) order, audited by one 'list' row naming them. */
 Test(care_leaver_fast, api_body_order_and_audit)
 {
     char *mgr = tc_token("manager", NULL, NULL), p[11], path[256], district[16];
@@ -223,9 +223,15 @@ Test(care_leaver_fast, api_body_order_and_audit)
     cr_expect_eq(n, 5);
     tc_free(r);
     cr_expect_eq(tcw_sql_long("SELECT count(*) FROM audit_log a JOIN care_leavers c "
-                              "ON c.id = a.resource_id WHERE c.district = $1 AND a.action = 'list'",
+                              "ON c.id = ANY (a.resource_ids) WHERE c.district = $1 "
+                              "AND a.action = 'list'",
                               1, (const char *[]){district}),
-                 5, "one row per item shown, none for the look-ahead row");
+                 5, "every item shown named in the page's audit row, not the look-ahead row");
+    cr_expect_eq(tcw_sql_long("SELECT count(DISTINCT a.id) FROM audit_log a JOIN care_leavers c "
+                              "ON c.id = ANY (a.resource_ids) WHERE c.district = $1 "
+                              "AND a.action = 'list'",
+                              1, (const char *[]){district}),
+                 1, "one audit row for the page");
     free(want);
     free(id);
     free(mgr);
