@@ -1,4 +1,5 @@
-/* Thin handlers over status_period_* and ssda903_return_* (schema/functions/history.sql). */
+/* Thin handlers over the history's *_period_* and ssda903_return_* functions
+ * (schema/functions/history.sql). */
 #include "history.h"
 
 #include <string.h>
@@ -31,6 +32,10 @@ static const struct cl_field finalise_fields[] = {
 static struct cl_stmt period_create = {"SELECT * FROM status_period_create($1::uuid, $2::jsonb)"};
 static struct cl_stmt period_list = {
     "SELECT * FROM status_period_list($1::uuid, $2::date, $3::int)"};
+static struct cl_stmt allocation_list = {
+    "SELECT * FROM allocation_period_list($1::uuid, $2::date, $3::int)"};
+static struct cl_stmt district_list = {
+    "SELECT * FROM district_period_list($1::uuid, $2::date, $3::int)"};
 static struct cl_stmt finalise = {"SELECT * FROM ssda903_return_finalise($1::int, $2::jsonb)"};
 static struct cl_stmt returns_list = {"SELECT * FROM ssda903_return_list($1::int, $2::int)"};
 
@@ -38,6 +43,18 @@ int
 cl_h_status_periods_list(struct cl_req *req, struct cl_resp *resp)
 {
     return cl_api_list_query(req, resp, &period_list, 1, NULL, 1);
+}
+
+int
+cl_h_allocation_periods_list(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_list_query(req, resp, &allocation_list, 1, NULL, 1);
+}
+
+int
+cl_h_district_periods_list(struct cl_req *req, struct cl_resp *resp)
+{
+    return cl_api_list_query(req, resp, &district_list, 1, NULL, 1);
 }
 
 int

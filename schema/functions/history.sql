@@ -191,20 +191,56 @@ CREATE FUNCTION status_period_json(s care_leaver_status_periods) RETURNS text
         'recorded_at', cl_ts(s.recorded_at))::text
 $$;
 
--- Newest first (keyset on from).
-CREATE FUNCTION status_period_list(p_cl uuid, p_k1 date, p_limit integer)
+CREATE FUNCTION allocation_period_json(a care_leaver_allocation_periods) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', a.id, 'care_leaver_id', a.care_leaver_id, 'adviser_id', a.adviser_id,
+        'adviser_name', (SELECT v.name FROM advisers v WHERE v.id = a.adviser_id),
+        'from', lower(a.valid), 'to', upper(a.valid), 'reason', a.reason,
+        'recorded_by', a.recorded_by, 'recorded_at', cl_ts(a.recorded_at))::text
+$$;
+
+CREATE FUNCTION district_period_json(d care_leaver_district_periods) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', d.id, 'care_leaver_id', d.care_leaver_id, 'district', d.district,
+        'from', lower(d.valid), 'to', upper(d.valid), 'reason', d.reason,
+        'recorded_by', d.recorded_by, 'recorded_at', cl_ts(d.recorded_at))::text
+$$;
+
+-- One care leaver's periods of one history (p_row's table), newest first (keyset on from), as
+-- p_json represents them; the page audited as a list of p_type. 404 outside the caller's reach.
+CREATE FUNCTION history_period_list(p_row anyelement, p_type text, p_json text, p_cl uuid,
+                                    p_k1 date, p_limit integer)
 RETURNS TABLE (body text, valid_from text) LANGUAGE plpgsql AS $$
-#variable_conflict use_column
 DECLARE
     c care_leavers := care_leaver_for_nested(p_cl, false);
 BEGIN
-    PERFORM cl_audit('list', 'status_period', c.id);
-    RETURN QUERY
-    SELECT status_period_json(s), lower(s.valid)::text
-    FROM care_leaver_status_periods s
-    WHERE s.care_leaver_id = c.id AND (p_k1 IS NULL OR lower(s.valid) < p_k1)
-    ORDER BY lower(s.valid) DESC LIMIT p_limit;
+    PERFORM cl_audit('list', p_type, c.id);
+    RETURN QUERY EXECUTE format(
+        'SELECT %I(x), lower(x.valid)::text FROM %s x
+         WHERE x.care_leaver_id = $1 AND ($2::date IS NULL OR lower(x.valid) < $2::date)
+         ORDER BY lower(x.valid) DESC LIMIT $3', p_json, pg_typeof(p_row))
+        USING c.id, p_k1, p_limit;
 END
+$$;
+
+CREATE FUNCTION status_period_list(p_cl uuid, p_k1 date, p_limit integer)
+RETURNS TABLE (body text, valid_from text) LANGUAGE sql AS $$
+    SELECT * FROM history_period_list(NULL::care_leaver_status_periods, 'status_period',
+                                      'status_period_json', p_cl, p_k1, p_limit)
+$$;
+
+CREATE FUNCTION allocation_period_list(p_cl uuid, p_k1 date, p_limit integer)
+RETURNS TABLE (body text, valid_from text) LANGUAGE sql AS $$
+    SELECT * FROM history_period_list(NULL::care_leaver_allocation_periods, 'allocation_period',
+                                      'allocation_period_json', p_cl, p_k1, p_limit)
+$$;
+
+CREATE FUNCTION district_period_list(p_cl uuid, p_k1 date, p_limit integer)
+RETURNS TABLE (body text, valid_from text) LANGUAGE sql AS $$
+    SELECT * FROM history_period_list(NULL::care_leaver_district_periods, 'district_period',
+                                      'district_period_json', p_cl, p_k1, p_limit)
 $$;
 
 -- The age rules of a legal category on the day a period starts (and the day before it ends):

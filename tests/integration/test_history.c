@@ -250,6 +250,63 @@ Test(history, a_caseload_answers_for_any_date)
     free(mgr);
 }
 
+/* The adviser and district histories as their lists show them: a reallocation and a move
+ * end the open period today and start the next; another adviser's care leaver is 404. */
+Test(history, allocation_and_district_periods_are_listed)
+{
+    char *mgr = tc_token("manager", NULL, NULL), *a = tcw_adviser(24), *b = tcw_adviser(24);
+    char dob[11], opened[11], today[11], d1[11], d2[11], extra[64], body[96], path[160], *cl;
+    char *other = tcw_adviser(24), *tok_other;
+    struct tc_resp *r;
+    const cJSON *items;
+
+    tcw_uid(d1, "HD");
+    tcw_uid(d2, "HE");
+    tcw_date(dob, 20, 0);
+    tcw_date(opened, 2, 0);
+    tcw_date(today, 0, 0);
+    snprintf(extra, sizeof extra, ",\"opened_on\":\"%s\"", opened);
+    cl = care_leaver_in(mgr, d1, dob, "former_relevant", a, extra);
+    snprintf(body, sizeof body, "{\"adviser_id\":\"%s\",\"district\":\"%s\"}", b, d2);
+    patch_care_leaver(mgr, cl, body);
+
+    snprintf(path, sizeof path, "/v1/care-leavers/%s/allocation-periods", cl);
+    r = tc_get(path, mgr);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    items = cJSON_GetObjectItem(r->json, "items");
+    cr_assert_eq(cJSON_GetArraySize(items), 2, "%s", r->body);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "adviser_id")->valuestring,
+                     b);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "to")));
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "adviser_id")->valuestring,
+                     a);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "to")->valuestring, today);
+    tc_free(r);
+
+    snprintf(path, sizeof path, "/v1/care-leavers/%s/district-periods", cl);
+    r = tc_get(path, mgr);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    items = cJSON_GetObjectItem(r->json, "items");
+    cr_assert_eq(cJSON_GetArraySize(items), 2, "%s", r->body);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "district")->valuestring,
+                     d2);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "district")->valuestring,
+                     d1);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "from")->valuestring, dob);
+    tc_free(r);
+
+    tok_other = tc_token("adviser", other, NULL);
+    r = tc_get(path, tok_other);
+    cr_expect_eq(r->status, 404, "another adviser's care leaver: %s", r->body);
+    tc_free(r);
+    free(tok_other);
+    free(other);
+    free(cl);
+    free(a);
+    free(b);
+    free(mgr);
+}
+
 /* (b) The comparison column a year back reproduces that day's categories, districts and
  * caseloads from a constructed history. */
 Test(history, the_boards_comparison_column_reads_the_history)
