@@ -212,7 +212,9 @@ $$;
 -- A disposed person's rows inside stored SSDA903 artifacts: the CSV lines, the XML <CHILD>
 -- element and the validation issues naming their CHILD id are removed, the checksum and size
 -- recomputed; aggregates (summary.json, counts, Board reports) stay as they are. Their own
--- subject access exports are deleted. Each change audited; answers the artifacts touched.
+-- subject access exports are deleted. Each change audited; answers the artifacts touched. A
+-- final return's artifacts (history.sql: artifacts_final_guard) are redacted too: this is the
+-- one change the guard lets through, while cl.redacting_disposal is on in this transaction.
 CREATE FUNCTION records_redact_artifacts(p_care_leaver_id uuid, p_child text) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -221,6 +223,7 @@ DECLARE
     v_new text;
     n integer := 0;
 BEGIN
+    PERFORM set_config('cl.redacting_disposal', 'on', true);
     FOR a IN SELECT x.id, x.media_type, x.bytes, x.job_id, x.name FROM artifacts x
              JOIN jobs j ON j.id = x.job_id
              WHERE j.kind = 'ssda903' AND position(convert_to(p_child, 'UTF8') IN x.bytes) > 0
@@ -267,6 +270,7 @@ BEGIN
     SELECT cl_sub(), cl_role(), 'delete', 'artifact', g.id, cl_request_id(),
            jsonb_build_object('job_id', g.job_id, 'name', g.name, 'redacted', 'disposed record')
     FROM gone g;
+    PERFORM set_config('cl.redacting_disposal', 'off', true);
     RETURN n;
 END
 $$;

@@ -384,7 +384,8 @@ Test(records, subject_access_bad_input_changes_nothing)
     free(a), free(mgr), free(adv), free(adviser);
 }
 
-/* A stored SSDA903 return naming the disposed person and another: header.csv and ssda903.xml. */
+/* A stored SSDA903 return, declared final, naming the disposed person and another: header.csv
+ * and ssda903.xml. */
 static char *
 stored_return(const char *child, const char *other)
 {
@@ -408,6 +409,13 @@ stored_return(const char *child, const char *other)
                 "('ssda903.xml', 'application/xml', $3)) v(n, m, b)",
                 3, (const char *[]){job, csv, xml}),
         0);
+    /* declared final (history's ssda903_finals): a disposal still redacts it */
+    cr_assert_eq(tcw_sql("INSERT INTO ssda903_finals (collection_year, job_id, finalised_by) "
+                         "SELECT min(y), $1::uuid, 'rec-test' FROM generate_series(2030, 2099) y "
+                         "WHERE y NOT IN (SELECT collection_year FROM ssda903_finals "
+                         "WHERE superseded_at IS NULL)",
+                         1, (const char *[]){job}),
+                 0);
     return job;
 }
 
