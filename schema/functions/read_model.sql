@@ -152,7 +152,10 @@ BEGIN
                                    ('contact_status_events', 'care_leaver_id'),
                                    ('pathway_plans', 'care_leaver_id'),
                                    ('accommodation_episodes', 'care_leaver_id'),
-                                   ('eet_activities', 'care_leaver_id')) v (tab, col) LOOP
+                                   ('eet_activities', 'care_leaver_id'),
+                                   -- a partner's move notice is the episode's notice_on
+                                   -- (accommodation_notice_on, partner_notices.sql)
+                                   ('partner_notifications', 'care_leaver_id')) v (tab, col) LOOP
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION care_leaver_state_upkeep(%L)',
                        t.tab || '_state_insert', t.tab, t.col);

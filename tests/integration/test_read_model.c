@@ -314,6 +314,49 @@ Test(read_model, comparison_sees_a_stale_row)
     free(id);
 }
 
+/* A partner's notice of a move it placed is part of the current episode as the record shows it
+ * (notice_on): the row follows the notice when it arrives and when a manager matches it. */
+Test(read_model, a_partner_notice_reaches_the_current_episode)
+{
+    char uid[11], *id, *partner;
+    PGconn *c = tc_db();
+
+    tcw_uid(uid, "RN");
+    id = tcw_sql_str("INSERT INTO care_leavers (la_child_id, given_name, family_name, "
+                     "date_of_birth, sex, ethnicity, category, district) VALUES ($1, 'Noor', "
+                     "'Notice', current_date - interval '19 years', 'F', 'WBRI', "
+                     "'former_relevant', 'Notice') RETURNING id",
+                     1, (const char *[]){uid});
+    partner = tcw_sql_str("INSERT INTO partners (name, kind) VALUES ('Notice housing ' || $1, "
+                          "'housing_provider') RETURNING id",
+                          1, (const char *[]){uid});
+    cr_assert(id && partner);
+    cr_assert_eq(tcw_sql("INSERT INTO accommodation_episodes (care_leaver_id, code, suitable, "
+                         "provider_id, placed_by, started_on) VALUES ($1::uuid, 'T', true, "
+                         "$2::uuid, 'partner', current_date - 5)",
+                         2, (const char *[]){id, partner}),
+                 0);
+    cr_assert_eq(tcw_sql("INSERT INTO partner_notifications (partner_id, kind, la_child_id, "
+                         "date_of_birth, occurred_on) SELECT $2::uuid, 'move_planned', "
+                         "la_child_id, date_of_birth, current_date - 6 FROM care_leavers "
+                         "WHERE id = $1::uuid",
+                         2, (const char *[]){id, partner}),
+                 0);
+    cr_expect_eq(differences_on(c, id), 0, "a notice in triage changes nothing");
+    cr_assert_eq(tcw_sql("UPDATE partner_notifications SET care_leaver_id = $1::uuid "
+                         "WHERE partner_id = $2::uuid",
+                         2, (const char *[]){id, partner}),
+                 0);
+    cr_expect_eq(differences_on(c, id), 0, "matched: the stored episode shows its notice");
+    cr_expect_eq(tcw_sql_long("SELECT count(*) FROM care_leaver_state WHERE care_leaver_id = "
+                              "$1::uuid AND accommodation ->> 'notice_on' IS NOT NULL",
+                              1, (const char *[]){id}),
+                 1);
+    PQfinish(c);
+    free(partner);
+    free(id);
+}
+
 /* A list page writes one audit row naming, in order, the ids it returned (not the look-ahead
  * row); an administrator asking who saw one of them finds it. */
 Test(read_model, list_page_audited_by_one_row)
