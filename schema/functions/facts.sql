@@ -61,7 +61,8 @@ $$;
 -- before it (none before the history starts). A table function, so the planner inlines it into
 -- its caller as one backward index step (care_leaver_status_periods_start) per row: for dates
 -- that differ row by row (birthdays, visits). A read of one date for everyone joins the table
--- on valid @> date instead. Its siblings for adviser and district are in history.sql.
+-- on cl_in_force(lower(valid), upper(valid), date) instead (board_people_on says why not
+-- valid @> date). Its siblings for adviser and district are in history.sql.
 CREATE FUNCTION cl_status_on(p_id uuid, p_on date) RETURNS SETOF care_leaver_status_periods
     LANGUAGE sql STABLE AS $$
     SELECT * FROM care_leaver_status_periods s
