@@ -74,11 +74,18 @@ $$;
 -- the row's own, which its PATCH keeps in step with the periods), read as former relevant from
 -- the 18th birthday (cl_category_on). What the visit standard and the plan duty follow, in the
 -- representation, the return and the Board alike.
-CREATE FUNCTION cl_category_of(c care_leavers, p_on date) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT cl_category_on(CASE WHEN p_on = current_date THEN c.category
-                               ELSE coalesce((SELECT s.category FROM cl_status_on(c.id, p_on) s),
-                                             c.category) END,
-                          c.date_of_birth, p_on)
+CREATE FUNCTION cl_category_of(c care_leavers, p_on date) RETURNS text
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    -- PL/pgSQL, planned once a session: as SQL its sub-select kept it from being inlined, and
+    -- an SQL function that is not inlined is parsed and planned again on every call (twice a
+    -- read, on the hot path)
+    IF p_on = current_date THEN
+        RETURN cl_category_on(c.category, c.date_of_birth, p_on);
+    END IF;
+    RETURN cl_category_on(coalesce((SELECT s.category FROM cl_status_on(c.id, p_on) s),
+                                   c.category), c.date_of_birth, p_on);
+END
 $$;
 
 -- Monday to Friday after a up to and including b, by arithmetic from a Monday (1 January
