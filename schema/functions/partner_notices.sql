@@ -287,7 +287,8 @@ CREATE FUNCTION manager_task_json(t manager_tasks) RETURNS text LANGUAGE sql STA
     SELECT json_build_object(
         'id', t.id, 'kind', t.kind, 'notification_id', t.notification_id,
         'care_leaver_id', n.care_leaver_id, 'partner_id', n.partner_id, 'status', t.status,
-        'created_at', cl_ts(t.created_at))::text
+        'created_at', cl_ts(t.created_at), 'closed_at', cl_ts(t.closed_at),
+        'closed_by', t.closed_by, 'close_note', t.close_note, 'version', t.version)::text
     FROM partner_notifications n WHERE n.id = t.notification_id
 $$;
 
@@ -306,19 +307,44 @@ BEGIN
 END
 $$;
 
+-- A manager (or an admin: the roles that read tasks, held there by the manager_tasks policy)
+-- closes a task with a note; who and when are the server's. p_version: If-Match (NULL: any).
+-- Closing a closed task is a conflict.
+CREATE FUNCTION manager_task_close(p_id uuid, p jsonb, p_version text)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    t manager_tasks;
+BEGIN
+    SELECT * INTO t FROM manager_tasks x WHERE x.id = p_id FOR UPDATE;
+    PERFORM cl_found(FOUND, 'manager task');
+    PERFORM cl_if_match(p_version, t.version, 'manager task');
+    IF t.status = 'closed' THEN
+        PERFORM cl_fail('CL409', 'the task is already closed');
+    END IF;
+    IF btrim(coalesce(p->>'note', '')) = '' THEN
+        PERFORM cl_fail_field('note', 'closing a task needs a note');
+    END IF;
+    UPDATE manager_tasks x SET status = 'closed', closed_at = now(), closed_by = cl_sub(),
+           close_note = p->>'note', version = x.version + 1, updated_at = now()
+    WHERE x.id = p_id RETURNING * INTO t;
+    PERFORM cl_audit('close', 'manager_task', t.id, jsonb_build_object('to', 'closed'));
+    RETURN QUERY SELECT manager_task_json(t), t.version, t.id;
+END
+$$;
+
 -- ---- the notice of a move ----------------------------------------------------------------------
 
 -- The day the council heard of a move: the earliest of the day it was told by other means
 -- (council_notified_on) and the day the server received a move notification from the partner
--- that placed it about that young person, from 90 days before the move to 90 days after.
--- NULL: never told.
+-- that placed it about that young person, from 90 days before the move to 90 days after, each
+-- day the council's (cl_la_date). NULL: never told.
 CREATE FUNCTION accommodation_notice_on(e accommodation_episodes) RETURNS date
 LANGUAGE sql STABLE AS $$
     SELECT least(e.council_notified_on, (
-        SELECT min(n.received_at::date) FROM partner_notifications n
+        SELECT min(cl_la_date(n.received_at)) FROM partner_notifications n
         WHERE n.care_leaver_id = e.care_leaver_id AND n.partner_id = e.provider_id
           AND n.kind IN ('move_planned', 'emergency_move', 'b_and_b_placement')
-          AND n.received_at::date BETWEEN e.started_on - 90 AND e.started_on + 90))
+          AND cl_la_date(n.received_at) BETWEEN e.started_on - 90 AND e.started_on + 90))
 $$;
 
 -- ---- the partner's view of the allocated adviser -----------------------------------------------
