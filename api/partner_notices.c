@@ -1,7 +1,8 @@
 /* /v1/partner-notifications, /v1/advisers/{id}/inbox, /v1/manager-tasks: thin handlers over the
  * partner_notification_* SQL functions (schema/functions/partner_notices.sql), which decide the
- * match, the triage queue, scope and audit. A partner's notice is answered 202 with the same
- * body whether or not it matched anyone, so the endpoint tells nobody who is a care leaver. */
+ * match, the triage queue, scope and audit, and the closing of a manager's task. A partner's notice
+ * is answered 202 with the same body whether or not it matched anyone, so the endpoint tells nobody
+ * who is a care leaver. */
 #include "partner_notices.h"
 
 #include "feed.h"
@@ -16,7 +17,7 @@ static const char *const kinds[] = {"move_planned",
                                     "left_course",
                                     "at_risk_of_dropping_out",
                                     NULL};
-static const char *const task_statuses[] = {"open", "done", NULL};
+static const char *const task_statuses[] = {"open", "closed", NULL};
 
 static const struct cl_field create_fields[] = {
     {"id", CL_F_UUID, CL_F_READONLY},
@@ -37,6 +38,12 @@ static const struct cl_field match_fields[] = {
     {NULL},
 };
 
+/* Closing a manager task: the note is the manager's, who and when the server's. */
+static const struct cl_field close_fields[] = {
+    {"note", CL_F_STRING, CL_F_REQUIRED, 1, 2000},
+    {NULL},
+};
+
 static struct cl_stmt create = {"SELECT * FROM partner_notification_create($1::jsonb)"};
 static struct cl_stmt get = {"SELECT * FROM partner_notification_get($1::uuid)"};
 static struct cl_stmt acknowledge = {"SELECT * FROM partner_notification_acknowledge($1::uuid)"};
@@ -46,6 +53,7 @@ static struct cl_stmt list = {
     "$6::int)"};
 static struct cl_stmt inbox = {"SELECT * FROM adviser_inbox($1::uuid, $2, $3::uuid, $4::int)"};
 static struct cl_stmt tasks = {"SELECT * FROM manager_task_list($1, $2, $3::uuid, $4::int)"};
+static struct cl_stmt task_close = {"SELECT * FROM manager_task_close($1::uuid, $2::jsonb, $3)"};
 
 static const struct cl_api_query filters[] = {
     {"care_leaver_id", 'u', NULL, 40},
@@ -113,4 +121,21 @@ int
 cl_h_manager_tasks_list(struct cl_req *req, struct cl_resp *resp)
 {
     return cl_api_list_query(req, resp, &tasks, 0, task_filters, 2);
+}
+
+/* POST /v1/manager-tasks/{id}/close: an action, as a Board action's update; If-Match guards it
+ * like a PATCH when given. */
+int
+cl_h_manager_tasks_close(struct cl_req *req, struct cl_resp *resp)
+{
+    const char *version;
+    char buf[16];
+    int err = cl_req_if_match(req, resp, &version, buf);
+
+    if (err == CL_OK)
+        err = cl_api_validate(req, resp, close_fields, CL_V_CREATE);
+    if (err == CL_OK)
+        err = cl_api_row(req, resp, &task_close, 3,
+                         (const char *[]){req->params[0], req->body_raw, version}, 200, NULL);
+    return err;
 }

@@ -13,5 +13,6 @@ int cl_h_partner_notifications_acknowledge(struct cl_req *req, struct cl_resp *r
 int cl_h_partner_notifications_match(struct cl_req *req, struct cl_resp *resp);
 int cl_h_adviser_inbox(struct cl_req *req, struct cl_resp *resp);
 int cl_h_manager_tasks_list(struct cl_req *req, struct cl_resp *resp);
+int cl_h_manager_tasks_close(struct cl_req *req, struct cl_resp *resp);
 
 #endif

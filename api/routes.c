@@ -179,6 +179,8 @@ const struct cl_route cl_routes[] = {
     {"POST", "/v1/partner-notifications/{notification_id}/match", cl_h_partner_notifications_match,
      M | D, "matchPartnerNotification", BODY},
     {"GET", "/v1/manager-tasks", cl_h_manager_tasks_list, M | D, "listManagerTasks", 0},
+    {"POST", "/v1/manager-tasks/{task_id}/close", cl_h_manager_tasks_close, M | D,
+     "closeManagerTask", BODY},
     {"POST", "/v1/webhook-subscriptions", cl_h_webhook_subscriptions_create, P,
      "createWebhookSubscription", BODY},
     {"GET", "/v1/webhook-subscriptions", cl_h_webhook_subscriptions_list, P | D,

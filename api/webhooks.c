@@ -19,9 +19,10 @@ static const struct cl_field fields[] = {
     {"version", CL_F_INT, CL_F_READONLY},
     {"created_at", CL_F_STRING, CL_F_READONLY},
     {"updated_at", CL_F_STRING, CL_F_READONLY},
+    {"failing_since", CL_F_STRING, CL_F_READONLY},
     {NULL},
 };
-static const char *const statuses[] = {"pending", "delivered", NULL};
+static const char *const statuses[] = {"pending", "delivered", "failed", NULL};
 
 static struct cl_stmt create = {"SELECT * FROM webhook_subscription_create($1::jsonb)"};
 static struct cl_stmt get = {"SELECT * FROM webhook_subscription_get($1::uuid)"};

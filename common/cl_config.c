@@ -82,6 +82,10 @@ static const struct setting settings[] = {
     {"WEBHOOK_ALLOW_HTTP", K_INT, OFF(webhook_allow_http), "0", 0, 1, AW},
     {"WEBHOOK_ALLOW_PRIVATE", K_INT, OFF(webhook_allow_private), "0", 0, 1, AW},
     {"WEBHOOK_TIMEOUT_MS", K_INT, OFF(webhook_timeout_ms), "10000", 100, 60000, CL_CONFIG_WORKER},
+    {"WEBHOOK_SWEEP_S", K_INT, OFF(webhook_sweep_s), "60", 1, 3600, CL_CONFIG_WORKER},
+    {"WEBHOOK_RETRY_MAX_S", K_INT, OFF(webhook_retry_max_s), "3600", 1, 86400, CL_CONFIG_WORKER},
+    {"WEBHOOK_FAIL_AFTER_S", K_INT, OFF(webhook_fail_after_s), "259200", 1, 2592000,
+     CL_CONFIG_WORKER},
 };
 
 static int

@@ -53,6 +53,9 @@ struct cl_config {
     int webhook_allow_http;    /* WEBHOOK_ALLOW_HTTP=1: http:// endpoints (CL_DEV_MODE only) */
     int webhook_allow_private; /* WEBHOOK_ALLOW_PRIVATE=1: private/loopback targets (tests) */
     int webhook_timeout_ms;    /* worker: longest wait for a webhook endpoint's answer */
+    int webhook_sweep_s;       /* worker: how often the sweep looks for stalled deliveries */
+    int webhook_retry_max_s;   /* worker: longest wait between tries once a job's retries end */
+    int webhook_fail_after_s;  /* worker: failing this long marks a subscription failing */
 };
 
 /* Why an HS256 secret (already at least 32 bytes) is too weak to use outside development

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cl_clock.h"
+#include "cl_la_time.h"
 #include "cl_log.h"
 #include "cl_mem.h"
 
@@ -148,7 +149,7 @@ login_is_privileged(PGconn *pg)
 static int
 conn_connect(struct cl_conn *c)
 {
-    char timeout[16], options[64];
+    char timeout[16], options[320];
     const char *keys[] = {
         "dbname",          "connect_timeout",     "application_name",     "options", "keepalives",
         "keepalives_idle", "keepalives_interval", "target_session_attrs", NULL};
@@ -160,7 +161,11 @@ conn_connect(struct cl_conn *c)
         PQfinish(c->pg);
     memset(c->prepared, 0, sizeof c->prepared);
     snprintf(timeout, sizeof timeout, "%d", c->timeout_ms < 2000 ? 2 : c->timeout_ms / 1000);
-    snprintf(options, sizeof options, "-c statement_timeout=%d", c->statement_timeout_ms);
+    /* the council's zone for cl_la_date() (schema/functions/base.sql); a checked tz name holds
+     * no space or backslash, so it needs no quoting here */
+    snprintf(options, sizeof options, "-c statement_timeout=%d%s%s", c->statement_timeout_ms,
+             cl_la_time_zone() ? " -c app.la_timezone=" : "",
+             cl_la_time_zone() ? cl_la_time_zone() : "");
     c->pg = PQconnectdbParams(keys, vals, 1);
     if (c->pg)
         PQsetNoticeProcessor(c->pg, notice_to_log, NULL);

@@ -35,11 +35,20 @@ cl_la_time_zone_ok(const char *name)
     return ok;
 }
 
+static char zone[256];
+
 void
 cl_la_time_use(const char *name)
 {
+    snprintf(zone, sizeof zone, "%s", name);
     setenv("TZ", name, 1);
     tzset();
+}
+
+const char *
+cl_la_time_zone(void)
+{
+    return zone[0] ? zone : NULL;
 }
 
 void

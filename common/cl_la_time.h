@@ -13,6 +13,9 @@ int cl_la_time_zone_ok(const char *name);
 /* Makes name (already checked with cl_la_time_zone_ok) the zone of every later cl_la_time:
  * sets TZ for the whole process, so call it once at start-up, before any thread starts. */
 void cl_la_time_use(const char *name);
+/* The zone cl_la_time_use made current, NULL before. Database connections pass it to SQL as
+ * app.la_timezone (common/cl_db.c), where cl_la_date() turns a moment into the council's date. */
+const char *cl_la_time_zone(void);
 /* The council's wall-clock time at t into *out. */
 void cl_la_time(time_t t, struct tm *out);
 /* The collection year containing the date day (tm_year, tm_mon): the year ending the next

@@ -130,7 +130,8 @@ main(int argc, char **argv)
         int ran;
 
         if (!once && (cl_queue_schedule_nightly(&q) == CL_EDB_DOWN ||
-                      cl_queue_purge_expired(&q) == CL_EDB_DOWN))
+                      cl_queue_purge_expired(&q) == CL_EDB_DOWN ||
+                      cl_queue_sweep_webhooks(&q) == CL_EDB_DOWN))
             ran = -CL_EDB_DOWN;
         else
             ran = cl_queue_run_one(&q);

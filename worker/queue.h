@@ -29,4 +29,8 @@ int cl_queue_schedule_nightly(struct cl_queue *q) CL_WARN_UNUSED;
 /* Deletes what has outlived its retention (retention.c): at start and then once an hour. */
 int cl_queue_purge_expired(struct cl_queue *q) CL_WARN_UNUSED;
 
+/* Queues the delivery job again for webhook subscriptions whose own retries have run out, and
+ * marks failing those that have failed too long (webhook_sweep.c): every WEBHOOK_SWEEP_S. */
+int cl_queue_sweep_webhooks(struct cl_queue *q) CL_WARN_UNUSED;
+
 #endif

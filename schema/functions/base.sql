@@ -11,6 +11,15 @@
 CREATE FUNCTION cl_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE
     AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
 
+-- The council's time zone: the api and the worker set app.la_timezone to LA_TIMEZONE on every
+-- connection (common/cl_db.c); any other session (psql, a report) gets LA_TIMEZONE's default.
+-- cl_la_date: the council's date of a moment, whatever the session's TimeZone, so a notice
+-- received at 00:30 London time in summer (23:30 UTC) counts on the London date.
+CREATE FUNCTION cl_la_zone() RETURNS text LANGUAGE sql STABLE
+    AS $$ SELECT coalesce(nullif(current_setting('app.la_timezone', true), ''), 'Europe/London') $$;
+CREATE FUNCTION cl_la_date(t timestamptz) RETURNS date LANGUAGE sql STABLE
+    AS $$ SELECT (t AT TIME ZONE cl_la_zone())::date $$;
+
 -- Raise one of our own errors; the api maps CL404/CL409/CL412/CL422 to HTTP statuses and
 -- passes the message to the client, so it must never hold personal data.
 CREATE FUNCTION cl_fail(code text, message text) RETURNS void LANGUAGE plpgsql

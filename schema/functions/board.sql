@@ -316,9 +316,9 @@ LANGUAGE sql STABLE AS $$
     ), places AS (
         SELECT o.places, o.ring_fenced_for_care_leavers AS ring_fenced
         FROM eet_opportunities o
-        WHERE o.created_at::date <= p_to
+        WHERE cl_la_date(o.created_at) <= p_to
           AND (o.closes_on IS NULL OR o.closes_on >= p_to)
-          AND NOT (o.status = 'closed' AND o.updated_at::date <= p_to)
+          AND NOT (o.status = 'closed' AND cl_la_date(o.updated_at) <= p_to)
           AND (p_districts IS NULL OR o.district = ANY (p_districts))
     ), referrals AS (
         SELECT c.district, r.id FROM eet_referrals r
@@ -335,8 +335,8 @@ LANGUAGE sql STABLE AS $$
         -- The versions that matter for the period: in force on p_to, or with referrals or
         -- recorded breaches in the period.
         SELECT h.id FROM housing_protocols h
-        WHERE (h.signed_off_at::date <= p_to
-               AND (h.superseded_at IS NULL OR h.superseded_at::date > p_to))
+        WHERE (cl_la_date(h.signed_off_at) <= p_to
+               AND (h.superseded_at IS NULL OR cl_la_date(h.superseded_at) > p_to))
            OR EXISTS (SELECT 1 FROM housing_referrals r WHERE r.protocol_id = h.id
                       AND r.referred_on > p_from AND r.referred_on <= p_to)
            OR EXISTS (SELECT 1 FROM housing_protocol_breaches x WHERE x.protocol_id = h.id

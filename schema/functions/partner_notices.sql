@@ -287,7 +287,8 @@ CREATE FUNCTION manager_task_json(t manager_tasks) RETURNS text LANGUAGE sql STA
     SELECT json_build_object(
         'id', t.id, 'kind', t.kind, 'notification_id', t.notification_id,
         'care_leaver_id', n.care_leaver_id, 'partner_id', n.partner_id, 'status', t.status,
-        'created_at', cl_ts(t.created_at))::text
+        'created_at', cl_ts(t.created_at), 'closed_at', cl_ts(t.closed_at),
+        'closed_by', t.closed_by, 'close_note', t.close_note, 'version', t.version)::text
     FROM partner_notifications n WHERE n.id = t.notification_id
 $$;
 
@@ -306,19 +307,44 @@ BEGIN
 END
 $$;
 
+-- A manager (or an admin: the roles that read tasks, held there by the manager_tasks policy)
+-- closes a task with a note; who and when are the server's. p_version: If-Match (NULL: any).
+-- Closing a closed task is a conflict.
+CREATE FUNCTION manager_task_close(p_id uuid, p jsonb, p_version text)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    t manager_tasks;
+BEGIN
+    SELECT * INTO t FROM manager_tasks x WHERE x.id = p_id FOR UPDATE;
+    PERFORM cl_found(FOUND, 'manager task');
+    PERFORM cl_if_match(p_version, t.version, 'manager task');
+    IF t.status = 'closed' THEN
+        PERFORM cl_fail('CL409', 'the task is already closed');
+    END IF;
+    IF btrim(coalesce(p->>'note', '')) = '' THEN
+        PERFORM cl_fail_field('note', 'closing a task needs a note');
+    END IF;
+    UPDATE manager_tasks x SET status = 'closed', closed_at = now(), closed_by = cl_sub(),
+           close_note = p->>'note', version = x.version + 1, updated_at = now()
+    WHERE x.id = p_id RETURNING * INTO t;
+    PERFORM cl_audit('close', 'manager_task', t.id, jsonb_build_object('to', 'closed'));
+    RETURN QUERY SELECT manager_task_json(t), t.version, t.id;
+END
+$$;
+
 -- ---- the notice of a move ----------------------------------------------------------------------
 
 -- The day the council heard of a move: the earliest of the day it was told by other means
 -- (council_notified_on) and the day the server received a move notification from the partner
--- that placed it about that young person, from 90 days before the move to 90 days after.
--- NULL: never told.
+-- that placed it about that young person, from 90 days before the move to 90 days after, each
+-- day the council's (cl_la_date). NULL: never told.
 CREATE FUNCTION accommodation_notice_on(e accommodation_episodes) RETURNS date
 LANGUAGE sql STABLE AS $$
     SELECT least(e.council_notified_on, (
-        SELECT min(n.received_at::date) FROM partner_notifications n
+        SELECT min(cl_la_date(n.received_at)) FROM partner_notifications n
         WHERE n.care_leaver_id = e.care_leaver_id AND n.partner_id = e.provider_id
           AND n.kind IN ('move_planned', 'emergency_move', 'b_and_b_placement')
-          AND n.received_at::date BETWEEN e.started_on - 90 AND e.started_on + 90))
+          AND cl_la_date(n.received_at) BETWEEN e.started_on - 90 AND e.started_on + 90))
 $$;
 
 -- ---- the partner's view of the allocated adviser -----------------------------------------------
@@ -532,7 +558,8 @@ CREATE FUNCTION webhook_subscription_json(s webhook_subscriptions, p_secret bool
 LANGUAGE sql STABLE AS $$
     SELECT (json_build_object(
         'id', s.id, 'partner_id', s.partner_id, 'url', s.url, 'events', to_json(s.events),
-        'active', s.active, 'version', s.version, 'created_at', cl_ts(s.created_at),
+        'active', s.active, 'failing_since', cl_ts(s.failing_since), 'version', s.version,
+        'created_at', cl_ts(s.created_at),
         'updated_at', cl_ts(s.updated_at))::jsonb
         || CASE WHEN p_secret THEN jsonb_build_object('secret', s.secret) ELSE '{}' END)::text
 $$;
@@ -595,6 +622,7 @@ BEGIN
         url = CASE WHEN p ? 'url' THEN p->>'url' ELSE x.url END,
         events = CASE WHEN p ? 'events' THEN webhook_events_check(p->'events') ELSE x.events END,
         active = CASE WHEN p ? 'active' THEN (p->>'active')::boolean ELSE x.active END,
+        failing_since = CASE WHEN (p->>'active')::boolean THEN NULL ELSE x.failing_since END,
         version = x.version + 1, updated_at = now()
     WHERE x.id = p_id RETURNING * INTO s;
     PERFORM cl_audit_patch('webhook_subscription', s.id, p);
@@ -696,15 +724,18 @@ END
 $$;
 
 -- Queues one delivery and its job. SECURITY DEFINER: the trigger's writer (an adviser, a
--- partner) reads no subscription and writes no delivery itself.
+-- partner) reads no subscription and writes no delivery itself. For a failing subscription
+-- (webhook_sweep) the delivery is logged as failed straight away: kept, replayable, not sent.
 CREATE FUNCTION webhook_queue(p_sub uuid, p_message uuid, p_event text, p_payload jsonb,
                               p_replay_of uuid) RETURNS webhook_deliveries
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     d webhook_deliveries;
 BEGIN
-    INSERT INTO webhook_deliveries (subscription_id, message_id, event, payload, replay_of)
-    VALUES (p_sub, p_message, p_event, p_payload, p_replay_of)
+    INSERT INTO webhook_deliveries (subscription_id, message_id, event, payload, replay_of, status)
+    SELECT p_sub, p_message, p_event, p_payload, p_replay_of,
+           CASE WHEN s.failing_since IS NULL THEN 'pending' ELSE 'failed' END
+    FROM webhook_subscriptions s WHERE s.id = p_sub
     RETURNING * INTO d;
     IF NOT EXISTS (SELECT 1 FROM webhook_deliveries x
                    WHERE x.subscription_id = p_sub AND x.tx = pg_current_xact_id()
@@ -715,8 +746,8 @@ BEGIN
 END
 $$;
 
--- One event for every active subscription of p_partner that asked for it. The payload carries
--- the kind and ids only, never personal data.
+-- One event for every active (or failing: logged, not sent) subscription of p_partner that
+-- asked for it. The payload carries the kind and ids only, never personal data.
 CREATE FUNCTION webhook_event(p_partner uuid, p_event text, p_id uuid) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -724,12 +755,68 @@ DECLARE
     m uuid := gen_random_uuid();
 BEGIN
     FOR s IN SELECT x.id FROM webhook_subscriptions x
-             WHERE x.partner_id = p_partner AND x.active AND p_event = ANY (x.events)
+             WHERE x.partner_id = p_partner AND (x.active OR x.failing_since IS NOT NULL)
+               AND p_event = ANY (x.events)
              ORDER BY x.id LOOP
         PERFORM webhook_queue(s, m, p_event, jsonb_build_object(
             'type', p_event, 'timestamp', cl_ts(now()), 'data', jsonb_build_object('id', p_id)),
             NULL);
     END LOOP;
+END
+$$;
+
+-- The worker's sweep (worker/webhook_sweep.c), every WEBHOOK_SWEEP_S on every worker; one at
+-- a time (a transaction lock), so however many workers run, a subscription gets one job:
+-- 1. an active subscription whose oldest pending delivery has been failing for p_fail_after_s
+--    (from its first attempt) and whose job is not running is marked failing: failing_since,
+--    inactive (nothing later overtakes it), its pending deliveries 'failed'; pending ones that a
+--    transaction queued for it meanwhile follow on the next sweep;
+-- 2. an active subscription with deliveries ready to go (of finished transactions), no delivery
+--    job queued or running (its own job's retries have run out, or it was lost) and no attempt
+--    for p_retry_s gets one job of one attempt; the idempotency key (subscription and the
+--    p_retry_s-long period) keeps it to one per period even when the job ends at once.
+-- Returns how many subscriptions got a job and how many were marked failing.
+CREATE FUNCTION webhook_sweep(p_retry_s integer, p_fail_after_s integer,
+                              OUT queued integer, OUT failing integer)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('webhook-sweep', 0));
+    UPDATE webhook_subscriptions s SET active = false, failing_since = now(),
+           version = s.version + 1, updated_at = now()
+    WHERE s.active
+      AND NOT EXISTS (SELECT 1 FROM jobs j
+                      WHERE j.kind = 'webhook_delivery' AND j.status = 'running'
+                        AND j.params->>'subscription_id' = s.id::text)
+      AND (SELECT min(a.at) FROM webhook_delivery_attempts a
+           WHERE a.delivery_id = (SELECT d.id FROM webhook_deliveries d
+                                  WHERE d.subscription_id = s.id AND d.status = 'pending'
+                                  ORDER BY d.tx, d.seq LIMIT 1))
+          < now() - make_interval(secs => p_fail_after_s);
+    GET DIAGNOSTICS failing = ROW_COUNT;
+    UPDATE webhook_deliveries d SET status = 'failed'
+    FROM webhook_subscriptions s
+    WHERE s.id = d.subscription_id AND s.failing_since IS NOT NULL AND d.status = 'pending'
+      AND d.tx < pg_snapshot_xmin(pg_current_snapshot());
+    INSERT INTO jobs (id, kind, params, max_attempts, created_by, created_role, queue,
+                      idempotency_key)
+    SELECT gen_random_uuid(), 'webhook_delivery', jsonb_build_object('subscription_id', s.id), 1,
+           'webhook-sweep', 'service', s.queue,
+           'webhook-sweep:' || s.id || ':'
+           || floor(extract(epoch FROM now()) / p_retry_s)::bigint
+    FROM webhook_subscriptions s
+    WHERE s.active
+      AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                  WHERE d.subscription_id = s.id AND d.status = 'pending'
+                    AND d.tx < pg_snapshot_xmin(pg_current_snapshot()))
+      AND NOT EXISTS (SELECT 1 FROM jobs j
+                      WHERE j.kind = 'webhook_delivery' AND j.status IN ('queued', 'running')
+                        AND j.params->>'subscription_id' = s.id::text)
+      AND coalesce((SELECT max(a.at) FROM webhook_deliveries d
+                    JOIN webhook_delivery_attempts a ON a.delivery_id = d.id
+                    WHERE d.subscription_id = s.id AND d.status = 'pending'), '-infinity')
+          < now() - make_interval(secs => p_retry_s)
+    ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING;
+    GET DIAGNOSTICS queued = ROW_COUNT;
 END
 $$;
 

@@ -394,6 +394,197 @@ Test(partner_notices, moves_placed_by_a_partner_without_notice_are_derived_breac
     free(adviser), free(partner), free(atok), free(ptok), free(mgr), free(protocol);
 }
 
+/* A notice received at 23:30 UTC on a summer day is 00:30 the next day in London: it counts on
+ * the council's date, whatever the database session's TimeZone. */
+Test(partner_notices, a_notice_counts_on_the_councils_date_not_the_sessions)
+{
+    char *adviser = tc_seed_adviser(), *partner = tc_seed_partner("housing_provider");
+    char *atok = tc_token("adviser", adviser, NULL), *ptok = partner_token(partner);
+    char *protocol = seed_protocol(), *cl = tc_seed_care_leaver(adviser, "2007-05-01");
+    char *ref = seed_referral(protocol, cl, partner, "2026-06-01", NULL);
+    char path[256], body[512], sql[512];
+    struct tc_resp *r;
+    char *ep;
+
+    notify_move(ptok, ref);
+    snprintf(sql, sizeof sql,
+             "UPDATE partner_notifications SET received_at = '2026-07-14 23:30:00+00' "
+             "WHERE referral_id = '%s'",
+             ref);
+    cr_assert_eq(tc_sql(sql), 0);
+    snprintf(path, sizeof path, "/v1/care-leavers/%s/accommodation", cl);
+    snprintf(
+        body, sizeof body,
+        "{\"code\":\"U\",\"suitable\":true,\"started_on\":\"2026-07-15\",\"provider_id\":\"%s\","
+        "\"placed_by\":\"partner\"}",
+        partner);
+    r = tc_post(path, atok, body);
+    cr_assert_eq(r->status, 201, "%s", r->body);
+    ep = strdup(tc_str(r, "id"));
+    tc_free(r);
+
+    /* through the api (its connections carry LA_TIMEZONE) */
+    snprintf(path, sizeof path, "/v1/care-leavers/%s/accommodation/%s", cl, ep);
+    r = tc_get(path, atok);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_expect_str_eq(tc_str(r, "notice_on"), "2026-07-15", "%s", r->body);
+    tc_free(r);
+    /* a session in UTC gets the council's date too (LA_TIMEZONE's default, Europe/London) */
+    snprintf(sql, sizeof sql,
+             "SET TimeZone = 'UTC'; SELECT (accommodation_notice_on(e) = '2026-07-15' "
+             "AND current_setting('TimeZone') = 'UTC')::int FROM accommodation_episodes e "
+             "WHERE e.id = '%s'",
+             ep);
+    cr_expect_eq(tc_sql_long(sql), 1, "the London date in a UTC session");
+    /* and the zone is the configured one, not a constant */
+    snprintf(sql, sizeof sql,
+             "SET app.la_timezone = 'UTC'; SELECT (accommodation_notice_on(e) = '2026-07-14')::int "
+             "FROM accommodation_episodes e WHERE e.id = '%s'",
+             ep);
+    cr_expect_eq(tc_sql_long(sql), 1, "a council in UTC counts it on the 14th");
+    free(adviser), free(partner), free(atok), free(ptok), free(protocol), free(cl), free(ref);
+    free(ep);
+}
+
+/* A team manager closes a task with a note; the server stamps who and when. Bad input, a second
+ * close, an unknown id, a stale version and the wrong roles write nothing. */
+Test(partner_notices, a_manager_closes_a_task_with_a_note)
+{
+    char *partner = tc_seed_partner("housing_provider"), *ptok = partner_token(partner);
+    char *adviser = tc_seed_adviser(), *atok = tc_token("adviser", adviser, NULL);
+    char *mgr = tc_token("manager", NULL, NULL), *task, note[2100], path[160], body[2200];
+    struct tc_resp *r;
+    long audits;
+    const cJSON *e;
+    int open_seen = 0, closed_seen = 0;
+
+    r = tc_post("/v1/partner-notifications", ptok,
+                "{\"kind\":\"b_and_b_placement\",\"la_child_id\":\"ZZ999998\","
+                "\"date_of_birth\":\"2007-05-01\",\"occurred_on\":\"2026-11-28\"}");
+    cr_assert_eq(r->status, 202, "%s", r->body);
+    snprintf(body, sizeof body, "SELECT id FROM manager_tasks WHERE notification_id = '%s'",
+             tc_str(r, "id"));
+    tc_free(r);
+    task = tc_seed_text(body);
+    cr_assert_not_null(task);
+    snprintf(path, sizeof path, "/v1/manager-tasks/%s/close", task);
+    snprintf(body, sizeof body,
+             "SELECT count(*) FROM audit_log WHERE resource_type = 'manager_task' "
+             "AND resource_id = '%s'",
+             task);
+    audits = tc_sql_long(body);
+
+    memset(note, 'x', 2001);
+    note[2001] = '\0';
+    {
+        struct {
+            const char *body, *headers;
+            int status;
+        } bad[] = {
+            {"{}", NULL, 422},
+            {"{\"note\":\"\"}", NULL, 422},
+            {"{\"note\":\"   \"}", NULL, 422},
+            {"{\"note\":7}", NULL, 422},
+            {"{\"note\":\"done\",\"status\":\"closed\"}", NULL, 422},
+            {"{\"note\":\"done\",\"closed_by\":\"someone\"}", NULL, 422},
+            {"{\"note\":", NULL, 400},
+            {"{\"note\":\"done\"}", "If-Match: \"7\"\r\n", 412},
+            {NULL, NULL, 422},
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            const char *b = bad[i].body;
+
+            if (i == sizeof bad / sizeof bad[0] - 1) {
+                snprintf(body, sizeof body, "{\"note\":\"%s\"}", note);
+                b = body;
+            }
+            r = tc_req("POST", path, mgr, b, bad[i].headers);
+            cr_expect_eq(r->status, bad[i].status, "%zu: %d %s", i, r->status, r->body);
+            cr_expect_str_eq(tc_header(r, "Content-Type") ? tc_header(r, "Content-Type") : "",
+                             "application/problem+json", "%zu", i);
+            tc_free(r);
+        }
+    }
+    /* the roles that may not read tasks may not close them */
+    r = tc_post(path, ptok, "{\"note\":\"done\"}");
+    cr_expect_eq(r->status, 403, "%s", r->body);
+    tc_free(r);
+    r = tc_post(path, atok, "{\"note\":\"done\"}");
+    cr_expect_eq(r->status, 403, "%s", r->body);
+    tc_free(r);
+    r = tc_post("/v1/manager-tasks/00000000-0000-4000-8000-000000000000/close", mgr,
+                "{\"note\":\"done\"}");
+    cr_expect_eq(r->status, 404, "%s", r->body);
+    tc_free(r);
+    snprintf(body, sizeof body,
+             "SELECT count(*) FROM manager_tasks WHERE id = '%s' AND status = 'open' "
+             "AND version = 1 AND closed_at IS NULL AND close_note IS NULL",
+             task);
+    cr_expect_eq(tc_sql_long(body), 1, "nothing written");
+    snprintf(body, sizeof body,
+             "SELECT count(*) FROM audit_log WHERE resource_type = 'manager_task' "
+             "AND resource_id = '%s'",
+             task);
+    cr_expect_eq(tc_sql_long(body), audits, "nothing audited");
+
+    /* closed, with the version read */
+    r = tc_req("POST", path, mgr,
+               "{\"note\":\"Spoke to the provider: back in the supported flat on Monday\"}",
+               "If-Match: \"1\"\r\n");
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_expect_str_eq(tc_str(r, "status"), "closed");
+    cr_expect_str_eq(tc_str(r, "close_note"),
+                     "Spoke to the provider: back in the supported flat on Monday");
+    cr_expect_not_null(tc_str(r, "closed_at"));
+    cr_expect_not_null(tc_str(r, "closed_by"));
+    cr_expect_eq(cJSON_GetObjectItem(r->json, "version")->valueint, 2);
+    cr_expect_str_eq(tc_header(r, "ETag") ? tc_header(r, "ETag") : "", "\"2\"");
+    snprintf(body, sizeof body,
+             "SELECT count(*) FROM audit_log WHERE resource_type = 'manager_task' "
+             "AND resource_id = '%s' AND action = 'close' AND actor_sub = '%s'",
+             task, tc_str(r, "closed_by"));
+    cr_expect_eq(tc_sql_long(body), 1, "audited as the manager who closed it");
+    snprintf(body, sizeof body,
+             "SELECT count(*) FROM manager_tasks WHERE id = '%s' "
+             "AND closed_at > now() - interval '1 minute'",
+             task);
+    cr_expect_eq(tc_sql_long(body), 1, "the server's clock");
+    tc_free(r);
+    /* closing twice is a conflict, and writes nothing */
+    r = tc_post(path, mgr, "{\"note\":\"again\"}");
+    cr_expect_eq(r->status, 409, "%s", r->body);
+    tc_free(r);
+    snprintf(body, sizeof body,
+             "SELECT count(*) FROM manager_tasks WHERE id = '%s' AND version = 2 "
+             "AND close_note LIKE 'Spoke%%'",
+             task);
+    cr_expect_eq(tc_sql_long(body), 1);
+
+    /* the list filters open and closed */
+    for (int pass = 0; pass < 2; pass++) {
+        r = tc_get(pass ? "/v1/manager-tasks?status=closed&limit=200"
+                        : "/v1/manager-tasks?status=open&limit=200",
+                   mgr);
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(r->json, "items"))
+        {
+            cr_expect_str_eq(cJSON_GetObjectItem(e, "status")->valuestring,
+                             pass ? "closed" : "open");
+            if (strcmp(cJSON_GetObjectItem(e, "id")->valuestring, task) == 0 && pass)
+                closed_seen++;
+            else if (strcmp(cJSON_GetObjectItem(e, "id")->valuestring, task) == 0)
+                open_seen++;
+        }
+        tc_free(r);
+    }
+    cr_expect_eq(open_seen, 0);
+    cr_expect_eq(closed_seen, 1);
+    r = tc_get("/v1/manager-tasks?status=done", mgr);
+    cr_expect_eq(r->status, 400, "%s", r->body);
+    tc_free(r);
+    free(partner), free(ptok), free(adviser), free(atok), free(mgr), free(task);
+}
+
 /* The figures of the commitment of kind/district in a commitment-compliance answer. */
 static const cJSON *
 commitment(const cJSON *body, const char *district)

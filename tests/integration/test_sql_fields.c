@@ -222,6 +222,8 @@ static const struct drive drives[] = {
      "housing", "GET", "/v1/partner-notifications?triage=true", NULL},
     {"partner_notification_match_to", "care_leaver_id", "is not a care leaver", 1, "manager",
      "POST", "/v1/partner-notifications/{note}/match", "{\"care_leaver_id\":\"{x}\"}"},
+    {"manager_task_close", "note", "closing a task needs a note", 1, "manager", "POST",
+     "/v1/manager-tasks/{task}/close", "{\"note\":\"   \"}"},
     {"webhook_events_check", "events", "must be one or more of ", 1, "housing", "POST",
      "/v1/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/x\",\"events\":[\"nope\"]}"},
 };
@@ -229,7 +231,7 @@ static const struct drive drives[] = {
 /* What the requests refer to, made for this test. */
 struct world {
     char *adviser, *cl, *cl2, *p, *h, *off, *approved, *superseded, *href, *opp, *eref, *bm;
-    char *survey, *sresp, *draft, *note, *suha;
+    char *survey, *sresp, *draft, *note, *suha, *task;
     char *tok_adviser, *tok_manager, *tok_admin, *tok_employer, *tok_housing;
 };
 
@@ -325,6 +327,11 @@ world_make(struct world *w)
               w->bm, NULL, NULL));
     w->suha = tc_seed_text("SELECT id FROM entitlements WHERE name = 'Setting up home allowance'");
     cr_assert_not_null(w->suha);
+    w->task =
+        seed("INSERT INTO manager_tasks (kind, notification_id) VALUES ('emergency_move', '%s')"
+             " RETURNING id",
+             w->note, NULL, NULL);
+    cr_assert_not_null(w->task);
     w->tok_adviser = tc_token("adviser", w->adviser, NULL);
     w->tok_manager = tc_token("manager", NULL, NULL);
     w->tok_admin = tc_token("admin", NULL, NULL);
@@ -335,12 +342,12 @@ world_make(struct world *w)
 static void
 world_free(struct world *w)
 {
-    char **all[] = {
-        &w->adviser,      &w->cl,         &w->cl2,         &w->p,           &w->h,
-        &w->off,          &w->approved,   &w->superseded,  &w->href,        &w->opp,
-        &w->eref,         &w->bm,         &w->survey,      &w->sresp,       &w->draft,
-        &w->note,         &w->suha,       &w->tok_adviser, &w->tok_manager, &w->tok_admin,
-        &w->tok_employer, &w->tok_housing};
+    char **all[] = {&w->adviser,   &w->cl,           &w->cl2,         &w->p,
+                    &w->h,         &w->off,          &w->approved,    &w->superseded,
+                    &w->href,      &w->opp,          &w->eref,        &w->bm,
+                    &w->survey,    &w->sresp,        &w->draft,       &w->note,
+                    &w->suha,      &w->task,         &w->tok_adviser, &w->tok_manager,
+                    &w->tok_admin, &w->tok_employer, &w->tok_housing};
 
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
@@ -385,6 +392,7 @@ expand(const struct world *w, const char *template, char *out, size_t outlen)
                  {"{draft}", w->draft},
                  {"{note}", w->note},
                  {"{suha}", w->suha},
+                 {"{task}", w->task},
                  {"{x}", "0b6d5f0e-8f5a-4c55-9d0e-2a3f4b5c6d70"}};
     size_t n = 0;
 

@@ -347,6 +347,145 @@ Test(webhooks, a_failing_endpoint_is_retried_with_backoff_and_holds_the_order)
     free(partner), free(ptok), free(sub);
 }
 
+/* Once a subscription's delivery job has used its attempts, nothing new need happen for its
+ * pending deliveries to go out: the workers' sweep queues the job again (one per subscription
+ * and period, two workers sweeping), at WEBHOOK_RETRY_MAX_S, until the endpoint is back. The job
+ * here gets one attempt instead of eight, so its retries run out at once. */
+Test(webhooks, a_sweep_retries_a_subscription_whose_job_gave_up_until_the_endpoint_is_back)
+{
+    static const char *const env[] = {"WEBHOOK_SWEEP_S=1", "WEBHOOK_RETRY_MAX_S=2", NULL};
+    char *partner = tc_seed_partner("housing_provider"), *ptok = tc_token("partner", NULL, partner);
+    char queue[64], ids[2][40], sql[1024], *sub;
+    struct receiver rc;
+    pid_t w1, w2;
+
+    receiver_start(&rc);
+    rc.fail_status = 503;
+    tw_queue_name("wh-sweep", queue, sizeof queue);
+    sub = subscribe(ptok, rc.port, queue, rc.secret, sizeof rc.secret);
+    notices_acknowledged(ptok, 2, ids);
+    snprintf(sql, sizeof sql,
+             "UPDATE jobs SET max_attempts = 1 WHERE queue = '%s' AND kind = 'webhook_delivery'",
+             queue);
+    cr_assert_eq(tc_sql(sql), 0);
+    w1 = tw_start(queue, env);
+    w2 = tw_start(queue, env);
+    /* the job's one attempt fails: it is failed, and the sweep tries again, and again */
+    cr_assert(wait_count(&rc, 3, 30000), "tried again after the job gave up: %d", rc.n);
+    snprintf(sql, sizeof sql,
+             "SELECT (count(*) > 0)::int FROM jobs WHERE queue = '%s' "
+             "AND created_by <> 'webhook-sweep' AND status = 'failed'",
+             queue);
+    cr_expect_eq(tc_sql_long(sql), 1, "the event's job used its attempts");
+    rc.fail_status = 0;
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) = 2 FROM webhook_deliveries WHERE subscription_id = '%s' "
+             "AND status = 'delivered'",
+             sub);
+    cr_assert(tw_until(sql, 30000), "both delivered once the endpoint is back, no new event");
+    cr_expect_eq(tw_stop(w1, SIGTERM, 10000), 0);
+    cr_expect_eq(tw_stop(w2, SIGTERM, 10000), 0);
+    receiver_stop(&rc);
+    cr_expect_eq(rc.bad_signatures, 0);
+    /* in order: the first message until it went through, then the second */
+    pthread_mutex_lock(&rc.lock);
+    cr_expect_str_eq(rc.data_ids[rc.n - 1], ids[1], "the second message last");
+    for (int i = 0; i < rc.n - 1; i++)
+        cr_expect_str_eq(rc.data_ids[i], ids[0], "try %d is of the first message", i);
+    pthread_mutex_unlock(&rc.lock);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM webhook_deliveries WHERE subscription_id = '%s'", sub);
+    cr_expect_eq(tc_sql_long(sql), 2, "no delivery was made up");
+    /* the sweep's jobs, two workers sweeping: never two open at once for the subscription */
+    snprintf(
+        sql, sizeof sql,
+        "SELECT ((SELECT count(*) FROM jobs WHERE queue = '%s' AND created_by = 'webhook-sweep') "
+        "> 0 AND NOT EXISTS (SELECT 1 FROM jobs a JOIN jobs b ON a.id < b.id "
+        "AND tstzrange(a.created_at, a.finished_at) && tstzrange(b.created_at, b.finished_at) "
+        "WHERE a.queue = '%s' AND b.queue = '%s' AND a.created_by = 'webhook-sweep' "
+        "AND b.created_by = 'webhook-sweep'))::int",
+        queue, queue, queue);
+    cr_expect_eq(tc_sql_long(sql), 1, "sweep jobs ran, one at a time");
+    free(partner), free(ptok), free(sub);
+}
+
+/* After WEBHOOK_FAIL_AFTER_S of failing (here its first attempt is moved back in time) the sweep
+ * gives up: the subscription is failing and inactive, its deliveries failed in the partner's log,
+ * an event meanwhile logged as failed, not sent; reactivated, a replay goes through. */
+Test(webhooks, a_long_failure_marks_the_subscription_failing_and_loses_nothing)
+{
+    static const char *const env[] = {"WEBHOOK_SWEEP_S=1", "WEBHOOK_FAIL_AFTER_S=3600", NULL};
+    char *partner = tc_seed_partner("housing_provider"), *ptok = tc_token("partner", NULL, partner);
+    char queue[64], ids[2][40], sql[512], path[200], *sub, *first;
+    struct receiver rc;
+    struct tc_resp *r;
+    pid_t w;
+    int seen;
+
+    receiver_start(&rc);
+    rc.fail_status = 500;
+    tw_queue_name("wh-giveup", queue, sizeof queue);
+    sub = subscribe(ptok, rc.port, queue, rc.secret, sizeof rc.secret);
+    notices_acknowledged(ptok, 1, ids);
+    w = tw_start(queue, env);
+    cr_assert(wait_count(&rc, 1, 30000), "tried once");
+    snprintf(sql, sizeof sql,
+             "UPDATE webhook_delivery_attempts a SET at = a.at - interval '2 hours' "
+             "FROM webhook_deliveries d WHERE d.id = a.delivery_id AND d.subscription_id = '%s'",
+             sub);
+    cr_assert_eq(tc_sql(sql), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) = 1 FROM webhook_subscriptions WHERE id = '%s' AND NOT active "
+             "AND failing_since IS NOT NULL",
+             sub);
+    cr_assert(tw_until(sql, 30000), "the sweep marked the subscription failing");
+    cr_expect_eq(tw_stop(w, SIGTERM, 10000), 0);
+    seen = rc.n;
+    /* an event while it is failing: kept as a failed delivery, not sent */
+    notices_acknowledged(ptok, 1, ids + 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM webhook_deliveries WHERE subscription_id = '%s' "
+             "AND status = 'failed'",
+             sub);
+    cr_expect_eq(tc_sql_long(sql), 2, "both failed, none dropped");
+    snprintf(path, sizeof path, "/v1/webhook-subscriptions/%s", sub);
+    r = tc_get(path, ptok);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_expect_not_null(tc_str(r, "failing_since"), "%s", r->body);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(r->json, "active")), "%s", r->body);
+    tc_free(r);
+    snprintf(path, sizeof path, "/v1/webhook-subscriptions/%s/deliveries?status=failed", sub);
+    r = tc_get(path, ptok);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 2, "%s", r->body);
+    {
+        const cJSON *oldest = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 1);
+
+        cr_expect_geq(cJSON_GetArraySize(cJSON_GetObjectItem(oldest, "log")), 1, "its tries");
+        first = strdup(cJSON_GetObjectItem(oldest, "id")->valuestring);
+    }
+    tc_free(r);
+
+    /* the partner fixes its endpoint, reactivates and replays the first */
+    rc.fail_status = 0;
+    snprintf(path, sizeof path, "/v1/webhook-subscriptions/%s", sub);
+    r = tc_patch(path, ptok, "{\"active\":true}");
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r->json, "failing_since")), "%s", r->body);
+    tc_free(r);
+    snprintf(path, sizeof path, "/v1/webhook-subscriptions/%s/deliveries/%s/replay", sub, first);
+    r = tc_post(path, ptok, NULL);
+    cr_expect_eq(r->status, 202, "%s", r->body);
+    tc_free(r);
+    w = tw_start(queue, env);
+    cr_assert(wait_count(&rc, seen + 1, 30000), "the replay arrived");
+    cr_expect_eq(tw_stop(w, SIGTERM, 10000), 0);
+    receiver_stop(&rc);
+    cr_expect_eq(rc.bad_signatures, 0);
+    cr_expect_str_eq(rc.data_ids[rc.n - 1], ids[0]);
+    free(partner), free(ptok), free(sub), free(first);
+}
+
 Test(webhooks, without_the_development_settings_http_and_private_targets_are_refused)
 {
     static const char *const env[] = {"WEBHOOK_ALLOW_HTTP=0", "WEBHOOK_ALLOW_PRIVATE=0", NULL};
