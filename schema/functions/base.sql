@@ -38,22 +38,24 @@ $$;
 
 -- Create and JSON Merge Patch on a row of any table with id, version and updated_at columns,
 -- in steps so a resource can check and normalise between them:
---   r := cl_patch_open(NULL::t, p_id, p_version, 'what')   the row, locked: 404, 412 as above;
+--   r := cl_patch_open(NULL::t, p_id, p_version, 'what')   the row, locked: 404, 412 as above
+--                                                          (p_version NULL: not asked; with
+--                                                          p_parent_col, only a row of that
+--                                                          parent p_parent);
 --   r := cl_merge(r, p, '{field,...}')                     the members of p named writable, each
 --                                                          read by its column's type (null clears);
 --   r := cl_patch_save(r, '{field,...}')                   those columns written, version + 1;
 --   r := cl_insert(r, '{field,...}')                       a new row of those columns, the table's
 --                                                          defaults for the rest (id, version, ...).
-CREATE FUNCTION cl_patch_open(p_row anyelement, p_id uuid, p_version text, p_what text)
+CREATE FUNCTION cl_patch_open(p_row anyelement, p_id uuid, p_version text, p_what text,
+                              p_parent_col text DEFAULT NULL, p_parent uuid DEFAULT NULL)
 RETURNS anyelement LANGUAGE plpgsql AS $$
-DECLARE
-    n integer;
 BEGIN
-    EXECUTE format('SELECT * FROM %s WHERE id = $1 FOR UPDATE', pg_typeof(p_row))
-        INTO p_row USING p_id;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    PERFORM cl_found(n = 1, p_what);
-    PERFORM cl_if_match(p_version, p_row.version, p_what);
+    p_row := cl_row(p_row, p_id, p_what, p_parent_col, p_parent, true);
+    IF p_version IS NOT NULL THEN
+        -- only then: a row without a version (legal_holds) is opened with NULL
+        PERFORM cl_if_match(p_version, p_row.version, p_what);
+    END IF;
     RETURN p_row;
 END
 $$;
@@ -87,12 +89,87 @@ BEGIN
 END
 $$;
 
+-- The row p_id of p_row's table (with p_parent_col, only when its parent is p_parent), locked
+-- with p_lock; 404 "no such <p_what>" when there is none the caller may see. SECURITY INVOKER,
+-- as every function here: row-level security is the caller's.
+CREATE FUNCTION cl_row(p_row anyelement, p_id uuid, p_what text, p_parent_col text DEFAULT NULL,
+                       p_parent uuid DEFAULT NULL, p_lock boolean DEFAULT false)
+RETURNS anyelement LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    EXECUTE format('SELECT * FROM %s x WHERE x.id = $1%s%s', pg_typeof(p_row),
+                   CASE WHEN p_parent_col IS NOT NULL
+                        THEN format(' AND x.%I = $2', p_parent_col) ELSE '' END,
+                   CASE WHEN p_lock THEN ' FOR UPDATE' ELSE '' END)
+        INTO p_row USING p_id, p_parent;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM cl_found(n = 1, p_what);
+    RETURN p_row;
+END
+$$;
+
+-- A read of one row of a resource <t> (p_type) as the API answers it (GET by id): cl_row (404
+-- "no such <p_what>", <t> with spaces when NULL), then, with p_audited, a read audited as <t>
+-- with p_detail; the representation <t>_json(row) (p_json names another), its version and id.
+CREATE FUNCTION cl_get(p_row anyelement, p_type text, p_id uuid, p_audited boolean DEFAULT false,
+                       p_detail jsonb DEFAULT NULL, p_parent_col text DEFAULT NULL,
+                       p_parent uuid DEFAULT NULL, p_what text DEFAULT NULL,
+                       p_json text DEFAULT NULL)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    p_row := cl_row(p_row, p_id, coalesce(p_what, replace(p_type, '_', ' ')), p_parent_col,
+                    p_parent);
+    IF p_audited THEN
+        PERFORM cl_audit('read', p_type, p_id, p_detail);
+    END IF;
+    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id',
+                                coalesce(p_json, p_type || '_json')) USING p_row;
+END
+$$;
+
+-- A page of a list of a resource <t> (p_type) as the API answers it: the rows of p_row's table
+-- whose columns equal the non-null members of p_match and that meet p_cond (an SQL condition
+-- on the row x; NULL: all), ordered by (p_key, id), descending with p_desc, after the keyset
+-- (p_k1, p_k2) when p_k1 is given; p_limit rows as (<t>_json(row) or p_json(row), p_key as
+-- text, id as text). With p_audit_id, the page is audited as a list of <t> about that id.
+-- Values go in as quoted literals, each compared as its column's type.
+CREATE FUNCTION cl_page(p_row anyelement, p_type text, p_key text, p_desc boolean, p_k1 text,
+                        p_k2 text, p_limit integer, p_match jsonb DEFAULT '{}',
+                        p_cond text DEFAULT NULL, p_audit_id uuid DEFAULT NULL,
+                        p_json text DEFAULT NULL)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+DECLARE
+    dir text := CASE WHEN p_desc THEN 'DESC' ELSE 'ASC' END;
+BEGIN
+    IF p_audit_id IS NOT NULL THEN
+        PERFORM cl_audit('list', p_type, p_audit_id);
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT %I(x), x.%I::text, x.id::text FROM %s x WHERE true%s%s%s '
+        'ORDER BY x.%I %s, x.id %s LIMIT %s',
+        coalesce(p_json, p_type || '_json'), p_key, pg_typeof(p_row),
+        (SELECT string_agg(format(' AND x.%I = %L', m.key, m.value), '')
+         FROM jsonb_each_text(p_match) m WHERE m.value IS NOT NULL),
+        ' AND ' || p_cond,
+        CASE WHEN p_k1 IS NOT NULL
+             THEN format(' AND (x.%I, x.id) %s (%L, %L)', p_key,
+                         CASE WHEN p_desc THEN '<' ELSE '>' END, p_k1, p_k2) END,
+        p_key, dir, dir, coalesce(p_limit::text, 'ALL'));
+END
+$$;
+
 -- Create (p_id NULL; p_row holds the defaults) or JSON Merge Patch (p_id, If-Match p_version)
--- of one row of a resource <t> that defines <t>_fields() (its writable fields), <t>_clean(row)
--- (the row as stored: trimmed, lower-cased, ...) and <t>_json(row) (its representation). The
--- write is audited as <t>; the answer is the representation, the version and the id.
+-- of one row of a resource <t> that defines <t>_fields() (its writable fields),
+-- <t>_clean(row, p) (the merged row as stored: trimmed, lower-cased, derived, checked; p is the
+-- request, and the row's id is NULL on create) and <t>_json(row) (its representation; p_json
+-- names another). With p_parent_col, the row belongs to the parent p_parent: a patch finds only
+-- its rows, a create is made under it. The write is audited as <t>; 404s and 412s name p_what
+-- (<t> with spaces when NULL); the answer is the representation, the version and the id.
 CREATE FUNCTION cl_write(p_row anyelement, p_type text, p jsonb, p_id uuid DEFAULT NULL,
-                         p_version text DEFAULT NULL)
+                         p_version text DEFAULT NULL, p_parent_col text DEFAULT NULL,
+                         p_parent uuid DEFAULT NULL, p_what text DEFAULT NULL,
+                         p_json text DEFAULT NULL)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     f text[];
@@ -100,17 +177,24 @@ BEGIN
     -- p_row is the working row: PostgreSQL 15 has no %TYPE of a polymorphic argument
     EXECUTE format('SELECT %I()', p_type || '_fields') INTO f;
     IF p_id IS NOT NULL THEN
-        p_row := cl_patch_open(p_row, p_id, p_version, replace(p_type, '_', ' '));
+        p_row := cl_patch_open(p_row, p_id, p_version,
+                               coalesce(p_what, replace(p_type, '_', ' ')), p_parent_col,
+                               p_parent);
+    ELSIF p_parent_col IS NOT NULL THEN
+        p_row := jsonb_populate_record(p_row, jsonb_build_object(p_parent_col, p_parent));
     END IF;
-    EXECUTE format('SELECT (%I($1)).*', p_type || '_clean') INTO p_row USING cl_merge(p_row, p, f);
+    EXECUTE format('SELECT * FROM %I($1, $2)', p_type || '_clean') INTO p_row
+        USING cl_merge(p_row, p, f), p;
     IF p_id IS NULL THEN
-        p_row := cl_insert(p_row, f);
+        -- the parent is written on create, never taken from the request
+        p_row := cl_insert(p_row, f || array_remove(ARRAY[p_parent_col], NULL));
         PERFORM cl_audit('create', p_type, p_row.id);
     ELSE
         p_row := cl_patch_save(p_row, f);
         PERFORM cl_audit_patch(p_type, p_row.id, p);
     END IF;
-    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id', p_type || '_json')
+    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id',
+                                coalesce(p_json, p_type || '_json'))
         USING p_row;
 END
 $$;
