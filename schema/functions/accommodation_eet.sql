@@ -25,11 +25,14 @@ $$;
 CREATE FUNCTION care_leaver_record_get(p_row anyelement, p_type text, p_cl uuid, p_id uuid,
                                        p_detail boolean DEFAULT false, p_what text DEFAULT NULL,
                                        p_json text DEFAULT NULL)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT g.* FROM episode_care_leaver(p_cl, false) c
-    CROSS JOIN LATERAL cl_get(p_row, p_type, p_id, true,
-                              CASE WHEN p_detail THEN jsonb_build_object('care_leaver_id', c.id)
-                              END, 'care_leaver_id', c.id, p_what, p_json) g
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    c care_leavers := episode_care_leaver(p_cl, false);
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(p_row, p_type, p_id, true,
+        CASE WHEN p_detail THEN jsonb_build_object('care_leaver_id', c.id) END, 'care_leaver_id',
+        c.id, p_what, p_json);
+END
 $$;
 
 -- The SSDA903 ACCOM code of an accommodation type and its suitability: the letter, then 1
@@ -163,54 +166,68 @@ RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
                                 p_what, p_json) w
 $$;
 
--- A care leaver's records (p_row's table: episodes, payments, ...), newest first by p_key
--- (keyset on p_key, id), those whose columns equal p_match's non-null members and that meet
--- p_cond (cl_page); the page audited as a list of p_type about the care leaver; 404 outside
--- the caller's reach.
+-- A page of a care leaver's records (p_row's table: episodes, payments, ...) as cl_page reads
+-- it, newest first by p_key (oldest first without p_desc; keyset on p_key, id), filtered by
+-- p_filter_col and p_cond; audited as a list of p_type about the care leaver; 404 outside the
+-- caller's reach.
 CREATE FUNCTION care_leaver_record_list(p_row anyelement, p_type text, p_cl uuid, p_key text,
                                         p_k1 text, p_k2 text, p_limit integer,
-                                        p_match jsonb DEFAULT '{}', p_cond text DEFAULT NULL,
-                                        p_json text DEFAULT NULL)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT l.* FROM episode_care_leaver(p_cl, false) c
-    CROSS JOIN LATERAL cl_page(p_row, p_type, p_key, true, p_k1, p_k2, p_limit,
-                               p_match || jsonb_build_object('care_leaver_id', c.id), p_cond,
-                               c.id, p_json) l
+                                        p_filter_col text DEFAULT NULL, p_filter text DEFAULT NULL,
+                                        p_cond text DEFAULT NULL, p_cond_arg text DEFAULT NULL,
+                                        p_json text DEFAULT NULL, p_desc boolean DEFAULT true)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+DECLARE
+    c care_leavers := episode_care_leaver(p_cl, false);
+BEGIN
+    RETURN QUERY SELECT * FROM cl_page(p_row, p_type, p_key, p_desc, p_k1, p_k2, p_limit,
+                                       'care_leaver_id', c.id, p_filter_col, p_filter, p_cond,
+                                       p_cond_arg, true, p_json);
+END
 $$;
 
 -- A care leaver's episodes, newest first; p_on keeps only the episode covering that date.
 -- Keyset on (started_on, id).
 CREATE FUNCTION episode_list(p_row anyelement, p_type text, p_json text, p_cl uuid, p_on date,
                              p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_list(p_row, p_type, p_cl, 'started_on', p_k1, p_k2, p_limit,
-        p_cond => CASE WHEN p_on IS NOT NULL THEN
-                      format('daterange(x.started_on, x.ended_on) @> %L::date', p_on) END,
-        p_json => p_json)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_list(p_row, p_type, p_cl, 'started_on', p_k1,
+        p_k2, p_limit, p_cond => CASE WHEN p_on IS NOT NULL THEN
+                                    'daterange(x.started_on, x.ended_on) @> %s::date' END,
+        p_cond_arg => p_on::text, p_json => p_json);
+END
 $$;
 
 CREATE FUNCTION accommodation_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_get(NULL::accommodation_episodes, 'accommodation_episode',
-                                         p_cl, p_id, p_json => 'accommodation_json')
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::accommodation_episodes,
+        'accommodation_episode', p_cl, p_id, p_json => 'accommodation_json');
+END
 $$;
 
 CREATE FUNCTION accommodation_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM episode_list(NULL::accommodation_episodes, 'accommodation_episode',
-                               'accommodation_json', p_cl, p_on, p_k1, p_k2, p_limit)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM episode_list(NULL::accommodation_episodes, 'accommodation_episode',
+        'accommodation_json', p_cl, p_on, p_k1, p_k2, p_limit);
+END
 $$;
 
 CREATE FUNCTION eet_activity_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_get(NULL::eet_activities, 'eet_activity', p_cl, p_id,
-                                         p_what => 'EET activity')
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::eet_activities, 'eet_activity', p_cl,
+        p_id, p_what => 'EET activity');
+END
 $$;
 
 CREATE FUNCTION eet_activity_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM episode_list(NULL::eet_activities, 'eet_activity', 'eet_activity_json', p_cl,
-                               p_on, p_k1, p_k2, p_limit)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM episode_list(NULL::eet_activities, 'eet_activity',
+        'eet_activity_json', p_cl, p_on, p_k1, p_k2, p_limit);
+END
 $$;
 
 -- The episode covering today (NULL when none), as the API represents it.
@@ -702,8 +719,10 @@ $$;
 
 CREATE FUNCTION eet_care_leaver_referral_list(p_cl uuid, p_status text, p_k1 text, p_k2 text,
                                               p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_list(NULL::eet_referrals, 'eet_referral', p_cl, 'referred_on',
-        p_k1, p_k2, p_limit, jsonb_build_object('status', p_status),
-        'eet_referral_visible(x.care_leaver_id, x.opportunity_id)')
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_list(NULL::eet_referrals, 'eet_referral', p_cl,
+        'referred_on', p_k1, p_k2, p_limit, 'status', p_status,
+        'eet_referral_visible(x.care_leaver_id, x.opportunity_id)');
+END
 $$;

@@ -89,6 +89,36 @@ BEGIN
 END
 $$;
 
+-- The name of this session's prepared statement of p_sql, PREPAREd on first use (its
+-- parameters' types inferred). The generic reads below build their SQL from table and column
+-- names; run as a plain EXECUTE it would be parsed and planned again on every call, row-level
+-- security and the inlined representation included, where a prepared statement is planned as
+-- seldom as static SQL in PL/pgSQL. The session setting cl.prepared_<name> remembers it (a
+-- PREPARE outlives a rolled-back transaction, so a miss asks pg_prepared_statements).
+CREATE FUNCTION cl_prepared(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    n text := 'cl_' || md5(p_sql);
+BEGIN
+    IF coalesce(current_setting('cl.prepared_' || n, true), '') = '' THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_prepared_statements s WHERE s.name = n) THEN
+            EXECUTE format('PREPARE %I AS %s', n, p_sql);
+        END IF;
+        PERFORM set_config('cl.prepared_' || n, 'y', false);
+    END IF;
+    RETURN n;
+END
+$$;
+
+-- The parent test of cl_row and cl_get as SQL (parameter $2) and its argument, or nothing.
+CREATE FUNCTION cl_parent_cond(p_parent_col text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_parent_col IS NOT NULL THEN format(' AND x.%I = $2', p_parent_col) END
+$$;
+
+CREATE FUNCTION cl_parent_arg(p_parent_col text, p_parent uuid) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_parent_col IS NOT NULL THEN ', ' || quote_nullable(p_parent) END
+$$;
+
 -- The row p_id of p_row's table (with p_parent_col, only when its parent is p_parent), locked
 -- with p_lock; 404 "no such <p_what>" when there is none the caller may see. SECURITY INVOKER,
 -- as every function here: row-level security is the caller's.
@@ -98,64 +128,74 @@ RETURNS anyelement LANGUAGE plpgsql AS $$
 DECLARE
     n integer;
 BEGIN
-    EXECUTE format('SELECT * FROM %s x WHERE x.id = $1%s%s', pg_typeof(p_row),
-                   CASE WHEN p_parent_col IS NOT NULL
-                        THEN format(' AND x.%I = $2', p_parent_col) ELSE '' END,
-                   CASE WHEN p_lock THEN ' FOR UPDATE' ELSE '' END)
-        INTO p_row USING p_id, p_parent;
+    EXECUTE format('EXECUTE %I(%L%s)',
+                   cl_prepared(format('SELECT * FROM %s x WHERE x.id = $1%s%s', pg_typeof(p_row),
+                                      cl_parent_cond(p_parent_col),
+                                      CASE WHEN p_lock THEN ' FOR UPDATE' END)),
+                   p_id, cl_parent_arg(p_parent_col, p_parent))
+        INTO p_row;
     GET DIAGNOSTICS n = ROW_COUNT;
     PERFORM cl_found(n = 1, p_what);
     RETURN p_row;
 END
 $$;
 
--- A read of one row of a resource <t> (p_type) as the API answers it (GET by id): cl_row (404
--- "no such <p_what>", <t> with spaces when NULL), then, with p_audited, a read audited as <t>
--- with p_detail; the representation <t>_json(row) (p_json names another), its version and id.
+-- A read of one row of a resource <t> (p_type) as the API answers it (GET by id): the row p_id
+-- (with p_parent_col, only a child of p_parent) as <t>_json(row) (p_json names another), its
+-- version and id; 404 "no such <p_what>" (<t> with spaces when NULL) when there is none the
+-- caller may see; with p_audited, a read audited as <t> with p_detail.
 CREATE FUNCTION cl_get(p_row anyelement, p_type text, p_id uuid, p_audited boolean DEFAULT false,
                        p_detail jsonb DEFAULT NULL, p_parent_col text DEFAULT NULL,
                        p_parent uuid DEFAULT NULL, p_what text DEFAULT NULL,
                        p_json text DEFAULT NULL)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
 BEGIN
-    p_row := cl_row(p_row, p_id, coalesce(p_what, replace(p_type, '_', ' ')), p_parent_col,
-                    p_parent);
+    RETURN QUERY EXECUTE format('EXECUTE %I(%L%s)',
+        cl_prepared(format('SELECT %I(x), x.version, x.id FROM %s x WHERE x.id = $1%s',
+                           coalesce(p_json, p_type || '_json'), pg_typeof(p_row),
+                           cl_parent_cond(p_parent_col))),
+        p_id, cl_parent_arg(p_parent_col, p_parent));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM cl_found(n = 1, coalesce(p_what, replace(p_type, '_', ' ')));
     IF p_audited THEN
         PERFORM cl_audit('read', p_type, p_id, p_detail);
     END IF;
-    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id',
-                                coalesce(p_json, p_type || '_json')) USING p_row;
 END
 $$;
 
 -- A page of a list of a resource <t> (p_type) as the API answers it: the rows of p_row's table
--- whose columns equal the non-null members of p_match and that meet p_cond (an SQL condition
--- on the row x; NULL: all), ordered by (p_key, id), descending with p_desc, after the keyset
--- (p_k1, p_k2) when p_k1 is given; p_limit rows as (<t>_json(row) or p_json(row), p_key as
--- text, id as text). With p_audit_id, the page is audited as a list of <t> about that id.
--- Values go in as quoted literals, each compared as its column's type.
+-- (with p_parent_col, the children of p_parent; with p_filter_col, those whose column equals
+-- p_filter unless it is NULL; with p_cond, an SQL condition on the row x, those that meet it,
+-- where %s stands for the value p_cond_arg) ordered by (p_key, id), descending with p_desc,
+-- after the keyset (p_k1, p_k2) when p_k1 is given; p_limit rows as (<t>_json(row) or
+-- p_json(row), p_key as text, id as text). With p_audited, the page is audited as a list of
+-- <t> about p_parent. Every value is a parameter of the prepared statement (cl_prepared),
+-- compared as its column's type; one statement serves a list whatever its values.
 CREATE FUNCTION cl_page(p_row anyelement, p_type text, p_key text, p_desc boolean, p_k1 text,
-                        p_k2 text, p_limit integer, p_match jsonb DEFAULT '{}',
-                        p_cond text DEFAULT NULL, p_audit_id uuid DEFAULT NULL,
+                        p_k2 text, p_limit integer, p_parent_col text DEFAULT NULL,
+                        p_parent uuid DEFAULT NULL, p_filter_col text DEFAULT NULL,
+                        p_filter text DEFAULT NULL, p_cond text DEFAULT NULL,
+                        p_cond_arg text DEFAULT NULL, p_audited boolean DEFAULT false,
                         p_json text DEFAULT NULL)
 RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
-DECLARE
-    dir text := CASE WHEN p_desc THEN 'DESC' ELSE 'ASC' END;
 BEGIN
-    IF p_audit_id IS NOT NULL THEN
-        PERFORM cl_audit('list', p_type, p_audit_id);
+    IF p_audited THEN
+        PERFORM cl_audit('list', p_type, p_parent);
     END IF;
-    RETURN QUERY EXECUTE format(
-        'SELECT %I(x), x.%I::text, x.id::text FROM %s x WHERE true%s%s%s '
-        'ORDER BY x.%I %s, x.id %s LIMIT %s',
+    RETURN QUERY EXECUTE format('EXECUTE %I(%L, %L, %L, %L, %L, %L)', cl_prepared(format(
+        'SELECT %1$I(x), x.%2$I::text, x.id::text FROM %3$s x WHERE %4$s AND %5$s AND %6$s'
+        ' AND ((x.%2$I, x.id) %7$s ($4, $5) OR $4 IS NULL)'
+        ' ORDER BY x.%2$I %8$s, x.id %8$s LIMIT $6',
         coalesce(p_json, p_type || '_json'), p_key, pg_typeof(p_row),
-        (SELECT string_agg(format(' AND x.%I = %L', m.key, m.value), '')
-         FROM jsonb_each_text(p_match) m WHERE m.value IS NOT NULL),
-        ' AND ' || p_cond,
-        CASE WHEN p_k1 IS NOT NULL
-             THEN format(' AND (x.%I, x.id) %s (%L, %L)', p_key,
-                         CASE WHEN p_desc THEN '<' ELSE '>' END, p_k1, p_k2) END,
-        p_key, dir, dir, coalesce(p_limit::text, 'ALL'));
+        CASE WHEN p_parent_col IS NULL THEN '$1::uuid IS NULL'
+             ELSE format('x.%I = $1', p_parent_col) END,
+        CASE WHEN p_filter_col IS NULL THEN '$2::text IS NULL'
+             ELSE format('(x.%I = $2 OR $2 IS NULL)', p_filter_col) END,
+        format(coalesce(p_cond || ' AND ', '') || '(%s::text IS NULL OR true)', '$3', '$3'),
+        CASE WHEN p_desc THEN '<' ELSE '>' END, CASE WHEN p_desc THEN 'DESC' ELSE 'ASC' END)),
+        p_parent, p_filter, p_cond_arg, p_k1, p_k2, p_limit);
 END
 $$;
 

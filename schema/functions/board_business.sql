@@ -37,14 +37,19 @@ END
 $$;
 
 CREATE FUNCTION board_meeting_read(p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql
-    AS $$ SELECT * FROM cl_get(NULL::board_meetings, 'board_meeting', p_id) $$;
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::board_meetings, 'board_meeting', p_id);
+END
+$$;
 
 -- Newest first (keyset on held_on, id).
 CREATE FUNCTION board_meeting_list(p_k1 date, p_k2 uuid, p_limit integer)
-RETURNS TABLE (body text, held_on text, id text) LANGUAGE sql AS $$
-    SELECT * FROM cl_page(NULL::board_meetings, 'board_meeting', 'held_on', true, p_k1::text,
-                          p_k2::text, p_limit)
+RETURNS TABLE (body text, held_on text, id text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_page(NULL::board_meetings, 'board_meeting', 'held_on', true,
+                                       p_k1::text, p_k2::text, p_limit);
+END
 $$;
 
 -- The meeting of a nested path, or 404.
@@ -56,10 +61,12 @@ $$;
 -- for no such meeting.
 CREATE FUNCTION board_item_list(p_row anyelement, p_type text, p_key text, p_meeting uuid,
                                 p_k1 text, p_k2 uuid, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT l.* FROM board_meeting_for(p_meeting) m
-    CROSS JOIN LATERAL cl_page(p_row, p_type, p_key, false, p_k1, p_k2::text, p_limit,
-                               jsonb_build_object('meeting_id', m.id)) l
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM board_meeting_for(p_meeting);
+    RETURN QUERY SELECT * FROM cl_page(p_row, p_type, p_key, false, p_k1, p_k2::text, p_limit,
+                                       'meeting_id', p_meeting);
+END
 $$;
 
 -- ---- actions ------------------------------------------------------------------------------------
@@ -93,15 +100,19 @@ $$;
 
 -- The actions raised at a meeting, by number (keyset on number, id).
 CREATE FUNCTION board_action_list(p_meeting uuid, p_k1 text, p_k2 uuid, p_limit integer)
-RETURNS TABLE (body text, number text, id text) LANGUAGE sql AS $$
-    SELECT * FROM board_item_list(NULL::board_actions, 'board_action', 'number', p_meeting, p_k1,
-                                  p_k2, p_limit)
+RETURNS TABLE (body text, number text, id text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM board_item_list(NULL::board_actions, 'board_action', 'number',
+                                               p_meeting, p_k1, p_k2, p_limit);
+END
 $$;
 
 CREATE FUNCTION board_action_read(p_meeting uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM cl_get(NULL::board_actions, 'board_action', p_id,
-                         p_parent_col => 'meeting_id', p_parent => p_meeting)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::board_actions, 'board_action', p_id,
+                                      p_parent_col => 'meeting_id', p_parent => p_meeting);
+END
 $$;
 
 -- An action of a meeting: due on or after the meeting, its number once per meeting.
@@ -208,15 +219,19 @@ END
 $$;
 
 CREATE FUNCTION board_section_read(p_meeting uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM cl_get(NULL::board_sections, 'board_section', p_id,
-                         p_parent_col => 'meeting_id', p_parent => p_meeting)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::board_sections, 'board_section', p_id,
+                                      p_parent_col => 'meeting_id', p_parent => p_meeting);
+END
 $$;
 
 CREATE FUNCTION board_section_list(p_meeting uuid, p_k1 text, p_k2 uuid, p_limit integer)
-RETURNS TABLE (body text, title text, id text) LANGUAGE sql AS $$
-    SELECT * FROM board_item_list(NULL::board_sections, 'board_section', 'title', p_meeting, p_k1,
-                                  p_k2, p_limit)
+RETURNS TABLE (body text, title text, id text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM board_item_list(NULL::board_sections, 'board_section', 'title',
+                                               p_meeting, p_k1, p_k2, p_limit);
+END
 $$;
 
 -- ---- targets and baselines ----------------------------------------------------------------------

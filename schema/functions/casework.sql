@@ -123,8 +123,11 @@ END
 $$;
 
 CREATE FUNCTION pathway_plan_read(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_get(NULL::pathway_plans, 'pathway_plan', p_cl, p_id, true)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::pathway_plans, 'pathway_plan', p_cl,
+        p_id, true);
+END
 $$;
 
 -- Merge patch. Drafts change freely and may become current; a current version takes its

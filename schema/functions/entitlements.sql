@@ -329,18 +329,20 @@ RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
 $$;
 
 CREATE FUNCTION council_tax_status_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_get(NULL::council_tax_statuses, 'council_tax_status', p_cl,
-                                         p_id)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::council_tax_statuses,
+        'council_tax_status', p_cl, p_id);
+END
 $$;
 
 -- Oldest id first (keyset on id).
 CREATE FUNCTION council_tax_status_list(p_cl uuid, p_k1 text, p_limit integer)
-RETURNS TABLE (body text, k1 text) LANGUAGE sql AS $$
-    SELECT l.body, l.k1 FROM episode_care_leaver(p_cl, false) c
-    CROSS JOIN LATERAL cl_page(NULL::council_tax_statuses, 'council_tax_status', 'id', false,
-                               p_k1, p_k1, p_limit, jsonb_build_object('care_leaver_id', c.id),
-                               NULL, c.id) l
+RETURNS TABLE (body text, k1 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT l.body, l.k1 FROM care_leaver_record_list(NULL::council_tax_statuses,
+        'council_tax_status', p_cl, 'id', p_k1, p_k1, p_limit, p_desc => false) l;
+END
 $$;
 
 -- The Board's figure, per district and in total: open cases aged from 18 to below their

@@ -87,14 +87,19 @@ END
 $$;
 
 CREATE FUNCTION grant_payment_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_get(NULL::grant_payments, 'grant_payment', p_cl, p_id)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::grant_payments, 'grant_payment', p_cl,
+        p_id);
+END
 $$;
 
 -- Newest first (keyset on paid_on, id); p_entitlement keeps one entitlement.
 CREATE FUNCTION grant_payment_list(p_cl uuid, p_entitlement uuid, p_k1 text, p_k2 text,
                                    p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM care_leaver_record_list(NULL::grant_payments, 'grant_payment', p_cl, 'paid_on',
-        p_k1, p_k2, p_limit, jsonb_build_object('entitlement_id', p_entitlement))
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_list(NULL::grant_payments, 'grant_payment', p_cl,
+        'paid_on', p_k1, p_k2, p_limit, 'entitlement_id', p_entitlement::text);
+END
 $$;

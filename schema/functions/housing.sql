@@ -360,8 +360,11 @@ $$;
 
 -- One referral, audited as a read of the young person's record; 404 outside the caller's scope.
 CREATE FUNCTION housing_referral_get(p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql
-    AS $$ SELECT * FROM cl_get(NULL::housing_referrals, 'housing_referral', p_id, true) $$;
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::housing_referrals, 'housing_referral', p_id, true);
+END
+$$;
 
 -- A page of referrals, newest referred first, in the caller's scope, filtered; the page's
 -- referral ids go into one audit row.

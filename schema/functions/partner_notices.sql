@@ -185,8 +185,11 @@ END
 $$;
 
 CREATE FUNCTION partner_notification_get(p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM cl_get(NULL::partner_notifications, 'partner_notification', p_id, true)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::partner_notifications, 'partner_notification', p_id,
+                                      true);
+END
 $$;
 
 -- The adviser (or a manager) has read it: the partner's subscription hears

@@ -179,14 +179,21 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION survey_read(p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql
-    AS $$ SELECT * FROM cl_get(NULL::surveys, 'survey', p_id) $$;
-
 -- Newest first (keyset on opens_on, id).
 CREATE FUNCTION survey_list(p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql
-    AS $$ SELECT * FROM cl_page(NULL::surveys, 'survey', 'opens_on', true, p_k1, p_k2, p_limit) $$;
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_page(NULL::surveys, 'survey', 'opens_on', true, p_k1, p_k2,
+                                       p_limit);
+END
+$$;
+
+CREATE FUNCTION survey_read(p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::surveys, 'survey', p_id);
+END
+$$;
 
 -- ---- survey responses ----------------------------------------------------------------------
 
@@ -535,10 +542,6 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION statement_read(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql
-    AS $$ SELECT * FROM care_leaver_record_get(NULL::statements, 'statement', p_cl, p_id, true) $$;
-
 -- Newest first (keyset on received_on, id); each statement shown is audited.
 CREATE FUNCTION statement_list(p_cl uuid, p_k1 text, p_k2 text, p_limit integer)
 RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
@@ -561,6 +564,14 @@ BEGIN
     )
     SELECT statement_json(page.s), (page.s).received_on::text, (page.s).id::text
     FROM page ORDER BY page.n;
+END
+$$;
+
+CREATE FUNCTION statement_read(p_cl uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::statements, 'statement', p_cl, p_id,
+        true);
 END
 $$;
 
