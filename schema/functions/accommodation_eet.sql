@@ -19,6 +19,22 @@ BEGIN
 END
 $$;
 
+-- One record of a care leaver (p_row's table: episodes, plans, payments, ...) as cl_get reads
+-- it (GET by id): 404 outside the caller's reach, the read audited as p_audit (with the care
+-- leaver's id when p_detail).
+CREATE FUNCTION care_leaver_record_get(p_row anyelement, p_type text, p_cl uuid, p_id uuid,
+                                       p_detail boolean DEFAULT false, p_what text DEFAULT NULL,
+                                       p_json text DEFAULT NULL)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+DECLARE
+    c care_leavers := episode_care_leaver(p_cl, false);
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(p_row, p_type, p_id, true,
+        CASE WHEN p_detail THEN jsonb_build_object('care_leaver_id', c.id) END, 'care_leaver_id',
+        c.id, p_what, p_json);
+END
+$$;
+
 -- The SSDA903 ACCOM code of an accommodation type and its suitability: the letter, then 1
 -- (suitable) or 2 (not). S and X are never suitable (accommodation_never_suitable), so they
 -- always end in 2.
@@ -100,97 +116,72 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION accommodation_create(p_cl uuid, p jsonb)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, true);
-    e accommodation_episodes;
-BEGIN
-    e.id := gen_random_uuid();
-    e.care_leaver_id := c.id;
-    e.code := p->>'code';
-    e.suitable := (p->>'suitable')::boolean;
-    e.unsuitable_reason := p->>'unsuitable_reason';
-    e.staying_put := coalesce((p->>'staying_put')::boolean, e.code = 'Z');
-    e.provider_id := (p->>'provider_id')::uuid;
-    e.district := p->>'district';
-    e.started_on := (p->>'started_on')::date;
-    e.ended_on := (p->>'ended_on')::date;
-    e.reason := p->>'reason';
-    e.placed_by := p->>'placed_by';
-    e.council_notified_on := (p->>'council_notified_on')::date;
-    e.version := 1;
-    e.created_at := now();
-    e.updated_at := e.created_at;
-    PERFORM accommodation_check(e, c);
-    INSERT INTO accommodation_episodes VALUES (e.*);
-    PERFORM cl_audit('create', 'accommodation_episode', e.id);
-    RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
-END
+-- The writable fields of an episode (cl_write).
+CREATE FUNCTION accommodation_episode_fields() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY['code', 'suitable', 'unsuitable_reason', 'staying_put', 'provider_id', 'district',
+                 'started_on', 'ended_on', 'reason', 'placed_by', 'council_notified_on']
 $$;
 
--- JSON Merge Patch guarded by If-Match (p_version: NULL, '*' or N). Changing the code
--- re-derives staying_put unless the patch sets it; making an episode suitable clears its
+-- A new or merge-patched episode as stored (cl_write), checked (accommodation_check). On
+-- create staying_put follows the code unless given; on patch, changing the code re-derives
+-- staying_put unless the patch sets it, and making an episode suitable clears its
 -- unsuitable_reason unless the patch sets one.
-CREATE FUNCTION accommodation_patch(p_cl uuid, p_id uuid, p jsonb, p_version text)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, true);
-    e accommodation_episodes;
+CREATE FUNCTION accommodation_episode_clean(e accommodation_episodes, p jsonb)
+RETURNS accommodation_episodes LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    SELECT * INTO e FROM accommodation_episodes a
-    WHERE a.id = p_id AND a.care_leaver_id = c.id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'accommodation episode');
-    PERFORM cl_if_match(p_version, e.version, 'accommodation episode');
-    IF p ? 'code' THEN
-        e.code := p->>'code';
+    IF e.id IS NULL THEN
+        e.staying_put := coalesce(e.staying_put, e.code = 'Z');
+    ELSIF p ? 'code' AND NOT p ? 'staying_put' THEN
         e.staying_put := e.code = 'Z';
     END IF;
-    IF p ? 'staying_put' THEN e.staying_put := (p->>'staying_put')::boolean; END IF;
-    IF p ? 'suitable' THEN
-        e.suitable := (p->>'suitable')::boolean;
-        IF e.suitable THEN e.unsuitable_reason := NULL; END IF;
+    IF p ? 'suitable' AND e.suitable AND NOT p ? 'unsuitable_reason' THEN
+        e.unsuitable_reason := NULL;
     END IF;
-    IF p ? 'unsuitable_reason' THEN e.unsuitable_reason := p->>'unsuitable_reason'; END IF;
-    IF p ? 'provider_id' THEN e.provider_id := (p->>'provider_id')::uuid; END IF;
-    IF p ? 'district' THEN e.district := p->>'district'; END IF;
-    IF p ? 'started_on' THEN e.started_on := (p->>'started_on')::date; END IF;
-    IF p ? 'ended_on' THEN e.ended_on := (p->>'ended_on')::date; END IF;
-    IF p ? 'reason' THEN e.reason := p->>'reason'; END IF;
-    IF p ? 'placed_by' THEN e.placed_by := p->>'placed_by'; END IF;
-    IF p ? 'council_notified_on' THEN
-        e.council_notified_on := (p->>'council_notified_on')::date;
-    END IF;
-    PERFORM accommodation_check(e, c);
-    UPDATE accommodation_episodes a SET
-        code = e.code, suitable = e.suitable, unsuitable_reason = e.unsuitable_reason,
-        staying_put = e.staying_put, provider_id = e.provider_id, district = e.district,
-        started_on = e.started_on, ended_on = e.ended_on, reason = e.reason,
-        placed_by = e.placed_by, council_notified_on = e.council_notified_on,
-        version = a.version + 1, updated_at = now()
-    WHERE a.id = e.id
-    RETURNING a.* INTO e;
-    PERFORM cl_audit_patch('accommodation_episode', e.id, p);
-    RETURN QUERY SELECT accommodation_json(e), e.version, e.id;
+    PERFORM accommodation_check(e, c) FROM care_leavers c WHERE c.id = e.care_leaver_id;
+    RETURN e;
 END
 $$;
 
--- One episode of a care leaver (p_row's table: accommodation_episodes, eet_activities) as
--- its representation p_json, audited as a read of p_type; 404 "no such <p_what>" outside the
+CREATE FUNCTION accommodation_create(p_cl uuid, p jsonb)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_write(NULL::accommodation_episodes, 'accommodation_episode',
+                                'accommodation episode', 'accommodation_json', p_cl, p)
+$$;
+
+-- JSON Merge Patch guarded by If-Match (p_version: NULL, '*' or N).
+CREATE FUNCTION accommodation_patch(p_cl uuid, p_id uuid, p jsonb, p_version text)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_write(NULL::accommodation_episodes, 'accommodation_episode',
+                                'accommodation episode', 'accommodation_json', p_cl, p, p_id,
+                                p_version)
+$$;
+
+-- Create (p_id NULL) or merge patch of an episode of care leaver p_cl (cl_write): 404 unless
+-- the caller may change the care leaver's records.
+CREATE FUNCTION episode_write(p_row anyelement, p_type text, p_what text, p_json text, p_cl uuid,
+                              p jsonb, p_id uuid DEFAULT NULL, p_version text DEFAULT NULL)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT w.* FROM episode_care_leaver(p_cl, true) c
+    CROSS JOIN LATERAL cl_write(p_row, p_type, p, p_id, p_version, 'care_leaver_id', c.id,
+                                p_what, p_json) w
+$$;
+
+-- A page of a care leaver's records (p_row's table: episodes, payments, ...) as cl_page reads
+-- it, newest first by p_key (oldest first without p_desc; keyset on p_key, id), filtered by
+-- p_filter_col and p_cond; audited as a list of p_type about the care leaver; 404 outside the
 -- caller's reach.
-CREATE FUNCTION episode_get(p_row anyelement, p_type text, p_what text, p_json text, p_cl uuid,
-                            p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+CREATE FUNCTION care_leaver_record_list(p_row anyelement, p_type text, p_cl uuid, p_key text,
+                                        p_k1 text, p_k2 text, p_limit integer,
+                                        p_filter_col text DEFAULT NULL, p_filter text DEFAULT NULL,
+                                        p_cond text DEFAULT NULL, p_cond_arg text DEFAULT NULL,
+                                        p_json text DEFAULT NULL, p_desc boolean DEFAULT true)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
 DECLARE
     c care_leavers := episode_care_leaver(p_cl, false);
-    n integer;
 BEGIN
-    EXECUTE format('SELECT * FROM %s a WHERE a.id = $1 AND a.care_leaver_id = $2',
-                   pg_typeof(p_row)) INTO p_row USING p_id, c.id;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    PERFORM cl_found(n = 1, p_what);
-    PERFORM cl_audit('read', p_type, p_id);
-    RETURN QUERY EXECUTE format('SELECT %I($1), ($1).version, ($1).id', p_json) USING p_row;
+    RETURN QUERY SELECT * FROM cl_page(p_row, p_type, p_key, p_desc, p_k1, p_k2, p_limit,
+                                       'care_leaver_id', c.id, p_filter_col, p_filter, p_cond,
+                                       p_cond_arg, true, p_json);
 END
 $$;
 
@@ -199,56 +190,51 @@ $$;
 CREATE FUNCTION episode_list(p_row anyelement, p_type text, p_json text, p_cl uuid, p_on date,
                              p_k1 text, p_k2 text, p_limit integer)
 RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
 BEGIN
-    PERFORM cl_audit('list', p_type, c.id);
-    RETURN QUERY EXECUTE format(
-        'SELECT %I(a), a.started_on::text, a.id::text FROM %s a
-         WHERE a.care_leaver_id = $1
-           AND ($2::date IS NULL OR daterange(a.started_on, a.ended_on) @> $2::date)
-           AND ($3::text IS NULL OR (a.started_on, a.id) < ($3::date, $4::uuid))
-         ORDER BY a.started_on DESC, a.id DESC
-         LIMIT $5', p_json, pg_typeof(p_row))
-        USING c.id, p_on, p_k1, p_k2, p_limit;
+    RETURN QUERY SELECT * FROM care_leaver_record_list(p_row, p_type, p_cl, 'started_on', p_k1,
+        p_k2, p_limit, p_cond => CASE WHEN p_on IS NOT NULL THEN
+                                    'daterange(x.started_on, x.ended_on) @> %s::date' END,
+        p_cond_arg => p_on::text, p_json => p_json);
 END
 $$;
 
 CREATE FUNCTION accommodation_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM episode_get(NULL::accommodation_episodes, 'accommodation_episode',
-                              'accommodation episode', 'accommodation_json', p_cl, p_id)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::accommodation_episodes,
+        'accommodation_episode', p_cl, p_id, p_json => 'accommodation_json');
+END
 $$;
 
 CREATE FUNCTION accommodation_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM episode_list(NULL::accommodation_episodes, 'accommodation_episode',
-                               'accommodation_json', p_cl, p_on, p_k1, p_k2, p_limit)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM episode_list(NULL::accommodation_episodes, 'accommodation_episode',
+        'accommodation_json', p_cl, p_on, p_k1, p_k2, p_limit);
+END
 $$;
 
 CREATE FUNCTION eet_activity_get(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
-    SELECT * FROM episode_get(NULL::eet_activities, 'eet_activity', 'EET activity',
-                              'eet_activity_json', p_cl, p_id)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::eet_activities, 'eet_activity', p_cl,
+        p_id, p_what => 'EET activity');
+END
 $$;
 
 CREATE FUNCTION eet_activity_list(p_cl uuid, p_on date, p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql AS $$
-    SELECT * FROM episode_list(NULL::eet_activities, 'eet_activity', 'eet_activity_json', p_cl,
-                               p_on, p_k1, p_k2, p_limit)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM episode_list(NULL::eet_activities, 'eet_activity',
+        'eet_activity_json', p_cl, p_on, p_k1, p_k2, p_limit);
+END
 $$;
 
--- The episode covering date p_on (NULL when none), as the API represents it. Used by the care
--- leaver representation (current_accommodation) and by reports.
-CREATE FUNCTION care_leaver_accommodation_on(p_id uuid, p_on date) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT accommodation_json(a)::jsonb FROM accommodation_episodes_on(p_on) a
-    WHERE a.care_leaver_id = p_id
-$$;
-
+-- The episode covering today (NULL when none), as the API represents it.
 CREATE FUNCTION care_leaver_current_accommodation(p_id uuid) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT care_leaver_accommodation_on(p_id, current_date)
+    SELECT accommodation_json(a)::jsonb FROM accommodation_episodes_on(current_date) a
+    WHERE a.care_leaver_id = p_id
 $$;
 
 -- The SSDA903 ACCOM value on date p_on: type letter + 1 (suitable) or 2 (not suitable), or
@@ -310,65 +296,36 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION eet_activity_create(p_cl uuid, p jsonb)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, true);
-    e eet_activities;
+-- The writable fields of an activity (cl_write).
+CREATE FUNCTION eet_activity_fields() RETURNS text[] LANGUAGE sql IMMUTABLE
+    AS $$ SELECT '{code,hours_per_week,provider_id,started_on,ended_on}'::text[] $$;
+
+-- A new or merge-patched activity as stored (cl_write): checked (eet_activity_check).
+CREATE FUNCTION eet_activity_clean(e eet_activities, p jsonb) RETURNS eet_activities
+LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    e.id := gen_random_uuid();
-    e.care_leaver_id := c.id;
-    e.code := p->>'code';
-    e.hours_per_week := (p->>'hours_per_week')::numeric;
-    e.provider_id := (p->>'provider_id')::uuid;
-    e.started_on := (p->>'started_on')::date;
-    e.ended_on := (p->>'ended_on')::date;
-    e.version := 1;
-    e.created_at := now();
-    e.updated_at := e.created_at;
-    PERFORM eet_activity_check(e, c);
-    INSERT INTO eet_activities VALUES (e.*);
-    PERFORM cl_audit('create', 'eet_activity', e.id);
-    RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
+    PERFORM eet_activity_check(e, c) FROM care_leavers c WHERE c.id = e.care_leaver_id;
+    RETURN e;
 END
+$$;
+
+CREATE FUNCTION eet_activity_create(p_cl uuid, p jsonb)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_write(NULL::eet_activities, 'eet_activity', 'EET activity',
+                                'eet_activity_json', p_cl, p)
 $$;
 
 CREATE FUNCTION eet_activity_patch(p_cl uuid, p_id uuid, p jsonb, p_version text)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, true);
-    e eet_activities;
-BEGIN
-    SELECT * INTO e FROM eet_activities a WHERE a.id = p_id AND a.care_leaver_id = c.id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'EET activity');
-    PERFORM cl_if_match(p_version, e.version, 'EET activity');
-    IF p ? 'code' THEN e.code := p->>'code'; END IF;
-    IF p ? 'hours_per_week' THEN e.hours_per_week := (p->>'hours_per_week')::numeric; END IF;
-    IF p ? 'provider_id' THEN e.provider_id := (p->>'provider_id')::uuid; END IF;
-    IF p ? 'started_on' THEN e.started_on := (p->>'started_on')::date; END IF;
-    IF p ? 'ended_on' THEN e.ended_on := (p->>'ended_on')::date; END IF;
-    PERFORM eet_activity_check(e, c);
-    UPDATE eet_activities a SET
-        code = e.code, hours_per_week = e.hours_per_week, provider_id = e.provider_id,
-        started_on = e.started_on, ended_on = e.ended_on,
-        version = a.version + 1, updated_at = now()
-    WHERE a.id = e.id
-    RETURNING a.* INTO e;
-    PERFORM cl_audit_patch('eet_activity', e.id, p);
-    RETURN QUERY SELECT eet_activity_json(e), e.version, e.id;
-END
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_write(NULL::eet_activities, 'eet_activity', 'EET activity',
+                                'eet_activity_json', p_cl, p, p_id, p_version)
 $$;
 
--- The activity episode covering date p_on (NULL when none), as the API represents it.
-CREATE FUNCTION care_leaver_activity_on(p_id uuid, p_on date) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(p_on) a
-    WHERE a.care_leaver_id = p_id
-$$;
-
+-- The activity episode covering today (NULL when none), as the API represents it.
 CREATE FUNCTION care_leaver_current_activity(p_id uuid) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT care_leaver_activity_on(p_id, current_date)
+    SELECT eet_activity_json(a)::jsonb FROM eet_activities_on(current_date) a
+    WHERE a.care_leaver_id = p_id
 $$;
 
 -- The SSDA903 ACTIV value on date p_on: the activity code, or '0' when no episode covers it.
@@ -763,18 +720,9 @@ $$;
 CREATE FUNCTION eet_care_leaver_referral_list(p_cl uuid, p_status text, p_k1 text, p_k2 text,
                                               p_limit integer)
 RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
 BEGIN
-    PERFORM cl_audit('list', 'eet_referral', c.id);
-    RETURN QUERY
-        SELECT eet_referral_json(r), r.referred_on::text, r.id::text
-        FROM eet_referrals r
-        WHERE r.care_leaver_id = c.id
-          AND eet_referral_visible(r.care_leaver_id, r.opportunity_id)
-          AND (p_status IS NULL OR r.status = p_status)
-          AND (p_k1 IS NULL OR (r.referred_on, r.id) < (p_k1::date, p_k2::uuid))
-        ORDER BY r.referred_on DESC, r.id DESC
-        LIMIT p_limit;
+    RETURN QUERY SELECT * FROM care_leaver_record_list(NULL::eet_referrals, 'eet_referral', p_cl,
+        'referred_on', p_k1, p_k2, p_limit, 'status', p_status,
+        'eet_referral_visible(x.care_leaver_id, x.opportunity_id)');
 END
 $$;

@@ -21,7 +21,7 @@ CREATE FUNCTION adviser_fields() RETURNS text[] LANGUAGE sql IMMUTABLE
     AS $$ SELECT '{name,email,team,fte,caseload_limit,eet_lead,active}'::text[] $$;
 
 -- A new or patched adviser as stored: the e-mail address in lower case.
-CREATE FUNCTION adviser_clean(a advisers) RETURNS advisers LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE FUNCTION adviser_clean(a advisers, p jsonb) RETURNS advisers LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
     a.email := lower(a.email);
     RETURN a;

@@ -38,31 +38,34 @@ $$;
 
 CREATE FUNCTION board_meeting_read(p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    m board_meetings;
 BEGIN
-    SELECT * INTO m FROM board_meetings x WHERE x.id = p_id;
-    PERFORM cl_found(FOUND, 'board meeting');
-    RETURN QUERY SELECT board_meeting_json(m), m.version, m.id;
+    RETURN QUERY SELECT * FROM cl_get(NULL::board_meetings, 'board_meeting', p_id);
 END
 $$;
 
 -- Newest first (keyset on held_on, id).
 CREATE FUNCTION board_meeting_list(p_k1 date, p_k2 uuid, p_limit integer)
-RETURNS TABLE (body text, held_on text, id text) LANGUAGE sql STABLE AS $$
-    SELECT board_meeting_json(m), m.held_on::text, m.id::text FROM board_meetings m
-    WHERE p_k1 IS NULL OR (m.held_on, m.id) < (p_k1, p_k2)
-    ORDER BY m.held_on DESC, m.id DESC LIMIT p_limit
+RETURNS TABLE (body text, held_on text, id text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_page(NULL::board_meetings, 'board_meeting', 'held_on', true,
+                                       p_k1::text, p_k2::text, p_limit);
+END
 $$;
 
 -- The meeting of a nested path, or 404.
-CREATE FUNCTION board_meeting_for(p_id uuid) RETURNS board_meetings LANGUAGE plpgsql AS $$
-DECLARE
-    m board_meetings;
+CREATE FUNCTION board_meeting_for(p_id uuid) RETURNS board_meetings LANGUAGE sql AS $$
+    SELECT * FROM cl_row(NULL::board_meetings, p_id, 'board meeting')
+$$;
+
+-- The items (p_row's table: actions, sections) of meeting p_meeting, ordered by p_key: 404
+-- for no such meeting.
+CREATE FUNCTION board_item_list(p_row anyelement, p_type text, p_key text, p_meeting uuid,
+                                p_k1 text, p_k2 uuid, p_limit integer)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT * INTO m FROM board_meetings x WHERE x.id = p_id;
-    PERFORM cl_found(FOUND, 'board meeting');
-    RETURN m;
+    PERFORM board_meeting_for(p_meeting);
+    RETURN QUERY SELECT * FROM cl_page(p_row, p_type, p_key, false, p_k1, p_k2::text, p_limit,
+                                       'meeting_id', p_meeting);
 END
 $$;
 
@@ -95,6 +98,23 @@ CREATE FUNCTION board_action_json(a board_actions) RETURNS text LANGUAGE sql STA
         'updated_at', cl_ts(a.updated_at))::text
 $$;
 
+-- The actions raised at a meeting, by number (keyset on number, id).
+CREATE FUNCTION board_action_list(p_meeting uuid, p_k1 text, p_k2 uuid, p_limit integer)
+RETURNS TABLE (body text, number text, id text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM board_item_list(NULL::board_actions, 'board_action', 'number',
+                                               p_meeting, p_k1, p_k2, p_limit);
+END
+$$;
+
+CREATE FUNCTION board_action_read(p_meeting uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::board_actions, 'board_action', p_id,
+                                      p_parent_col => 'meeting_id', p_parent => p_meeting);
+END
+$$;
+
 -- An action of a meeting: due on or after the meeting, its number once per meeting.
 CREATE FUNCTION board_action_create(p_meeting uuid, p jsonb)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
@@ -118,29 +138,6 @@ BEGIN
     RETURNING * INTO a;
     PERFORM cl_audit('create', 'board_action', a.id, jsonb_build_object('meeting_id', m.id));
     RETURN QUERY SELECT board_action_json(a), a.version, a.id;
-END
-$$;
-
-CREATE FUNCTION board_action_read(p_meeting uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    a board_actions;
-BEGIN
-    SELECT * INTO a FROM board_actions x WHERE x.id = p_id AND x.meeting_id = p_meeting;
-    PERFORM cl_found(FOUND, 'board action');
-    RETURN QUERY SELECT board_action_json(a), a.version, a.id;
-END
-$$;
-
--- The actions raised at a meeting, by number (keyset on number, id).
-CREATE FUNCTION board_action_list(p_meeting uuid, p_k1 text, p_k2 uuid, p_limit integer)
-RETURNS TABLE (body text, number text, id text) LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM board_meeting_for(p_meeting);
-    RETURN QUERY
-    SELECT board_action_json(a), a.number, a.id::text FROM board_actions a
-    WHERE a.meeting_id = p_meeting AND (p_k1 IS NULL OR (a.number, a.id) > (p_k1, p_k2))
-    ORDER BY a.number, a.id LIMIT p_limit;
 END
 $$;
 
@@ -223,23 +220,17 @@ $$;
 
 CREATE FUNCTION board_section_read(p_meeting uuid, p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    s board_sections;
 BEGIN
-    SELECT * INTO s FROM board_sections x WHERE x.id = p_id AND x.meeting_id = p_meeting;
-    PERFORM cl_found(FOUND, 'board section');
-    RETURN QUERY SELECT board_section_json(s), s.version, s.id;
+    RETURN QUERY SELECT * FROM cl_get(NULL::board_sections, 'board_section', p_id,
+                                      p_parent_col => 'meeting_id', p_parent => p_meeting);
 END
 $$;
 
 CREATE FUNCTION board_section_list(p_meeting uuid, p_k1 text, p_k2 uuid, p_limit integer)
 RETURNS TABLE (body text, title text, id text) LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM board_meeting_for(p_meeting);
-    RETURN QUERY
-    SELECT board_section_json(s), s.title, s.id::text FROM board_sections s
-    WHERE s.meeting_id = p_meeting AND (p_k1 IS NULL OR (s.title, s.id) > (p_k1, p_k2))
-    ORDER BY s.title, s.id LIMIT p_limit;
+    RETURN QUERY SELECT * FROM board_item_list(NULL::board_sections, 'board_section', 'title',
+                                               p_meeting, p_k1, p_k2, p_limit);
 END
 $$;
 

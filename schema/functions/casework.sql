@@ -124,14 +124,9 @@ $$;
 
 CREATE FUNCTION pathway_plan_read(p_cl uuid, p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := care_leaver_for_nested(p_cl, false);
-    n pathway_plans;
 BEGIN
-    SELECT * INTO n FROM pathway_plans x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'pathway plan');
-    PERFORM cl_audit('read', 'pathway_plan', n.id, jsonb_build_object('care_leaver_id', c.id));
-    RETURN QUERY SELECT pathway_plan_json(n), n.version, n.id;
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::pathway_plans, 'pathway_plan', p_cl,
+        p_id, true);
 END
 $$;
 
@@ -141,12 +136,10 @@ CREATE FUNCTION pathway_plan_patch(p_cl uuid, p_id uuid, p jsonb, p_version text
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     c care_leavers := care_leaver_for_nested(p_cl, true);
-    o pathway_plans;
+    o pathway_plans := cl_patch_open(NULL::pathway_plans, p_id, p_version,
+                                     'pathway plan', 'care_leaver_id', c.id);
     n pathway_plans;
 BEGIN
-    SELECT * INTO o FROM pathway_plans x WHERE x.id = p_id AND x.care_leaver_id = c.id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'pathway plan');
-    PERFORM cl_if_match(p_version, o.version, 'pathway plan');
     IF o.status = 'superseded' THEN
         PERFORM cl_fail('CL409', 'a superseded plan version cannot change');
     END IF;

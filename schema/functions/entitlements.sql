@@ -314,51 +314,34 @@ BEGIN
 END
 $$;
 
+-- The writable fields of a status (cl_write); stored as given.
+CREATE FUNCTION council_tax_status_fields() RETURNS text[] LANGUAGE sql IMMUTABLE
+    AS $$ SELECT '{status,applied_on,decided_on}'::text[] $$;
+
+CREATE FUNCTION council_tax_status_clean(t council_tax_statuses, p jsonb)
+RETURNS council_tax_statuses LANGUAGE sql IMMUTABLE AS $$ SELECT t $$;
+
 CREATE FUNCTION council_tax_status_patch(p_cl uuid, p_id uuid, p jsonb, p_version text)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, true);
-    t council_tax_statuses;
-BEGIN
-    SELECT * INTO t FROM council_tax_statuses x
-    WHERE x.id = p_id AND x.care_leaver_id = c.id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'council tax status');
-    PERFORM cl_if_match(p_version, t.version, 'council tax status');
-    UPDATE council_tax_statuses x SET
-        status = CASE WHEN p ? 'status' THEN p->>'status' ELSE x.status END,
-        applied_on = CASE WHEN p ? 'applied_on' THEN (p->>'applied_on')::date ELSE x.applied_on END,
-        decided_on = CASE WHEN p ? 'decided_on' THEN (p->>'decided_on')::date ELSE x.decided_on END,
-        version = x.version + 1, updated_at = now()
-    WHERE x.id = t.id
-    RETURNING * INTO t;
-    PERFORM cl_audit_patch('council_tax_status', t.id, p);
-    RETURN QUERY SELECT council_tax_status_json(t), t.version, t.id;
-END
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE sql AS $$
+    SELECT * FROM episode_write(NULL::council_tax_statuses, 'council_tax_status',
+                                'council tax status', 'council_tax_status_json', p_cl, p, p_id,
+                                p_version)
 $$;
 
 CREATE FUNCTION council_tax_status_get(p_cl uuid, p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
-    t council_tax_statuses;
 BEGIN
-    SELECT * INTO t FROM council_tax_statuses x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'council tax status');
-    PERFORM cl_audit('read', 'council_tax_status', t.id);
-    RETURN QUERY SELECT council_tax_status_json(t), t.version, t.id;
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::council_tax_statuses,
+        'council_tax_status', p_cl, p_id);
 END
 $$;
 
+-- Oldest id first (keyset on id).
 CREATE FUNCTION council_tax_status_list(p_cl uuid, p_k1 text, p_limit integer)
 RETURNS TABLE (body text, k1 text) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
 BEGIN
-    PERFORM cl_audit('list', 'council_tax_status', c.id);
-    RETURN QUERY
-        SELECT council_tax_status_json(t), t.id::text FROM council_tax_statuses t
-        WHERE t.care_leaver_id = c.id AND (p_k1 IS NULL OR t.id > p_k1::uuid)
-        ORDER BY t.id LIMIT p_limit;
+    RETURN QUERY SELECT l.body, l.k1 FROM care_leaver_record_list(NULL::council_tax_statuses,
+        'council_tax_status', p_cl, 'id', p_k1, p_k1, p_limit, p_desc => false) l;
 END
 $$;
 

@@ -21,7 +21,9 @@
 --   cl_plan_review_due(plan, d)                    that version's next review, as known on d
 --                                                  (cl_plan_review_due_of: the rule over its
 --                                                  start and review dates)
---   cl_plan_due(c, d, review_due)                  when the pathway plan is due on d
+--   cl_plan_due(c, d, category, review_due)        when the pathway plan is due on d (the
+--                                                  category in law on d, cl_category_of, is
+--                                                  the caller's, computed once per read)
 --   cl_plan_up_to_date(care_leaver_id, d)          "pathway plan up to date on d"
 --   cl_visit_interval(category, age)               days between statutory visits
 --   cl_next_visit_due(open, died, last, days, o)   when the next statutory visit is due
@@ -159,13 +161,14 @@ CREATE FUNCTION cl_plan_review_due(p pathway_plans, p_on date) RETURNS date
     SELECT cl_plan_review_due_of(p.started_on, p.reviewed_on, p_on)
 $$;
 
--- When the pathway plan is due on d, given its review date (cl_plan_review_due, NULL without a
--- plan in force): that date, or three months after the case opened and not before 16 years
--- and three months of age when there is no plan; nothing for a closed case or a qualifying
--- young person. A CASE with a NULL condition falls through.
-CREATE FUNCTION cl_plan_due(c care_leavers, p_on date, p_review_due date) RETURNS date
-    LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN NOT cl_case_open_on(c, p_on) OR cl_category_of(c, p_on) = 'qualifying' THEN NULL
+-- When the pathway plan is due on d, given the category in law on d (cl_category_of) and the
+-- review date (cl_plan_review_due, NULL without a plan in force): that date, or three months
+-- after the case opened and not before 16 years and three months of age when there is no
+-- plan; nothing for a closed case or a qualifying young person. A CASE with a NULL condition
+-- falls through.
+CREATE FUNCTION cl_plan_due(c care_leavers, p_on date, p_category text, p_review_due date)
+    RETURNS date LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN NOT cl_case_open_on(c, p_on) OR p_category = 'qualifying' THEN NULL
                 ELSE coalesce(p_review_due,
                               greatest(c.date_of_birth + interval '16 years 3 months',
                                        c.opened_on + interval '3 months')::date) END
@@ -259,18 +262,21 @@ RETURNS TABLE (contact_status text, last_contact_on date, pathway_plan_due_on da
 LANGUAGE sql STABLE AS $$
     SELECT st.status,
            st.last_contact_on,
-           cl_plan_due(c, p_on, (SELECT cl_plan_review_due(p, p_on) FROM cl_plans_in_force(p_on) p
-                                 WHERE p.care_leaver_id = c.id LIMIT 1)),
+           cl_plan_due(c, p_on, v.category,
+                       (SELECT cl_plan_review_due(p, p_on) FROM cl_plans_in_force(p_on) p
+                        WHERE p.care_leaver_id = c.id LIMIT 1)),
            cl_next_visit_due(cl_case_open_on(c, p_on), st.status = 'died', v.last_on, v.days,
                              c.opened_on)
     FROM cl_contact_status_in(c.id, p_on - p_days, p_on) AS st
+    CROSS JOIN LATERAL (SELECT cl_category_of(c, p_on) AS category OFFSET 0) AS k
     CROSS JOIN LATERAL (
-        SELECT (SELECT v.occurred_on FROM contacts v
+        SELECT k.category,
+               (SELECT v.occurred_on FROM contacts v
                 WHERE v.care_leaver_id = c.id AND v.successful AND v.statutory_visit
                   AND v.occurred_on <= p_on
                 ORDER BY v.occurred_on DESC LIMIT 1) AS last_on,
                (SELECT s.interval_days
-                FROM cl_visit_interval(cl_category_of(c, p_on), cl_age_on(c.date_of_birth, p_on)) s)
+                FROM cl_visit_interval(k.category, cl_age_on(c.date_of_birth, p_on)) s)
                    AS days
         OFFSET 0) AS v
     -- kept a subquery of its own, so each fact is computed once per care leaver however

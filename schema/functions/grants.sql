@@ -88,14 +88,9 @@ $$;
 
 CREATE FUNCTION grant_payment_get(p_cl uuid, p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
-    g grant_payments;
 BEGIN
-    SELECT * INTO g FROM grant_payments x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'grant payment');
-    PERFORM cl_audit('read', 'grant_payment', g.id);
-    RETURN QUERY SELECT grant_payment_json(g), g.version, g.id;
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::grant_payments, 'grant_payment', p_cl,
+        p_id);
 END
 $$;
 
@@ -103,17 +98,8 @@ $$;
 CREATE FUNCTION grant_payment_list(p_cl uuid, p_entitlement uuid, p_k1 text, p_k2 text,
                                    p_limit integer)
 RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := episode_care_leaver(p_cl, false);
 BEGIN
-    PERFORM cl_audit('list', 'grant_payment', c.id);
-    RETURN QUERY
-        SELECT grant_payment_json(g), g.paid_on::text, g.id::text
-        FROM grant_payments g
-        WHERE g.care_leaver_id = c.id
-          AND (p_entitlement IS NULL OR g.entitlement_id = p_entitlement)
-          AND (p_k1 IS NULL OR (g.paid_on, g.id) < (p_k1::date, p_k2::uuid))
-        ORDER BY g.paid_on DESC, g.id DESC
-        LIMIT p_limit;
+    RETURN QUERY SELECT * FROM care_leaver_record_list(NULL::grant_payments, 'grant_payment', p_cl,
+        'paid_on', p_k1, p_k2, p_limit, 'entitlement_id', p_entitlement::text);
 END
 $$;

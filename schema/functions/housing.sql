@@ -361,13 +361,8 @@ $$;
 -- One referral, audited as a read of the young person's record; 404 outside the caller's scope.
 CREATE FUNCTION housing_referral_get(p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    r housing_referrals;
 BEGIN
-    SELECT * INTO r FROM housing_referrals x WHERE x.id = p_id;
-    PERFORM cl_found(FOUND, 'housing referral');
-    PERFORM cl_audit('read', 'housing_referral', r.id);
-    RETURN QUERY SELECT housing_referral_json(r), r.version, r.id;
+    RETURN QUERY SELECT * FROM cl_get(NULL::housing_referrals, 'housing_referral', p_id, true);
 END
 $$;
 

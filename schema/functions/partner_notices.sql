@@ -186,13 +186,9 @@ $$;
 
 CREATE FUNCTION partner_notification_get(p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    n partner_notifications;
 BEGIN
-    SELECT * INTO n FROM partner_notifications x WHERE x.id = p_id;
-    PERFORM cl_found(FOUND, 'partner notification');
-    PERFORM cl_audit('read', 'partner_notification', n.id);
-    RETURN QUERY SELECT partner_notification_json(n), n.version, n.id;
+    RETURN QUERY SELECT * FROM cl_get(NULL::partner_notifications, 'partner_notification', p_id,
+                                      true);
 END
 $$;
 
@@ -201,10 +197,9 @@ $$;
 CREATE FUNCTION partner_notification_acknowledge(p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
-    n partner_notifications;
+    n partner_notifications := cl_patch_open(NULL::partner_notifications, p_id, NULL,
+                                             'partner notification');
 BEGIN
-    SELECT * INTO n FROM partner_notifications x WHERE x.id = p_id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'partner notification');
     IF n.acknowledged_at IS NOT NULL THEN
         PERFORM cl_fail('CL409', 'the notification has already been acknowledged');
     END IF;

@@ -33,7 +33,7 @@ CREATE FUNCTION partner_fields() RETURNS text[] LANGUAGE sql IMMUTABLE
 
 -- A new or patched partner as stored: the name trimmed, the districts clean, a null contact
 -- field empty, the e-mail address in lower case.
-CREATE FUNCTION partner_clean(r partners) RETURNS partners LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE FUNCTION partner_clean(r partners, p jsonb) RETURNS partners LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
     r.name := btrim(r.name);
     r.districts := partner_districts(to_jsonb(r.districts));

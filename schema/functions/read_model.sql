@@ -80,16 +80,18 @@ RETURNS TABLE (contact_status text, last_contact_on date, pathway_plan_due_on da
                next_visit_due_on date)
 LANGUAGE sql STABLE AS $$
     SELECT st.status, s.last_contact_on,
-           cl_plan_due(c, p_on, CASE WHEN s.plan_started_on IS NOT NULL THEN
-                                    cl_plan_review_due_of(s.plan_started_on, s.plan_reviewed_on,
-                                                          p_on) END),
+           cl_plan_due(c, p_on, st.category,
+                       CASE WHEN s.plan_started_on IS NOT NULL THEN
+                           cl_plan_review_due_of(s.plan_started_on, s.plan_reviewed_on, p_on) END),
            cl_next_visit_due(cl_case_open_on(c, p_on), st.status = 'died', s.last_visit_on,
                              st.days, c.opened_on)
     FROM (SELECT cl_contact_status(s.event_status, s.event_on, s.last_contact_on,
                                    p_on - p_days) AS status,
+                 k.category,
                  (SELECT i.interval_days
-                  FROM cl_visit_interval(cl_category_of(c, p_on), cl_age_on(c.date_of_birth, p_on)) i)
-                   AS days
+                  FROM cl_visit_interval(k.category, cl_age_on(c.date_of_birth, p_on)) i) AS days
+          -- the category in law once (the plan duty and the visit standard both follow it)
+          FROM (SELECT cl_category_of(c, p_on) AS category OFFSET 0) k
           -- a subquery of its own, so each is computed once however often it is used
           OFFSET 0) st
 $$;

@@ -368,10 +368,8 @@ $$;
 CREATE FUNCTION legal_hold_release(p_id uuid)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
-    h legal_holds;
+    h legal_holds := cl_patch_open(NULL::legal_holds, p_id, NULL, 'legal hold');
 BEGIN
-    SELECT * INTO h FROM legal_holds x WHERE x.id = p_id FOR UPDATE;
-    PERFORM cl_found(FOUND, 'legal hold');
     IF h.released_at IS NOT NULL THEN
         PERFORM cl_fail('CL409', 'the legal hold has already been released');
     END IF;

@@ -179,23 +179,20 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION survey_read(p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    s surveys;
+-- Newest first (keyset on opens_on, id).
+CREATE FUNCTION survey_list(p_k1 text, p_k2 text, p_limit integer)
+RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT * INTO s FROM surveys x WHERE x.id = p_id;
-    PERFORM cl_found(FOUND, 'survey');
-    RETURN QUERY SELECT survey_json(s), s.version, s.id;
+    RETURN QUERY SELECT * FROM cl_page(NULL::surveys, 'survey', 'opens_on', true, p_k1, p_k2,
+                                       p_limit);
 END
 $$;
 
--- Newest first (keyset on opens_on, id).
-CREATE FUNCTION survey_list(p_k1 text, p_k2 text, p_limit integer)
-RETURNS TABLE (body text, k1 text, k2 text) LANGUAGE sql STABLE AS $$
-    SELECT survey_json(s), s.opens_on::text, s.id::text FROM surveys s
-    WHERE p_k1 IS NULL OR (s.opens_on, s.id) < (p_k1::date, p_k2::uuid)
-    ORDER BY s.opens_on DESC, s.id DESC LIMIT p_limit
+CREATE FUNCTION survey_read(p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM cl_get(NULL::surveys, 'survey', p_id);
+END
 $$;
 
 -- ---- survey responses ----------------------------------------------------------------------
@@ -526,29 +523,14 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION statement_read(p_cl uuid, p_id uuid)
-RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
-DECLARE
-    c care_leavers := care_leaver_for_nested(p_cl, false);
-    s statements;
-BEGIN
-    SELECT * INTO s FROM statements x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'statement');
-    PERFORM cl_audit('read', 'statement', s.id, jsonb_build_object('care_leaver_id', c.id));
-    RETURN QUERY SELECT statement_json(s), s.version, s.id;
-END
-$$;
-
 -- The adviser's response (response, responded_on), guarded by If-Match.
 CREATE FUNCTION statement_patch(p_cl uuid, p_id uuid, p jsonb, p_version text)
 RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
 DECLARE
     c care_leavers := voice_care_leaver_to_write(p_cl, true);
-    s statements;
+    s statements := cl_patch_open(NULL::statements, p_id, p_version, 'statement',
+                                  'care_leaver_id', c.id);
 BEGIN
-    SELECT * INTO s FROM statements x WHERE x.id = p_id AND x.care_leaver_id = c.id;
-    PERFORM cl_found(FOUND, 'statement');
-    PERFORM cl_if_match(p_version, s.version, 'statement');
     IF p ? 'response' THEN s.response := p->>'response'; END IF;
     IF p ? 'responded_on' THEN s.responded_on := (p->>'responded_on')::date; END IF;
     PERFORM cl_fail_fields(statement_problems(s));
@@ -582,6 +564,14 @@ BEGIN
     )
     SELECT statement_json(page.s), (page.s).received_on::text, (page.s).id::text
     FROM page ORDER BY page.n;
+END
+$$;
+
+CREATE FUNCTION statement_read(p_cl uuid, p_id uuid)
+RETURNS TABLE (body text, version integer, id uuid) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM care_leaver_record_get(NULL::statements, 'statement', p_cl, p_id,
+        true);
 END
 $$;
 

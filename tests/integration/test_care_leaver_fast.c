@@ -237,6 +237,58 @@ Test(care_leaver_fast, api_body_order_and_audit)
     free(mgr);
 }
 
+/* A read works out the category in law once: the plan duty (cl_plan_due) and the visit standard
+ * both take the value care_leaver_facts (or care_leaver_facts_of, from the read model) computed,
+ * as the api's read, and as the set-based facts of one care leaver. */
+Test(care_leaver_fast, category_computed_once_per_read)
+{
+    char p[11], sql[1024];
+    const char *reads[] = {
+        "SELECT body FROM care_leaver_read((SELECT id FROM care_leavers WHERE la_child_id = "
+        "'%s1'), 92)",
+        "SELECT f.* FROM care_leavers c CROSS JOIN LATERAL care_leaver_facts(c, current_date, 92) "
+        "f WHERE c.la_child_id = '%s1'",
+    };
+
+    tcw_uid(p, "FC");
+    make_cases(p);
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
+        int n = snprintf(sql, sizeof sql,
+                         "SET track_functions = 'all';"
+                         "SELECT set_config('app.role', 'manager', true),"
+                         " set_config('app.sub', 'test', true);");
+        n += snprintf(sql + n, sizeof sql - (size_t)n, reads[i], p);
+        snprintf(sql + n, sizeof sql - (size_t)n,
+                 ";SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions"
+                 " WHERE funcname = 'cl_category_of'), 0)");
+        long got = tc_sql_long(sql);
+
+        cr_expect_eq(got, 1, "read %zu computed the category %ld times", i, got);
+    }
+}
+
+/* The generic page (cl_page) prepares one statement per list whatever its values: pages of
+ * episodes on three dates, with and without a keyset, share it, and so answer from one plan. */
+Test(care_leaver_fast, one_prepared_statement_per_list)
+{
+    char p[11], sql[2048];
+
+    tcw_uid(p, "FP");
+    make_cases(p);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT set_config('app.role', 'manager', true), set_config('app.sub', 'test', true);"
+        "SELECT count(*) FROM care_leavers c, generate_series(0, 2) d,"
+        " accommodation_list(c.id, current_date - 400 * d, NULL, NULL, 5)"
+        " WHERE c.la_child_id = '%s1';"
+        "SELECT count(*) FROM care_leavers c, generate_series(0, 2) d,"
+        " accommodation_list(c.id, current_date - 400 * d, (current_date - 100)::text,"
+        " gen_random_uuid()::text, 5) WHERE c.la_child_id = '%s1';"
+        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%accommodation_json%%'",
+        p, p);
+    cr_expect_eq(tc_sql_long(sql), 1);
+}
+
 /* cl_ts and cl_age_on are STABLE now (so they are inlined) and give what they gave. */
 Test(care_leaver_fast, helpers_inline_and_agree)
 {
