@@ -106,6 +106,27 @@ contact(const char *cl, const char *tok)
     return id;
 }
 
+/* A housing referral of care leaver cl to partner, under a protocol of its own, written straight
+ * into the database; its id (the caller frees it). */
+static char *
+referral(const char *cl, const char *partner)
+{
+    char *protocol = tc_seed_text("INSERT INTO housing_protocols (title, edition) SELECT 'feed', "
+                                  "5000 + (random() * 4000)::int RETURNING id");
+    char sql[512], *id;
+
+    cr_assert_not_null(protocol);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO housing_referrals (care_leaver_id, partner_id, protocol_id, "
+             "referred_on, response_due_on) VALUES ('%s', '%s', '%s', current_date, "
+             "current_date + 10) RETURNING id",
+             cl, partner, protocol);
+    id = tc_seed_text(sql);
+    cr_assert_not_null(id);
+    free(protocol);
+    return id;
+}
+
 Test(feed, a_care_leavers_contacts_each_change_once_in_order_deletions_as_tombstones)
 {
     char *adviser = tc_seed_adviser(), *tok = tc_token("adviser", adviser, NULL);
@@ -175,7 +196,9 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
     char *cl = tc_seed_care_leaver(x, "2006-06-01"), *mine = tc_seed_care_leaver(x, "2006-07-01");
     char *xtok = token_of("/v1/care-leavers", xt), *ytok = token_of("/v1/care-leavers", yt);
     char *mtok = token_of("/v1/care-leavers", mt);
-    char sql[256], *k;
+    char *xref = token_of("/v1/housing-referrals", xt),
+         *partner = tc_seed_partner("housing_provider");
+    char sql[512], got[8192], want[64], *k, *ref;
     struct tc_resp *r;
     const cJSON *it;
 
@@ -191,9 +214,20 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
     cr_expect(!names(r, cl), "another caseload's change: %s", r->body);
     tc_free(r);
 
+    /* a referral of theirs, in x's referrals feed */
+    ref = referral(cl, partner);
+    r = changes("/v1/housing-referrals", xt, &xref);
+    cr_expect(names(r, ref) && !strstr(r->body, "\"deleted\""), "%s", r->body);
+    tc_free(r);
+
     /* given to adviser y: x's copy drops them, y's gains them, a manager's updates them */
     snprintf(sql, sizeof sql, "UPDATE care_leavers SET adviser_id = '%s' WHERE id = '%s'", y, cl);
     cr_assert_eq(tc_sql(sql), 0);
+    r = changes("/v1/housing-referrals", xt, &xref);
+    ids_of(r, got, sizeof got);
+    snprintf(want, sizeof want, "-%s", ref);
+    cr_expect_str_eq(got, want, "their referral leaves x's copy too");
+    tc_free(r);
     r = changes("/v1/care-leavers", xt, &xtok);
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 1, "%s", r->body);
     it = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
@@ -216,7 +250,7 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
     cr_expect(!names(r, cl), "%s", r->body);
     tc_free(r);
     free(x), free(y), free(xt), free(yt), free(mt), free(cl), free(mine), free(xtok), free(ytok),
-        free(mtok), free(k);
+        free(mtok), free(k), free(xref), free(partner), free(ref);
 }
 
 Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_caseloads)
@@ -229,11 +263,9 @@ Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_cas
     char *cl = tc_seed_care_leaver(x, "2007-09-01");
     char *o1 = token_of("/v1/eet-opportunities", t1), *o2 = token_of("/v1/eet-opportunities", t2);
     char *pa1 = token_of("/v1/partners", t1), *pa2 = token_of("/v1/partners", t2);
-    char *protocol = tc_seed_text("INSERT INTO housing_protocols (title, edition) SELECT 'feed', "
-                                  "5000 + (random() * 4000)::int RETURNING id");
     char *hx = token_of("/v1/housing-referrals", xt), *hy = token_of("/v1/housing-referrals", yt);
     char *h1 = token_of("/v1/housing-referrals", t1), *h2 = token_of("/v1/housing-referrals", t2);
-    char sql[512], path[128], *opp, *ref;
+    char path[128], *opp, *ref;
     struct tc_resp *r;
 
     r = tc_post("/v1/eet-opportunities", t1,
@@ -245,13 +277,7 @@ Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_cas
     r = tc_patch(path, dt, "{\"contact_name\":\"Feed Desk\"}");
     cr_expect_eq(r->status, 200, "%s", r->body);
     tc_free(r);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO housing_referrals (care_leaver_id, partner_id, protocol_id, "
-             "referred_on, response_due_on) VALUES ('%s', '%s', '%s', current_date, "
-             "current_date + 10) RETURNING id",
-             cl, p1, protocol);
-    ref = tc_seed_text(sql);
-    cr_assert_not_null(ref);
+    ref = referral(cl, p1);
 
     r = changes("/v1/eet-opportunities", t1, &o1);
     cr_expect(names(r, opp), "the partner's own opportunity: %s", r->body);
@@ -278,8 +304,8 @@ Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_cas
     cr_expect(!names(r, ref), "another partner's referral: %s", r->body);
     tc_free(r);
     free(p1), free(p2), free(t1), free(t2), free(dt), free(x), free(y), free(xt), free(yt),
-        free(cl), free(o1), free(o2), free(pa1), free(pa2), free(protocol), free(hx), free(hy),
-        free(h1), free(h2), free(opp), free(ref);
+        free(cl), free(o1), free(o2), free(pa1), free(pa2), free(hx), free(hy), free(h1), free(h2),
+        free(opp), free(ref);
 }
 
 struct writer {
