@@ -265,7 +265,7 @@ Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_cas
     char *pa1 = token_of("/v1/partners", t1), *pa2 = token_of("/v1/partners", t2);
     char *hx = token_of("/v1/housing-referrals", xt), *hy = token_of("/v1/housing-referrals", yt);
     char *h1 = token_of("/v1/housing-referrals", t1), *h2 = token_of("/v1/housing-referrals", t2);
-    char path[128], *opp, *ref;
+    char sql[256], path[128], got[8192], want[64], *opp, *ref;
     struct tc_resp *r;
 
     r = tc_post("/v1/eet-opportunities", t1,
@@ -302,6 +302,19 @@ Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_cas
     tc_free(r);
     r = changes("/v1/housing-referrals", t2, &h2);
     cr_expect(!names(r, ref), "another partner's referral: %s", r->body);
+    tc_free(r);
+    /* re-addressed to the other partner: it leaves the first one's copy, joins the other's */
+    snprintf(sql, sizeof sql, "UPDATE housing_referrals SET partner_id = '%s' WHERE id = '%s'", p2,
+             ref);
+    cr_assert_eq(tc_sql(sql), 0);
+    r = changes("/v1/housing-referrals", t1, &h1);
+    ids_of(r, got, sizeof got);
+    snprintf(want, sizeof want, "-%s", ref);
+    cr_expect_str_eq(got, want, "a tombstone for the partner it left");
+    tc_free(r);
+    r = changes("/v1/housing-referrals", t2, &h2);
+    ids_of(r, got, sizeof got);
+    cr_expect_str_eq(got, ref, "the row for the partner it joined");
     tc_free(r);
     free(p1), free(p2), free(t1), free(t2), free(dt), free(x), free(y), free(xt), free(yt),
         free(cl), free(o1), free(o2), free(pa1), free(pa2), free(hx), free(hy), free(h1), free(h2),
