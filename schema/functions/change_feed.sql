@@ -64,10 +64,12 @@ BEGIN
 END
 $$;
 
--- A young person given to another adviser (care_leavers.adviser_id): each row of theirs in a
--- registered table is logged once more with the adviser they leave (change_log.adviser_id),
--- whose feeds then show them as tombstones, and with their young person and partner, so that
--- the new adviser (and a partner whose view names the adviser) read them as changed.
+-- A young person given to another adviser, or to one for the first time
+-- (care_leavers.adviser_id): each row of theirs in a registered table is logged once more with
+-- the adviser they leave (change_log.adviser_id, NULL when none), whose feeds then show them as
+-- tombstones, and with their young person and partner, so that the new adviser reads rows
+-- whose last change came before their token (and a partner whose view names the adviser reads
+-- the change).
 CREATE FUNCTION change_log_reassigned() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -99,8 +101,7 @@ CREATE TRIGGER care_leavers_change_log AFTER INSERT OR UPDATE OR DELETE ON care_
 CREATE TRIGGER care_leaver_state_change_log AFTER INSERT OR UPDATE OR DELETE ON care_leaver_state
     FOR EACH ROW EXECUTE FUNCTION change_log_record('care_leaver', 'id=care_leaver_id');
 CREATE TRIGGER care_leavers_reassigned AFTER UPDATE OF adviser_id ON care_leavers
-    FOR EACH ROW WHEN (OLD.adviser_id IS DISTINCT FROM NEW.adviser_id
-                       AND OLD.adviser_id IS NOT NULL)
+    FOR EACH ROW WHEN (OLD.adviser_id IS DISTINCT FROM NEW.adviser_id)
     EXECUTE FUNCTION change_log_reassigned();
 CREATE TRIGGER pathway_plans_change_log AFTER INSERT OR UPDATE OR DELETE ON pathway_plans
     FOR EACH ROW EXECUTE FUNCTION change_log_record('pathway_plan');

@@ -198,7 +198,7 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
     char *mtok = token_of("/v1/care-leavers", mt);
     char *xref = token_of("/v1/housing-referrals", xt),
          *partner = tc_seed_partner("housing_provider");
-    char sql[512], got[8192], want[64], *k, *ref;
+    char sql[512], got[8192], want[64], *k, *ref, *yref;
     struct tc_resp *r;
     const cJSON *it;
 
@@ -216,6 +216,8 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
 
     /* a referral of theirs, in x's referrals feed */
     ref = referral(cl, partner);
+    settle();
+    yref = token_of("/v1/housing-referrals", yt); /* taken after the referral was made */
     r = changes("/v1/housing-referrals", xt, &xref);
     cr_expect(names(r, ref) && !strstr(r->body, "\"deleted\""), "%s", r->body);
     tc_free(r);
@@ -240,6 +242,10 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 1, "%s", r->body);
     cr_expect_str_eq(cJSON_GetObjectItem(it, "adviser_id")->valuestring, y);
     tc_free(r);
+    r = changes("/v1/housing-referrals", yt, &yref);
+    ids_of(r, got, sizeof got);
+    cr_expect_str_eq(got, ref, "y reads the referral made before y's token");
+    tc_free(r);
     r = changes("/v1/care-leavers", mt, &mtok);
     cr_expect(names(r, cl) && !strstr(r->body, "\"deleted\""), "%s", r->body);
     tc_free(r);
@@ -250,7 +256,7 @@ Test(feed, the_care_leaver_list_follows_the_read_model_and_a_reassignment_is_a_t
     cr_expect(!names(r, cl), "%s", r->body);
     tc_free(r);
     free(x), free(y), free(xt), free(yt), free(mt), free(cl), free(mine), free(xtok), free(ytok),
-        free(mtok), free(k), free(xref), free(partner), free(ref);
+        free(mtok), free(k), free(xref), free(yref), free(partner), free(ref);
 }
 
 Test(feed, a_partner_never_sees_another_partners_rows_and_an_adviser_another_caseloads)
