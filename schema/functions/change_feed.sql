@@ -7,6 +7,7 @@
 --   change_log_reassigned()    a young person moved to another adviser: every row of theirs
 --                              is logged again, for the adviser whose view they left
 --   change_horizon()           the position below which every transaction has finished
+--   change_in(by, alias)       the condition that a change belongs to a nested list
 --   change_feed(...)           the changes a caller may know of, after a position, each row once
 --   change_start()             the position a client starts from after reading a whole list
 --   change_list(...)           a page of a feed: each change as the list's item or a tombstone
@@ -191,18 +192,17 @@ CREATE TRIGGER participation_events_change_log
 CREATE FUNCTION change_horizon() RETURNS xid8 LANGUAGE sql STABLE
     AS $$ SELECT pg_snapshot_xmin(pg_current_snapshot()) $$;
 
--- Whether change c belongs to a list nested by p_by under p_parent (feed_lists.nested_by):
--- the care leaver's, the parent's, or an adviser's (their young people's now, or logged for
--- them when one left them).
-CREATE FUNCTION change_in(c change_log, p_by text, p_parent uuid) RETURNS boolean
-LANGUAGE sql STABLE AS $$
+-- The condition that a change (alias a) belongs to a list nested by p_by (feed_lists.nested_by)
+-- under the parent $3: the care leaver's, the parent's, or an adviser's (their young people's
+-- now, or logged for them when one left them). Written into the query, so that each nesting
+-- finds its changes by its own index.
+CREATE FUNCTION change_in(p_by text, a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE p_by
-        WHEN 'care_leaver' THEN c.care_leaver_id = p_parent
-        WHEN 'parent' THEN c.parent_id = p_parent
-        WHEN 'adviser' THEN c.adviser_id = p_parent
-                            OR c.care_leaver_id IN (SELECT x.id FROM care_leavers x
-                                                    WHERE x.adviser_id = p_parent)
-        ELSE true END
+        WHEN 'care_leaver' THEN format('%1$I.care_leaver_id = $3', a)
+        WHEN 'parent' THEN format('%1$I.parent_id = $3', a)
+        WHEN 'adviser' THEN format('(%1$I.adviser_id = $3 OR %1$I.care_leaver_id IN '
+                                   '(SELECT x.id FROM care_leavers x WHERE x.adviser_id = $3))', a)
+        ELSE 'true' END
 $$;
 
 -- The changes of one resource after the position (p_tx, p_seq) (NULL: the beginning), in
@@ -217,23 +217,26 @@ CREATE FUNCTION change_feed(p_resource text, p_by text, p_parent uuid, p_tx xid8
                             p_limit integer)
 RETURNS TABLE (resource_id text, op text, tx xid8, seq bigint, scoped boolean,
                shared boolean)
-LANGUAGE sql STABLE AS $$
-    SELECT c.resource_id, c.op, c.tx, c.seq,
-           CASE WHEN cl_sees_all() THEN true
-                WHEN cl_role() = 'partner' THEN c.partner_id IS NOT NULL
-                ELSE c.care_leaver_id IS NOT NULL OR c.adviser_id IS NOT NULL END,
-           c.partner_id IS NULL AND c.care_leaver_id IS NULL AND c.adviser_id IS NULL
-    FROM change_log c
-    WHERE c.resource = p_resource
-      AND (p_tx IS NULL OR (c.tx, c.seq) > (p_tx, p_seq))
-      AND c.tx < change_horizon()
-      AND change_in(c, p_by, p_parent)
-      AND NOT EXISTS (SELECT 1 FROM change_log d
-                      WHERE d.resource = p_resource AND d.resource_id = c.resource_id
-                        AND (d.tx, d.seq) > (c.tx, c.seq) AND d.tx < change_horizon()
-                        AND change_in(d, p_by, p_parent))
-    ORDER BY c.tx, c.seq
-    LIMIT p_limit
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY EXECUTE format(
+        'SELECT c.resource_id, c.op, c.tx, c.seq,
+                CASE WHEN cl_sees_all() THEN true
+                     WHEN cl_role() = ''partner'' THEN c.partner_id IS NOT NULL
+                     ELSE c.care_leaver_id IS NOT NULL OR c.adviser_id IS NOT NULL END,
+                c.partner_id IS NULL AND c.care_leaver_id IS NULL AND c.adviser_id IS NULL
+         FROM change_log c
+         WHERE c.resource = $1 AND %s
+           AND ($4 IS NULL OR (c.tx, c.seq) > ($4, $5))
+           AND c.tx < change_horizon()
+           AND NOT EXISTS (SELECT 1 FROM change_log d
+                           WHERE d.resource = $1 AND d.resource_id = c.resource_id
+                             AND (d.tx, d.seq) > (c.tx, c.seq) AND d.tx < change_horizon()
+                             AND %s)
+         ORDER BY c.tx, c.seq
+         LIMIT $6', change_in(p_by, 'c'), change_in(p_by, 'd'))
+        USING p_resource, p_by, p_parent, p_tx, p_seq, p_limit;
+END
 $$;
 
 -- The position a client starts from after reading a whole list: every change of a transaction

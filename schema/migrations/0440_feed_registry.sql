@@ -163,8 +163,13 @@ ALTER TABLE change_log ADD CONSTRAINT change_log_resource_fkey
     FOREIGN KEY (resource) REFERENCES feed_resources (resource);
 ALTER TABLE change_log ALTER COLUMN resource_id TYPE text;
 ALTER TABLE change_log ADD COLUMN parent_id uuid, ADD COLUMN adviser_id uuid;
--- A change is shown only at its row's latest change (change_feed): found by this index.
+-- A change is shown only at its row's latest change (change_feed): found by the first index;
+-- a nested list's changes by the other two (a care leaver's, a parent's), in order.
 CREATE INDEX change_log_latest ON change_log (resource, resource_id, tx, seq);
+CREATE INDEX change_log_care_leaver ON change_log (resource, care_leaver_id, tx, seq)
+    WHERE care_leaver_id IS NOT NULL;
+CREATE INDEX change_log_parent ON change_log (resource, parent_id, tx, seq)
+    WHERE parent_id IS NOT NULL;
 
 REVOKE ALL ON feed_resources, feed_lists FROM PUBLIC;
 GRANT SELECT ON feed_resources, feed_lists TO cl_app, cl_definer, cl_worker;
