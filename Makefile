@@ -38,7 +38,8 @@ MIGRATIONS := $(sort $(wildcard schema/migrations/*.sql))
 FUNCTIONS := $(addprefix schema/functions/,reset.sql base.sql scope.sql facts.sql read_model.sql \
   partner_notices.sql advisers.sql partners.sql care_leaver.sql casework.sql outreach.sql \
   accommodation_eet.sql entitlements.sql grants.sql housing.sql jobs.sql history.sql ssda903.sql \
-  voice.sql board.sql board_business.sql local_offer.sql me.sql records.sql security.sql)
+  voice.sql board.sql board_business.sql local_offer.sql me.sql records.sql change_feed.sql \
+  security.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error schema/functions and FUNCTIONS in the Makefile differ: $(filter-out $(FUNCTIONS),$(wildcard schema/functions/*.sql)) $(filter-out $(wildcard schema/functions/*.sql),$(FUNCTIONS)))
 endif

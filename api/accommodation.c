@@ -4,6 +4,7 @@
 #include "accommodation.h"
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 /* Who arranged the move; with council_notified_on (the day the council heard by other means)
@@ -72,5 +73,5 @@ cl_h_accommodation_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_accommodation_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 1, filters, 2);
+    return cl_api_feed_list(req, resp, "accommodation", &list, 1, filters, 2);
 }

@@ -9,6 +9,7 @@
 #include "casework.h"
 #include "cl_codes.h"
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 #define DUPLICATE "a care leaver with this la_child_id already exists"
@@ -143,8 +144,8 @@ cl_h_care_leavers_patch(struct cl_req *req, struct cl_resp *resp)
     return err;
 }
 
-int
-cl_h_care_leavers_list(struct cl_req *req, struct cl_resp *resp)
+static int
+list_page(struct cl_req *req, struct cl_resp *resp, const void *ctx)
 {
     char district[101], adviser[40], category[20], status[8], min_age[12], max_age[12], in_touch[8],
         plan_overdue[8], visit_overdue[8], q[101];
@@ -182,7 +183,16 @@ cl_h_care_leavers_list(struct cl_req *req, struct cl_resp *resp)
     p[12] = cl_page_key(&page, 2);
     p[13] = page.limit_plus_one;
     p[14] = days.in_touch;
+    (void)ctx;
     return cl_api_list(req, resp, &page, &list, 15, p);
+}
+
+int
+cl_h_care_leavers_list(struct cl_req *req, struct cl_resp *resp)
+{
+    struct cl_casework_days days = cl_casework_days(req);
+
+    return cl_api_feed(req, resp, "care_leavers", days.in_touch, list_page, NULL);
 }
 
 int

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "casework.h"
+#include "feed.h"
 #include "resource.h"
 
 static const char *const methods[] = {"home_visit",   "other_visit", "phone",   "video", "text",
@@ -82,8 +83,8 @@ cl_h_contacts_get(struct cl_req *req, struct cl_resp *resp)
                       (const char *[]){req->params[0], req->params[1], days.recorded}, 200, NULL);
 }
 
-int
-cl_h_contacts_list(struct cl_req *req, struct cl_resp *resp)
+static int
+contact_page(struct cl_req *req, struct cl_resp *resp, const void *ctx)
 {
     char statutory[8], successful[8], from[11], to[11];
     struct cl_casework_days days = cl_casework_days(req);
@@ -104,7 +105,16 @@ cl_h_contacts_list(struct cl_req *req, struct cl_resp *resp)
     p[6] = cl_page_key(&page, 1);
     p[7] = page.limit_plus_one;
     p[8] = days.recorded;
+    (void)ctx;
     return cl_api_list(req, resp, &page, &contact_list, 9, p);
+}
+
+int
+cl_h_contacts_list(struct cl_req *req, struct cl_resp *resp)
+{
+    struct cl_casework_days days = cl_casework_days(req);
+
+    return cl_api_feed(req, resp, "contacts", days.recorded, contact_page, NULL);
 }
 
 int
@@ -123,5 +133,5 @@ cl_h_contact_status_events_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_contact_status_events_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &event_list, 1, NULL, 2);
+    return cl_api_feed_list(req, resp, "contact_status_events", &event_list, 1, NULL, 2);
 }

@@ -4,6 +4,7 @@
 #include "eet.h"
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 /* ---- activity episodes ------------------------------------------------------------------- */
@@ -64,7 +65,7 @@ cl_h_eet_activities_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_eet_activities_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &activity_list, 1, activity_filters, 2);
+    return cl_api_feed_list(req, resp, "eet_activities", &activity_list, 1, activity_filters, 2);
 }
 
 /* ---- opportunity catalogue --------------------------------------------------------------- */
@@ -145,7 +146,8 @@ cl_h_eet_opportunities_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_eet_opportunities_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &opportunity_list, 0, opportunity_filters, 2);
+    return cl_api_feed_list(req, resp, "eet_opportunities", &opportunity_list, 0,
+                            opportunity_filters, 2);
 }
 
 /* ---- referrals --------------------------------------------------------------------------- */
@@ -225,11 +227,13 @@ cl_h_eet_referrals_transition(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_eet_referrals_list_by_opportunity(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &referral_list_opportunity, 1, referral_filters, 2);
+    return cl_api_feed_list(req, resp, "opportunity_referrals", &referral_list_opportunity, 1,
+                            referral_filters, 2);
 }
 
 int
 cl_h_eet_referrals_list_by_care_leaver(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &referral_list_care_leaver, 1, referral_filters, 2);
+    return cl_api_feed_list(req, resp, "care_leaver_eet_referrals", &referral_list_care_leaver, 1,
+                            referral_filters, 2);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 /* ---- entitlements and their versions ----------------------------------------------------- */
@@ -106,7 +107,8 @@ cl_h_entitlements_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_entitlements_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &entitlement_list, 0, entitlement_filters, 2);
+    return cl_api_feed_list(req, resp, "entitlements", &entitlement_list, 0, entitlement_filters,
+                            2);
 }
 
 /* 1 when every member of the body's categories (already checked to be strings) is a legal
@@ -236,7 +238,7 @@ cl_h_council_tax_schemes_create(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_council_tax_schemes_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &scheme_list, 0, scheme_filters, 3);
+    return cl_api_feed_list(req, resp, "council_tax_schemes", &scheme_list, 0, scheme_filters, 3);
 }
 
 int
@@ -254,7 +256,7 @@ cl_h_council_tax_statuses_create(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_council_tax_statuses_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &ct_status_list, 1, NULL, 1);
+    return cl_api_feed_list(req, resp, "council_tax_statuses", &ct_status_list, 1, NULL, 1);
 }
 
 int

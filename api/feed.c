@@ -7,30 +7,47 @@
 #include "cursor.h"
 
 static struct cl_stmt start = {"SELECT tx::text, seq::text FROM change_start()"};
-static struct cl_stmt changes = {
-    "SELECT body, tx, seq FROM change_list($1, $2::xid8, $3::bigint, $4::int)"};
+static struct cl_stmt changes = {"SELECT body, tx, seq FROM change_list($1, $2::uuid, $3, "
+                                 "$4::xid8, $5::bigint, $6::int)"};
 
-/* The sealed token for position (tx, seq) of resource; the caller frees it. */
-static char *
-seal(const struct cl_cursor_key *key, const char *resource, const char *tx, const char *seq)
+/* The list's parent (its first path parameter), or NULL for a top-level list. */
+static const char *
+parent_of(const struct cl_req *req)
 {
-    char scope[64], plain[48];
+    return req->nparams > 0 ? req->params[0] : NULL;
+}
+
+/* The scope a token of list is sealed for: the list, and the parent it is nested under. */
+static void
+scope_of(const struct cl_req *req, const char *list, char scope[128])
+{
+    const char *parent = parent_of(req);
+
+    snprintf(scope, 128, "feed:%s:%s", list, parent ? parent : "");
+}
+
+/* The sealed token for position (tx, seq) of list; the caller frees it. */
+static char *
+seal(const struct cl_req *req, const struct cl_cursor_key *key, const char *list, const char *tx,
+     const char *seq)
+{
+    char scope[128], plain[48];
     int n = snprintf(plain, sizeof plain, "%s:%s", tx, seq);
 
-    snprintf(scope, sizeof scope, "feed:%s", resource);
+    scope_of(req, list, scope);
     return cl_cursor_seal(key, scope, plain, (size_t)n);
 }
 
-/* Opens a token into its position: tx and seq digits. 0, or -1 when not one of resource's. */
+/* Opens a token into its position: tx and seq digits. 0, or -1 when not one of list's. */
 static int
-open_token(const struct cl_cursor_key *key, const char *resource, const char *token, char tx[24],
-           char seq[24])
+open_token(const struct cl_req *req, const struct cl_cursor_key *key, const char *list,
+           const char *token, char tx[24], char seq[24])
 {
-    char scope[64], *plain, *colon;
+    char scope[128], *plain, *colon;
     size_t n = 0;
     int ok;
 
-    snprintf(scope, sizeof scope, "feed:%s", resource);
+    scope_of(req, list, scope);
     plain = cl_cursor_open(key, scope, token, &n);
     if (plain == NULL)
         return -1;
@@ -71,12 +88,12 @@ add_token(struct cl_resp *resp, const char *token)
 }
 
 static int
-feed(struct cl_req *req, struct cl_resp *resp, const char *resource, const char *token,
+feed(struct cl_req *req, struct cl_resp *resp, const char *list, const char *arg, const char *token,
      const struct cl_cursor_key *key)
 {
     struct cl_page page;
     char tx[24], seq[24];
-    const char *p[4];
+    const char *p[6];
     PGresult *res = NULL;
     struct cl_buf b;
     char *next = NULL;
@@ -84,21 +101,24 @@ feed(struct cl_req *req, struct cl_resp *resp, const char *resource, const char 
 
     if (err != CL_OK)
         return err;
-    if (open_token(key, resource, token, tx, seq) != 0) {
+    if (open_token(req, key, list, token, tx, seq) != 0) {
         cl_resp_detail(resp, "updated_since is not a change token this list issued");
         return CL_EBADREQ;
     }
-    p[0] = resource;
-    p[1] = tx;
-    p[2] = seq;
-    p[3] = page.limit_plus_one;
-    err = run(req, &changes, 4, p, &res);
+    p[0] = list;
+    p[1] = parent_of(req);
+    p[2] = arg;
+    p[3] = tx;
+    p[4] = seq;
+    p[5] = page.limit_plus_one;
+    err = run(req, &changes, 6, p, &res);
     if (err != CL_OK)
         return err;
     rows = PQntuples(res);
     shown = rows > page.limit ? page.limit : rows;
-    next = shown ? seal(key, resource, PQgetvalue(res, shown - 1, 1), PQgetvalue(res, shown - 1, 2))
-                 : NULL;
+    next = shown
+               ? seal(req, key, list, PQgetvalue(res, shown - 1, 1), PQgetvalue(res, shown - 1, 2))
+               : NULL;
     cl_buf_init(&b, (size_t)1 << 30);
     err = cl_buf_adds(&b, "{\"items\":[");
     for (int i = 0; i < shown && err == CL_OK; i++) {
@@ -123,12 +143,29 @@ feed(struct cl_req *req, struct cl_resp *resp, const char *resource, const char 
     return err;
 }
 
+/* Whether the query string names a parameter besides updated_since and limit. */
+static int
+other_parameter(const char *query)
+{
+    for (const char *q = query; q && *q;) {
+        size_t n = strcspn(q, "=&");
+
+        if (n > 0 && !(n == 13 && strncmp(q, "updated_since", n) == 0) &&
+            !(n == 5 && strncmp(q, "limit", n) == 0))
+            return 1;
+        q += strcspn(q, "&");
+        if (*q == '&')
+            q++;
+    }
+    return 0;
+}
+
 int
-cl_api_feed_list(struct cl_req *req, struct cl_resp *resp, const char *resource,
-                 struct cl_stmt *stmt, int npath, const struct cl_api_query *filters, int nkeys)
+cl_api_feed(struct cl_req *req, struct cl_resp *resp, const char *list, const char *arg,
+            cl_feed_page page, const void *ctx)
 {
     const struct cl_cursor_key *key;
-    char token[512], v[8];
+    char token[512];
     PGresult *res = NULL;
     char *first;
     int st = cl_req_query(req, "updated_since", token, sizeof token), err;
@@ -141,25 +178,46 @@ cl_api_feed_list(struct cl_req *req, struct cl_resp *resp, const char *resource,
     if (err != CL_OK)
         return err;
     if (st > 0) {
-        int other = cl_req_query(req, "cursor", v, sizeof v) != 0;
-
-        for (const struct cl_api_query *f = filters; f && f->name && !other; f++)
-            other = cl_req_query(req, f->name, v, sizeof v) != 0;
-        if (other) {
+        if (other_parameter(req->query)) {
             cl_resp_detail(resp, "updated_since takes no filter or cursor beside it");
             return CL_EBADREQ;
         }
-        return feed(req, resp, resource, token, key);
+        return feed(req, resp, list, arg, token, key);
     }
     /* Taken first: every change of a transaction finished by now is in the page read next. */
     err = run(req, &start, 0, NULL, &res);
     if (err != CL_OK)
         return err;
-    first = seal(key, resource, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+    first = seal(req, key, list, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
     PQclear(res);
-    err = cl_api_list_query(req, resp, stmt, npath, filters, nkeys);
+    err = page(req, resp, ctx);
     if (err == CL_OK)
         err = add_token(resp, first);
     free(first);
     return err;
+}
+
+/* What cl_api_feed_list gives its page. */
+struct list_query {
+    struct cl_stmt *stmt;
+    int npath;
+    const struct cl_api_query *filters;
+    int nkeys;
+};
+
+static int
+list_page(struct cl_req *req, struct cl_resp *resp, const void *ctx)
+{
+    const struct list_query *q = ctx;
+
+    return cl_api_list_query(req, resp, q->stmt, q->npath, q->filters, q->nkeys);
+}
+
+int
+cl_api_feed_list(struct cl_req *req, struct cl_resp *resp, const char *list, struct cl_stmt *stmt,
+                 int npath, const struct cl_api_query *filters, int nkeys)
+{
+    const struct list_query q = {stmt, npath, filters, nkeys};
+
+    return cl_api_feed(req, resp, list, NULL, list_page, &q);
 }

@@ -4,6 +4,7 @@
  * (entitlements.c). */
 #include "grants.h"
 
+#include "feed.h"
 #include "resource.h"
 
 /* ---- payments ------------------------------------------------------------------------------ */
@@ -50,5 +51,5 @@ cl_h_grant_payments_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_grant_payments_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &payment_list, 1, payment_filters, 2);
+    return cl_api_feed_list(req, resp, "grant_payments", &payment_list, 1, payment_filters, 2);
 }

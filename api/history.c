@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "feed.h"
 #include "resource.h"
 
 static const char *const categories[] = {"eligible", "relevant", "former_relevant", "qualifying",
@@ -42,19 +43,19 @@ static struct cl_stmt returns_list = {"SELECT * FROM ssda903_return_list($1::int
 int
 cl_h_status_periods_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &period_list, 1, NULL, 1);
+    return cl_api_feed_list(req, resp, "status_periods", &period_list, 1, NULL, 1);
 }
 
 int
 cl_h_allocation_periods_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &allocation_list, 1, NULL, 1);
+    return cl_api_feed_list(req, resp, "allocation_periods", &allocation_list, 1, NULL, 1);
 }
 
 int
 cl_h_district_periods_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &district_list, 1, NULL, 1);
+    return cl_api_feed_list(req, resp, "district_periods", &district_list, 1, NULL, 1);
 }
 
 int

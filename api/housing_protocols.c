@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 static const char *const statuses[] = {"draft",      "consultation", "approved",
@@ -218,7 +219,7 @@ cl_h_housing_protocols_sign(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_protocols_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 0, filters, 2);
+    return cl_api_feed_list(req, resp, "housing_protocols", &list, 0, filters, 2);
 }
 
 /* A compliance report of the protocol in the path for the period from..to in the query. */
@@ -269,7 +270,7 @@ cl_h_housing_commitments_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_commitments_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &commitment_list, 1, NULL, 1);
+    return cl_api_feed_list(req, resp, "housing_commitments", &commitment_list, 1, NULL, 1);
 }
 
 int

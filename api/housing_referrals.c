@@ -94,5 +94,5 @@ cl_h_housing_referrals_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_housing_referrals_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_feed_list(req, resp, "housing_referral", &list, 0, filters, 2);
+    return cl_api_feed_list(req, resp, "housing_referrals", &list, 0, filters, 2);
 }

@@ -9,6 +9,7 @@
 
 #include "casework.h"
 #include "cl_jobspec_board.h"
+#include "feed.h"
 #include "resource.h"
 
 static const char *const channels[] = {"letter", "text", "email", "phone", NULL};
@@ -84,7 +85,7 @@ cl_h_outreach_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_outreach_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 0, filters, 2);
+    return cl_api_feed_list(req, resp, "outreach_contacts", &list, 0, filters, 2);
 }
 
 /* The board role reads the Board report's periods only, the year to a quarter end that has

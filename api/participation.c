@@ -4,6 +4,7 @@
 #include "participation.h"
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 static const char *const body_kinds[] = {"children_in_care_council", "care_leavers_forum",
@@ -90,7 +91,7 @@ cl_h_participation_bodies_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_participation_bodies_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &body_list, 0, NULL, 2);
+    return cl_api_feed_list(req, resp, "participation_bodies", &body_list, 0, NULL, 2);
 }
 
 int
@@ -121,7 +122,7 @@ cl_h_memberships_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_memberships_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &m_list, 1, NULL, 2);
+    return cl_api_feed_list(req, resp, "memberships", &m_list, 1, NULL, 2);
 }
 
 int
@@ -140,5 +141,5 @@ cl_h_participation_events_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_participation_events_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &e_list, 1, NULL, 2);
+    return cl_api_feed_list(req, resp, "participation_events", &e_list, 1, NULL, 2);
 }

@@ -108,13 +108,13 @@ cl_h_partner_notifications_list(struct cl_req *req, struct cl_resp *resp)
         cl_resp_detail(resp, "invalid query parameter");
         return CL_EBADREQ;
     }
-    return cl_api_feed_list(req, resp, "partner_notification", &list, 0, filters, 2);
+    return cl_api_feed_list(req, resp, "partner_notifications", &list, 0, filters, 2);
 }
 
 int
 cl_h_adviser_inbox(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &inbox, 1, NULL, 2);
+    return cl_api_feed_list(req, resp, "adviser_inbox", &inbox, 1, NULL, 2);
 }
 
 int

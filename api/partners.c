@@ -1,6 +1,7 @@
 /* /v1/partners: thin handlers over the partner_* SQL functions (schema/functions/partners.sql). */
 #include "partners.h"
 
+#include "feed.h"
 #include "resource.h"
 
 static const char *const kinds[] = {
@@ -69,5 +70,5 @@ cl_h_partners_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_partners_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 0, filters, 2);
+    return cl_api_feed_list(req, resp, "partners", &list, 0, filters, 2);
 }

@@ -2,6 +2,7 @@
  * functions (schema/functions/casework.sql). next_review_due is derived in SQL. */
 #include "pathway_plans.h"
 
+#include "feed.h"
 #include "resource.h"
 
 #define SECTION_MAX 20000
@@ -60,5 +61,5 @@ cl_h_pathway_plans_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_pathway_plans_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 1, filters, 1);
+    return cl_api_feed_list(req, resp, "pathway_plans", &list, 1, filters, 1);
 }

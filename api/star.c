@@ -4,6 +4,7 @@
 #include "star.h"
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 static const struct cl_field reading_fields[] = {
@@ -27,7 +28,7 @@ static struct cl_stmt progress = {"SELECT * FROM star_progress($1::uuid)"};
 int
 cl_h_star_editions_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &editions, 0, NULL, 1);
+    return cl_api_feed_list(req, resp, "star_editions", &editions, 0, NULL, 1);
 }
 
 int
@@ -50,7 +51,7 @@ cl_h_star_readings_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_star_readings_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 1, NULL, 2);
+    return cl_api_feed_list(req, resp, "star_readings", &list, 1, NULL, 2);
 }
 
 int

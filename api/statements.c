@@ -4,6 +4,7 @@
  * must send an Idempotency-Key, so that a retried post never records a statement twice. */
 #include "statements.h"
 
+#include "feed.h"
 #include "resource.h"
 
 static const char *const abouts[] = {"meeting", "plan", "need", "other", NULL};
@@ -70,5 +71,5 @@ cl_h_statements_patch(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_statements_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &list, 1, NULL, 2);
+    return cl_api_feed_list(req, resp, "statements", &list, 1, NULL, 2);
 }

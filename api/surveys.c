@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "conflict.h"
+#include "feed.h"
 #include "resource.h"
 
 static const struct cl_field theme_fields[] = {
@@ -73,7 +74,7 @@ cl_h_survey_themes_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_survey_themes_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &theme_list, 0, NULL, 1);
+    return cl_api_feed_list(req, resp, "survey_themes", &theme_list, 0, NULL, 1);
 }
 
 int
@@ -91,7 +92,7 @@ cl_h_surveys_get(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_surveys_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &survey_list, 0, NULL, 2);
+    return cl_api_feed_list(req, resp, "surveys", &survey_list, 0, NULL, 2);
 }
 
 int

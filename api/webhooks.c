@@ -97,13 +97,13 @@ cl_h_webhook_subscriptions_delete(struct cl_req *req, struct cl_resp *resp)
 int
 cl_h_webhook_subscriptions_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_feed_list(req, resp, "webhook_subscription", &list, 0, NULL, 2);
+    return cl_api_feed_list(req, resp, "webhook_subscriptions", &list, 0, NULL, 2);
 }
 
 int
 cl_h_webhook_deliveries_list(struct cl_req *req, struct cl_resp *resp)
 {
-    return cl_api_list_query(req, resp, &deliveries, 1, delivery_filters, 1);
+    return cl_api_feed_list(req, resp, "webhook_deliveries", &deliveries, 1, delivery_filters, 1);
 }
 
 int

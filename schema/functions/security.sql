@@ -169,12 +169,18 @@ CREATE POLICY manager_tasks_scope ON manager_tasks TO cl_app
 -- A protocol's commitments are read with the protocol and written by admins.
 CREATE POLICY housing_protocol_commitments_scope ON housing_protocol_commitments TO cl_app
     USING (housing_protocol_visible(protocol_id)) WITH CHECK (cl_role() = 'admin');
--- The change log: the changes of the rows the caller reaches (or reached, for a tombstone).
+-- The change log (change_feed.sql): the changes of the rows the caller reaches or reached. A
+-- partner: those logged for it, and the unscoped ones (catalogue rows, neither a partner's nor
+-- a young person's; whether the row is shown is its own table's policy). An adviser: their
+-- caseload's, those logged for them when a young person left them, and the unscoped ones.
 CREATE POLICY change_log_scope ON change_log FOR SELECT TO cl_app
     USING (cl_sees_all()
-           OR (cl_role() = 'partner' AND partner_id = cl_org_id())
-           OR (cl_role() = 'adviser' AND care_leaver_id IS NOT NULL
-               AND EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = care_leaver_id)));
+           OR (cl_role() = 'partner'
+               AND (partner_id = cl_org_id() OR (partner_id IS NULL AND care_leaver_id IS NULL)))
+           OR (cl_role() = 'adviser'
+               AND (care_leaver_id IN (SELECT cl_caseload())
+                    OR adviser_id = (SELECT cl_adviser_id())
+                    OR (care_leaver_id IS NULL AND adviser_id IS NULL))));
 -- Webhook subscriptions: a partner's own (which it alone writes); admins read them all. The
 -- deliveries and their log follow their subscription.
 CREATE POLICY webhook_subscriptions_scope ON webhook_subscriptions TO cl_app

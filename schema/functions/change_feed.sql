@@ -1,0 +1,291 @@
+-- The change feed (api/feed.c, DESIGN §5): the change log every feed list reads, the triggers
+-- that fill it, and the reading of one list's changes since a token. Which tables are logged
+-- and how each list renders its rows: the registries feed_resources and feed_lists (migration
+-- 0440); a new feed list is one row in each and one trigger line below.
+--
+--   change_log_record()        a row trigger: appends the change of the row with its scope
+--   change_log_reassigned()    a young person moved to another adviser: every row of theirs
+--                              is logged again, for the adviser whose view they left
+--   change_horizon()           the position below which every transaction has finished
+--   change_in(by, alias)       the condition that a change belongs to a nested list
+--   change_feed(...)           the changes a caller may know of, after a position, each row once
+--   change_start()             the position a client starts from after reading a whole list
+--   change_list(...)           a page of a feed: each change as the list's item or a tombstone
+
+-- ---- recording ---------------------------------------------------------------------------------
+
+-- Appends one change of the row that fired. TG_ARGV[0]: the resource (feed_resources); then,
+-- optionally, 'staff' (a change the partner must not learn of, logged without its partner) or
+-- 'id=<column>' (the row's key under another name: the read model's care_leaver_id). The scope
+-- logged: the row's young person, partner and parent, as the registry names them. An update
+-- that takes a row from one partner to another logs it for the old one too, so the row leaves
+-- the old partner's copy as a tombstone. SECURITY DEFINER: every writer logs, whatever it may
+-- read of change_log.
+CREATE FUNCTION change_log_record() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+    f feed_resources;
+    v_key text;
+    v_staff boolean := false;
+    v_parent uuid;
+    v_partner uuid;
+    v_old uuid;
+BEGIN
+    SELECT * INTO STRICT f FROM feed_resources x WHERE x.resource = TG_ARGV[0];
+    v_key := f.id_column;
+    FOR i IN 1 .. TG_NARGS - 1 LOOP
+        IF TG_ARGV[i] = 'staff' THEN
+            v_staff := true;
+        ELSIF TG_ARGV[i] LIKE 'id=%' THEN
+            v_key := substr(TG_ARGV[i], 4);
+        END IF;
+    END LOOP;
+    v_parent := (r->>f.parent_column)::uuid;
+    IF v_staff THEN
+        v_partner := NULL;
+    ELSIF f.partner_column IS NOT NULL THEN
+        v_partner := (r->>f.partner_column)::uuid;
+        IF TG_OP = 'UPDATE' THEN
+            v_old := (to_jsonb(OLD)->>f.partner_column)::uuid;
+        END IF;
+    ELSIF f.partner_of_parent IS NOT NULL AND v_parent IS NOT NULL THEN
+        EXECUTE f.partner_of_parent INTO v_partner USING v_parent;
+    END IF;
+    INSERT INTO change_log (resource, resource_id, op, partner_id, care_leaver_id, parent_id)
+    VALUES (f.resource, r->>v_key, lower(TG_OP), v_partner,
+            (r->>CASE WHEN f.care_leaver_column = f.id_column THEN v_key
+                      ELSE f.care_leaver_column END)::uuid,
+            v_parent);
+    IF v_old IS DISTINCT FROM v_partner AND v_old IS NOT NULL THEN
+        INSERT INTO change_log (resource, resource_id, op, partner_id, care_leaver_id, parent_id)
+        VALUES (f.resource, r->>v_key, 'update', v_old, NULL, v_parent);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- A young person given to another adviser, or to one for the first time
+-- (care_leavers.adviser_id): each row of theirs in a registered table is logged once more with
+-- the adviser they leave (change_log.adviser_id, NULL when none), whose feeds then show them as
+-- tombstones, and with their young person and partner, so that the new adviser reads rows
+-- whose last change came before their token (and a partner whose view names the adviser reads
+-- the change).
+CREATE FUNCTION change_log_reassigned() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    f feed_resources;
+BEGIN
+    FOR f IN SELECT * FROM feed_resources x WHERE x.care_leaver_column IS NOT NULL
+             ORDER BY x.resource LOOP
+        EXECUTE format(
+            'INSERT INTO change_log (resource, resource_id, op, partner_id, care_leaver_id,
+                                     parent_id, adviser_id)
+             SELECT $1, x.%I::text, ''update'', %s, $2, %s, $3 FROM %I x WHERE x.%I = $2',
+            f.id_column,
+            CASE WHEN f.partner_column IS NULL THEN 'NULL::uuid'
+                 ELSE format('x.%I', f.partner_column) END,
+            CASE WHEN f.parent_column IS NULL THEN 'NULL::uuid'
+                 ELSE format('x.%I', f.parent_column) END,
+            f.source, f.care_leaver_column)
+        USING f.resource, NEW.id, OLD.adviser_id;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+-- The logged tables. A care leaver's representation also shows the read model's row
+-- (care_leaver_state, kept in the same transaction as every write that changes it: contacts,
+-- episodes, plans, events), so a change of that row is a change of the care leaver.
+CREATE TRIGGER care_leavers_change_log AFTER INSERT OR UPDATE OR DELETE ON care_leavers
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('care_leaver');
+CREATE TRIGGER care_leaver_state_change_log AFTER INSERT OR UPDATE OR DELETE ON care_leaver_state
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('care_leaver', 'id=care_leaver_id');
+CREATE TRIGGER care_leavers_reassigned AFTER UPDATE OF adviser_id ON care_leavers
+    FOR EACH ROW WHEN (OLD.adviser_id IS DISTINCT FROM NEW.adviser_id)
+    EXECUTE FUNCTION change_log_reassigned();
+CREATE TRIGGER pathway_plans_change_log AFTER INSERT OR UPDATE OR DELETE ON pathway_plans
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('pathway_plan');
+CREATE TRIGGER contacts_change_log AFTER INSERT OR UPDATE OR DELETE ON contacts
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('contact');
+CREATE TRIGGER status_periods_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON care_leaver_status_periods
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('status_period');
+CREATE TRIGGER allocation_periods_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON care_leaver_allocation_periods
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('allocation_period');
+CREATE TRIGGER district_periods_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON care_leaver_district_periods
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('district_period');
+CREATE TRIGGER contact_status_events_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON contact_status_events
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('contact_status_event');
+CREATE TRIGGER outreach_contacts_change_log AFTER INSERT OR UPDATE OR DELETE ON outreach_contacts
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('outreach_contact');
+CREATE TRIGGER partners_change_log AFTER INSERT OR UPDATE OR DELETE ON partners
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('partner');
+CREATE TRIGGER housing_protocols_change_log AFTER INSERT OR UPDATE OR DELETE ON housing_protocols
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_protocol');
+CREATE TRIGGER housing_commitments_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON housing_protocol_commitments
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_commitment');
+CREATE TRIGGER housing_referrals_change_log AFTER INSERT OR UPDATE OR DELETE ON housing_referrals
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_referral');
+-- A partner's feed shows its notification made and acknowledged, never matched (a match would
+-- tell it that the person is a care leaver); the adviser's feed shows the match.
+CREATE TRIGGER partner_notifications_change_log AFTER INSERT OR DELETE ON partner_notifications
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('partner_notification');
+CREATE TRIGGER partner_notifications_change_log_ack AFTER UPDATE ON partner_notifications
+    FOR EACH ROW WHEN (OLD.acknowledged_at IS DISTINCT FROM NEW.acknowledged_at)
+    EXECUTE FUNCTION change_log_record('partner_notification');
+CREATE TRIGGER partner_notifications_change_log_match AFTER UPDATE ON partner_notifications
+    FOR EACH ROW WHEN (OLD.care_leaver_id IS DISTINCT FROM NEW.care_leaver_id)
+    EXECUTE FUNCTION change_log_record('partner_notification', 'staff');
+CREATE TRIGGER webhook_subscriptions_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON webhook_subscriptions
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('webhook_subscription');
+CREATE TRIGGER webhook_deliveries_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON webhook_deliveries
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('webhook_delivery');
+CREATE TRIGGER accommodation_change_log AFTER INSERT OR UPDATE OR DELETE ON accommodation_episodes
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('accommodation_episode');
+CREATE TRIGGER eet_activities_change_log AFTER INSERT OR UPDATE OR DELETE ON eet_activities
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('eet_activity');
+CREATE TRIGGER eet_opportunities_change_log AFTER INSERT OR UPDATE OR DELETE ON eet_opportunities
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('eet_opportunity');
+CREATE TRIGGER eet_referrals_change_log AFTER INSERT OR UPDATE OR DELETE ON eet_referrals
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('eet_referral');
+CREATE TRIGGER entitlements_change_log AFTER INSERT OR UPDATE OR DELETE ON entitlements
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('entitlement');
+CREATE TRIGGER grant_payments_change_log AFTER INSERT OR UPDATE OR DELETE ON grant_payments
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('grant_payment');
+CREATE TRIGGER council_tax_schemes_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON council_tax_schemes
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('council_tax_scheme');
+CREATE TRIGGER council_tax_statuses_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON council_tax_statuses
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('council_tax_status');
+CREATE TRIGGER survey_themes_change_log AFTER INSERT OR UPDATE OR DELETE ON survey_themes
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('survey_theme');
+CREATE TRIGGER surveys_change_log AFTER INSERT OR UPDATE OR DELETE ON surveys
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('survey');
+CREATE TRIGGER statements_change_log AFTER INSERT OR UPDATE OR DELETE ON statements
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('statement');
+CREATE TRIGGER star_editions_change_log AFTER INSERT OR UPDATE OR DELETE ON star_editions
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('star_edition');
+CREATE TRIGGER star_readings_change_log AFTER INSERT OR UPDATE OR DELETE ON star_readings
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('star_reading');
+CREATE TRIGGER participation_bodies_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON participation_bodies
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('participation_body');
+CREATE TRIGGER participation_memberships_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON participation_memberships
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('participation_membership');
+CREATE TRIGGER participation_events_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON participation_events
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('participation_event');
+
+-- ---- reading -----------------------------------------------------------------------------------
+
+-- The position every transaction below which has finished: a change at or after it may still
+-- be joined by one that commits later, so a feed stops short of it.
+CREATE FUNCTION change_horizon() RETURNS xid8 LANGUAGE sql STABLE
+    AS $$ SELECT pg_snapshot_xmin(pg_current_snapshot()) $$;
+
+-- The condition that a change (alias a) belongs to a list nested by p_by (feed_lists.nested_by)
+-- under the parent $3: the care leaver's, the parent's, or an adviser's (their young people's
+-- now, or logged for them when one left them). Written into the query, so that each nesting
+-- finds its changes by its own index.
+CREATE FUNCTION change_in(p_by text, a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE p_by
+        WHEN 'care_leaver' THEN format('%1$I.care_leaver_id = $3', a)
+        WHEN 'parent' THEN format('%1$I.parent_id = $3', a)
+        WHEN 'adviser' THEN format('(%1$I.adviser_id = $3 OR %1$I.care_leaver_id IN '
+                                   '(SELECT x.id FROM care_leavers x WHERE x.adviser_id = $3))', a)
+        ELSE 'true' END
+$$;
+
+-- The changes of one resource after the position (p_tx, p_seq) (NULL: the beginning), in
+-- commit-safe order (tx, seq): each resource id once, at its latest change, and only changes
+-- of finished transactions (below change_horizon), of the list nested by p_by under p_parent.
+-- Row-level security (change_log_scope) leaves the changes the caller may know of. scoped:
+-- the change is logged for the caller's own view (their partner's, their young people's, or
+-- all for those who see all), so a row it names that the caller no longer reads has left
+-- their view: a tombstone. shared: a catalogue row's (no partner, no young person), whose
+-- deletion is a tombstone for all, where a change the caller may not read is only left out.
+CREATE FUNCTION change_feed(p_resource text, p_by text, p_parent uuid, p_tx xid8, p_seq bigint,
+                            p_limit integer)
+RETURNS TABLE (resource_id text, op text, tx xid8, seq bigint, scoped boolean,
+               shared boolean)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY EXECUTE format(
+        'SELECT c.resource_id, c.op, c.tx, c.seq,
+                CASE WHEN cl_sees_all() THEN true
+                     WHEN cl_role() = ''partner'' THEN c.partner_id IS NOT NULL
+                     ELSE c.care_leaver_id IS NOT NULL OR c.adviser_id IS NOT NULL END,
+                c.partner_id IS NULL AND c.care_leaver_id IS NULL AND c.adviser_id IS NULL
+         FROM change_log c
+         WHERE c.resource = $1 AND %s
+           AND ($4 IS NULL OR (c.tx, c.seq) > ($4, $5))
+           AND c.tx < change_horizon()
+           AND NOT EXISTS (SELECT 1 FROM change_log d
+                           WHERE d.resource = $1 AND d.resource_id = c.resource_id
+                             AND (d.tx, d.seq) > (c.tx, c.seq) AND d.tx < change_horizon()
+                             AND %s)
+         ORDER BY c.tx, c.seq
+         LIMIT $6', change_in(p_by, 'c'), change_in(p_by, 'd'))
+        USING p_resource, p_by, p_parent, p_tx, p_seq, p_limit;
+END
+$$;
+
+-- The position a client starts from after reading a whole list: every change of a transaction
+-- that had finished when the list was read is in it.
+CREATE FUNCTION change_start() RETURNS TABLE (tx xid8, seq bigint) LANGUAGE sql STABLE
+    AS $$ SELECT change_horizon(), 0::bigint $$;
+
+-- A page of the feed list p_list (feed_lists) under p_parent (NULL for a top-level list;
+-- the list's own 404 when the caller may not read it), p_arg the list's argument: for each
+-- change, the row as the list shows it when the caller reads it and it is in the list, else a
+-- tombstone {"id", "deleted": true} for a deleted row or one that left the caller's view (or
+-- the list); other changes are left out. Rows: body, tx, seq, in order; the ids shown go into
+-- one audit row, as the lists' own.
+CREATE FUNCTION change_list(p_list text, p_parent uuid, p_arg text, p_tx xid8, p_seq bigint,
+                            p_limit integer)
+RETURNS TABLE (body text, tx text, seq text) LANGUAGE plpgsql AS $$
+DECLARE
+    l feed_lists;
+    f feed_resources;
+    c record;
+    v_type text;
+    ids text[] := '{}';
+BEGIN
+    SELECT * INTO l FROM feed_lists x WHERE x.list = p_list;
+    PERFORM cl_found(FOUND, 'feed list');
+    SELECT * INTO STRICT f FROM feed_resources x WHERE x.resource = l.resource;
+    IF l.parent_check IS NOT NULL THEN
+        EXECUTE l.parent_check USING p_parent;
+    END IF;
+    SELECT format_type(a.atttypid, a.atttypmod) INTO STRICT v_type
+    FROM pg_attribute a WHERE a.attrelid = f.source::regclass AND a.attname = f.id_column;
+    FOR c IN EXECUTE format(
+        'SELECT ch.resource_id, ch.op, ch.tx, ch.seq, ch.scoped, ch.shared, r.item
+         FROM change_feed($1, $2, $3, $4, $5, $6) ch
+         LEFT JOIN LATERAL (SELECT %s AS item FROM %I x
+                            WHERE x.%I = ch.resource_id::%s AND (%s)) r ON true
+         ORDER BY ch.tx, ch.seq',
+        l.item, f.source, f.id_column, v_type, coalesce(l.member, 'true'))
+        USING f.resource, l.nested_by, p_parent, p_tx, p_seq, p_limit, p_arg LOOP
+        body := CASE WHEN c.item IS NOT NULL THEN c.item
+                     WHEN c.scoped OR (c.op = 'delete' AND c.shared)
+                         THEN json_build_object('id', c.resource_id, 'deleted', true)::text END;
+        IF body IS NOT NULL THEN
+            tx := c.tx::text;
+            seq := c.seq::text;
+            ids := ids || c.resource_id;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+    PERFORM cl_audit('list', f.resource, p_parent, jsonb_build_object('ids', to_jsonb(ids)));
+END
+$$;
