@@ -161,11 +161,17 @@ conn_connect(struct cl_conn *c)
         PQfinish(c->pg);
     memset(c->prepared, 0, sizeof c->prepared);
     snprintf(timeout, sizeof timeout, "%d", c->timeout_ms < 2000 ? 2 : c->timeout_ms / 1000);
-    /* the council's zone for cl_la_date() (schema/functions/base.sql); a checked tz name holds
-     * no space or backslash, so it needs no quoting here */
-    snprintf(options, sizeof options, "-c statement_timeout=%d%s%s", c->statement_timeout_ms,
-             cl_la_time_zone() ? " -c app.la_timezone=" : "",
-             cl_la_time_zone() ? cl_la_time_zone() : "");
+    /* the council's zone: app.la_timezone for cl_la_date() (schema/functions/base.sql), and
+     * the session's TimeZone, so current_date (in functions, column defaults and policies) is
+     * the council's date, not the server's; a checked tz name holds no space or backslash, so
+     * it needs no quoting here */
+    if (cl_la_time_zone())
+        snprintf(options, sizeof options,
+                 "-c statement_timeout=%d -c app.la_timezone=%s "
+                 "-c TimeZone=%s",
+                 c->statement_timeout_ms, cl_la_time_zone(), cl_la_time_zone());
+    else
+        snprintf(options, sizeof options, "-c statement_timeout=%d", c->statement_timeout_ms);
     c->pg = PQconnectdbParams(keys, vals, 1);
     if (c->pg)
         PQsetNoticeProcessor(c->pg, notice_to_log, NULL);

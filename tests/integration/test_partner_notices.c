@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_db.h"
+#include "cl_la_time.h"
 #include "cl_mem.h"
 #include "tc.h"
 #include "tc_seed.h"
@@ -444,6 +446,29 @@ Test(partner_notices, a_notice_counts_on_the_councils_date_not_the_sessions)
     cr_expect_eq(tc_sql_long(sql), 1, "a council in UTC counts it on the 14th");
     free(adviser), free(partner), free(atok), free(ptok), free(protocol), free(cl), free(ref);
     free(ep);
+}
+
+/* Every connection the api and the worker open keeps the council's calendar: the session's
+ * zone is LA_TIMEZONE, so current_date (in functions, column defaults and policies) is the
+ * council's date however the server is set. A zone 14 hours from UTC tells them apart most of
+ * the day; the setting itself, always. */
+Test(partner_notices, a_connection_keeps_the_councils_calendar)
+{
+    static struct cl_stmt q = {
+        "SELECT current_setting('TimeZone'), current_setting('app.la_timezone'), "
+        "(current_date = (now() AT TIME ZONE 'Pacific/Kiritimati')::date)::int"};
+    struct cl_conn *c;
+    PGresult *res = NULL;
+
+    cl_la_time_use("Pacific/Kiritimati");
+    c = cl_conn_open(getenv("CL_TEST_APP_DATABASE_URL"), "test-calendar", 5000);
+    cr_assert_not_null(c);
+    cr_assert_eq(cl_db_one(c, &q, 0, NULL, &res), CL_OK);
+    cr_expect_str_eq(PQgetvalue(res, 0, 0), "Pacific/Kiritimati", "the session's zone");
+    cr_expect_str_eq(PQgetvalue(res, 0, 1), "Pacific/Kiritimati", "cl_la_date's zone");
+    cr_expect_str_eq(PQgetvalue(res, 0, 2), "1", "current_date is the council's date");
+    PQclear(res);
+    cl_conn_close(c);
 }
 
 /* A team manager closes a task with a note; the server stamps who and when. Bad input, a second
