@@ -7,7 +7,8 @@
  * change_feed reads only changes of transactions that have finished, below the oldest one
  * still running). Tokens are sealed like cursors (cursor.h), so a client can neither read nor
  * make one, and one list's token is refused by another, as is a nested list's token under
- * another parent. The lists: the registry feed_lists (migration 0440). */
+ * another parent. The lists: the registry feed_lists() in
+ * schema/functions/change_feed.sql. */
 #ifndef CL_FEED_H
 #define CL_FEED_H
 
@@ -16,7 +17,7 @@
 /* The page half of a feed list: answers the ordinary page (ctx: what the handler gave). */
 typedef int (*cl_feed_page)(struct cl_req *req, struct cl_resp *resp, const void *ctx);
 
-/* GET of the feed list named list (feed_lists.list), nested under req->params[0] when the
+/* GET of the feed list named list (in feed_lists()), nested under req->params[0] when the
  * route has a path parameter: with updated_since, the changes (400 with any other parameter
  * but limit beside it, or a token this list did not issue); without, page(req, resp, ctx)
  * with the change_token taken before the page was read. arg: the list's argument for its

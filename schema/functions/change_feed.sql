@@ -1,7 +1,7 @@
 -- The change feed (api/feed.c, DESIGN §5): the change log every feed list reads, the triggers
 -- that fill it, and the reading of one list's changes since a token. Which tables are logged
--- and how each list renders its rows: the registries feed_resources and feed_lists (migration
--- 0440); a new feed list is one row in each and one trigger line below.
+-- and how each list renders its rows: the registries feed_resources() and feed_lists(), below;
+-- a new feed list is one row in each and one trigger line.
 --
 --   change_log_record()        a row trigger: appends the change of the row with its scope
 --   change_log_reassigned()    a young person moved to another adviser: every row of theirs
@@ -12,9 +12,153 @@
 --   change_start()             the position a client starts from after reading a whole list
 --   change_list(...)           a page of a feed: each change as the list's item or a tombstone
 
+-- ---- the registries ----------------------------------------------------------------------------
+
+-- feed_resources(): each table whose rows the change log records, and how a row is scoped:
+--   source               the table
+--   id_column            its key (a uuid, or a text code for the two catalogues keyed by code)
+--   care_leaver_column   the young person the row is about ('id' for care_leavers itself)
+--   partner_column       the partner the row belongs to, for a partner's feed
+--   partner_of_parent    else a query of the partner given the row's parent ($1), when it is
+--                        the parent's (a referral to an opportunity, a delivery of a
+--                        subscription)
+--   parent_column        the parent a nested list hangs under (its change_log.parent_id)
+CREATE FUNCTION feed_resources()
+RETURNS TABLE (resource text, source text, id_column text, care_leaver_column text,
+               partner_column text, partner_of_parent text, parent_column text)
+LANGUAGE sql IMMUTABLE AS $$
+    VALUES
+        ('care_leaver', 'care_leavers', 'id', 'id', NULL, NULL, NULL),
+        ('pathway_plan', 'pathway_plans', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('contact', 'contacts', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('status_period', 'care_leaver_status_periods', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('allocation_period', 'care_leaver_allocation_periods', 'id', 'care_leaver_id', NULL, NULL,
+         NULL),
+        ('district_period', 'care_leaver_district_periods', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('contact_status_event', 'contact_status_events', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('outreach_contact', 'outreach_contacts', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('partner', 'partners', 'id', NULL, 'id', NULL, NULL),
+        ('housing_protocol', 'housing_protocols', 'id', NULL, NULL, NULL, NULL),
+        ('housing_commitment', 'housing_protocol_commitments', 'id', NULL, NULL, NULL, 'protocol_id'),
+        ('housing_referral', 'housing_referrals', 'id', 'care_leaver_id', 'partner_id', NULL, NULL),
+        ('partner_notification', 'partner_notifications', 'id', 'care_leaver_id', 'partner_id', NULL,
+         NULL),
+        ('webhook_subscription', 'webhook_subscriptions', 'id', NULL, 'partner_id', NULL, NULL),
+        ('webhook_delivery', 'webhook_deliveries', 'id', NULL, NULL,
+         'SELECT s.partner_id FROM webhook_subscriptions s WHERE s.id = $1', 'subscription_id'),
+        ('accommodation_episode', 'accommodation_episodes', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('eet_activity', 'eet_activities', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('eet_opportunity', 'eet_opportunities', 'id', NULL, 'provider_id', NULL, NULL),
+        ('eet_referral', 'eet_referrals', 'id', 'care_leaver_id', NULL,
+         'SELECT o.provider_id FROM eet_opportunities o WHERE o.id = $1', 'opportunity_id'),
+        ('entitlement', 'entitlements', 'id', NULL, NULL, NULL, NULL),
+        ('grant_payment', 'grant_payments', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('council_tax_scheme', 'council_tax_schemes', 'id', NULL, NULL, NULL, NULL),
+        ('council_tax_status', 'council_tax_statuses', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('survey_theme', 'survey_themes', 'code', NULL, NULL, NULL, NULL),
+        ('survey', 'surveys', 'id', NULL, NULL, NULL, NULL),
+        ('statement', 'statements', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('star_edition', 'star_editions', 'code', NULL, NULL, NULL, NULL),
+        ('star_reading', 'star_readings', 'id', 'care_leaver_id', NULL, NULL, NULL),
+        ('participation_body', 'participation_bodies', 'id', NULL, NULL, NULL, NULL),
+        ('participation_membership', 'participation_memberships', 'id', 'care_leaver_id', NULL, NULL,
+         'body_id'),
+        ('participation_event', 'participation_events', 'id', NULL, NULL, NULL, 'body_id')
+$$;
+
+-- feed_lists(): each list route that answers updated_since (api/feed.c names it), over one
+-- resource:
+--   item          the list's item for row x, as the list renders it ($7: the list's argument,
+--                 such as the casework days, as text)
+--   nested_by     how the list is nested: under a care leaver (change_log.care_leaver_id), under
+--                 its resource's parent (parent_id), or an adviser's own (their care leavers',
+--                 or recorded for them: change_log.adviser_id); NULL for a top-level list
+--   parent_check  the statement that answers the list's own 404 for a parent ($1) the caller
+--                 may not read
+--   member        whether row x is in the list, beyond row-level security ($3: the parent);
+--                 a row the caller reads that is not (any longer) in it is a tombstone
+CREATE FUNCTION feed_lists()
+RETURNS TABLE (list text, resource text, item text, nested_by text, parent_check text,
+               member text)
+LANGUAGE sql IMMUTABLE AS $$
+    VALUES
+        ('care_leavers', 'care_leaver',
+         '(SELECT b.body FROM care_leaver_rep(x, current_date, $7::int) b)', NULL, NULL, NULL),
+        ('adviser_inbox', 'partner_notification', 'partner_notification_json(x)', 'adviser',
+         'SELECT cl_found((cl_role() IN (''manager'', ''admin'') OR $1 = cl_adviser_id())
+                          AND EXISTS (SELECT 1 FROM advisers a WHERE a.id = $1), ''adviser'')',
+         'EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = x.care_leaver_id AND c.adviser_id = $3)'),
+        ('pathway_plans', 'pathway_plan', 'pathway_plan_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('contacts', 'contact', 'contact_json(x, $7::int)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('status_periods', 'status_period', 'status_period_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('allocation_periods', 'allocation_period', 'allocation_period_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('district_periods', 'district_period', 'district_period_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('contact_status_events', 'contact_status_event', 'contact_status_event_json(x)',
+         'care_leaver', 'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('outreach_contacts', 'outreach_contact', 'outreach_contact_json(x)', NULL, NULL,
+         'cl_sees_all() OR EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = x.care_leaver_id
+                                   AND cl_can_see_care_leaver(c.adviser_id, c.id))'),
+        ('partners', 'partner', 'partner_json(x)', NULL, NULL, 'partner_visible(x.id)'),
+        ('housing_protocols', 'housing_protocol', 'housing_protocol_json(x)', NULL, NULL,
+         'housing_protocol_visible(x.id)'),
+        ('housing_commitments', 'housing_commitment', 'housing_commitment_json(x)', 'parent',
+         'SELECT cl_found(EXISTS (SELECT 1 FROM housing_protocols h
+                                  WHERE h.id = $1 AND housing_protocol_visible(h.id)),
+                          ''housing protocol'')', NULL),
+        ('housing_referrals', 'housing_referral', 'housing_referral_json(x)', NULL, NULL, NULL),
+        ('partner_notifications', 'partner_notification', 'partner_notification_json(x)', NULL, NULL,
+         NULL),
+        ('webhook_subscriptions', 'webhook_subscription', 'webhook_subscription_json(x, false)', NULL,
+         NULL, NULL),
+        ('webhook_deliveries', 'webhook_delivery', 'webhook_delivery_json(x)', 'parent',
+         'SELECT cl_found(EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = $1),
+                          ''webhook subscription'')', NULL),
+        ('accommodation', 'accommodation_episode', 'accommodation_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('eet_activities', 'eet_activity', 'eet_activity_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('eet_opportunities', 'eet_opportunity', 'eet_opportunity_json(x)', NULL, NULL,
+         'eet_opportunity_visible(x.provider_id)'),
+        ('opportunity_referrals', 'eet_referral', 'eet_referral_json(x)', 'parent',
+         'SELECT cl_found(EXISTS (SELECT 1 FROM eet_opportunities o
+                                  WHERE o.id = $1 AND eet_opportunity_visible(o.provider_id)),
+                          ''opportunity'')',
+         'eet_referral_visible(x.care_leaver_id, x.opportunity_id)'),
+        ('care_leaver_eet_referrals', 'eet_referral', 'eet_referral_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)',
+         'eet_referral_visible(x.care_leaver_id, x.opportunity_id)'),
+        ('entitlements', 'entitlement', 'entitlement_json(x)', NULL, NULL, NULL),
+        ('grant_payments', 'grant_payment', 'grant_payment_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('council_tax_schemes', 'council_tax_scheme', 'council_tax_scheme_json(x)', NULL, NULL, NULL),
+        ('council_tax_statuses', 'council_tax_status', 'council_tax_status_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('survey_themes', 'survey_theme', 'survey_theme_json(x)', NULL, NULL, NULL),
+        ('surveys', 'survey', 'survey_json(x)', NULL, NULL, NULL),
+        ('statements', 'statement', 'statement_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('star_editions', 'star_edition', 'star_edition_json(x)', NULL, NULL, NULL),
+        ('star_readings', 'star_reading', 'star_reading_json(x)', 'care_leaver',
+         'SELECT care_leaver_for_nested($1, false)', NULL),
+        ('participation_bodies', 'participation_body', 'participation_body_json(x)', NULL, NULL, NULL),
+        ('memberships', 'participation_membership', 'participation_membership_json(x)', 'parent',
+         'SELECT cl_found(EXISTS (SELECT 1 FROM participation_bodies b WHERE b.id = $1),
+                          ''participation body'')',
+         'EXISTS (SELECT 1 FROM care_leavers c WHERE c.id = x.care_leaver_id
+                  AND cl_can_see_care_leaver(c.adviser_id, c.id))'),
+        ('participation_events', 'participation_event', 'participation_event_json(x)', 'parent',
+         'SELECT cl_found(EXISTS (SELECT 1 FROM participation_bodies b WHERE b.id = $1),
+                          ''participation body'')', NULL)
+$$;
+
 -- ---- recording ---------------------------------------------------------------------------------
 
--- Appends one change of the row that fired. TG_ARGV[0]: the resource (feed_resources); then,
+-- Appends one change of the row that fired. TG_ARGV[0]: the resource (feed_resources()); then,
 -- optionally, 'staff' (a change the partner must not learn of, logged without its partner) or
 -- 'id=<column>' (the row's key under another name: the read model's care_leaver_id). The scope
 -- logged: the row's young person, partner and parent, as the registry names them. An update
@@ -25,14 +169,14 @@ CREATE FUNCTION change_log_record() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
-    f feed_resources;
+    f record;
     v_key text;
     v_staff boolean := false;
     v_parent uuid;
     v_partner uuid;
     v_old uuid;
 BEGIN
-    SELECT * INTO STRICT f FROM feed_resources x WHERE x.resource = TG_ARGV[0];
+    SELECT * INTO STRICT f FROM feed_resources() x WHERE x.resource = TG_ARGV[0];
     v_key := f.id_column;
     FOR i IN 1 .. TG_NARGS - 1 LOOP
         IF TG_ARGV[i] = 'staff' THEN
@@ -74,9 +218,9 @@ $$;
 CREATE FUNCTION change_log_reassigned() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    f feed_resources;
+    f record;
 BEGIN
-    FOR f IN SELECT * FROM feed_resources x WHERE x.care_leaver_column IS NOT NULL
+    FOR f IN SELECT * FROM feed_resources() x WHERE x.care_leaver_column IS NOT NULL
              ORDER BY x.resource LOOP
         EXECUTE format(
             'INSERT INTO change_log (resource, resource_id, op, partner_id, care_leaver_id,
@@ -192,8 +336,8 @@ CREATE TRIGGER participation_events_change_log
 CREATE FUNCTION change_horizon() RETURNS xid8 LANGUAGE sql STABLE
     AS $$ SELECT pg_snapshot_xmin(pg_current_snapshot()) $$;
 
--- The condition that a change (alias a) belongs to a list nested by p_by (feed_lists.nested_by)
--- under the parent $3: the care leaver's, the parent's, or an adviser's (their young people's
+-- The condition that a change (alias a) belongs to a list nested by p_by (its nested_by in
+-- feed_lists()) under the parent $3: the care leaver's, the parent's, or an adviser's (their young people's
 -- now, or logged for them when one left them). Written into the query, so that each nesting
 -- finds its changes by its own index.
 CREATE FUNCTION change_in(p_by text, a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -244,7 +388,7 @@ $$;
 CREATE FUNCTION change_start() RETURNS TABLE (tx xid8, seq bigint) LANGUAGE sql STABLE
     AS $$ SELECT change_horizon(), 0::bigint $$;
 
--- A page of the feed list p_list (feed_lists) under p_parent (NULL for a top-level list;
+-- A page of the feed list p_list (feed_lists()) under p_parent (NULL for a top-level list;
 -- the list's own 404 when the caller may not read it), p_arg the list's argument: for each
 -- change, the row as the list shows it when the caller reads it and it is in the list, else a
 -- tombstone {"id", "deleted": true} for a deleted row or one that left the caller's view (or
@@ -254,15 +398,15 @@ CREATE FUNCTION change_list(p_list text, p_parent uuid, p_arg text, p_tx xid8, p
                             p_limit integer)
 RETURNS TABLE (body text, tx text, seq text) LANGUAGE plpgsql AS $$
 DECLARE
-    l feed_lists;
-    f feed_resources;
+    l record;
+    f record;
     c record;
     v_type text;
     ids text[] := '{}';
 BEGIN
-    SELECT * INTO l FROM feed_lists x WHERE x.list = p_list;
+    SELECT * INTO l FROM feed_lists() x WHERE x.list = p_list;
     PERFORM cl_found(FOUND, 'feed list');
-    SELECT * INTO STRICT f FROM feed_resources x WHERE x.resource = l.resource;
+    SELECT * INTO STRICT f FROM feed_resources() x WHERE x.resource = l.resource;
     IF l.parent_check IS NOT NULL THEN
         EXECUTE l.parent_check USING p_parent;
     END IF;
