@@ -1,7 +1,7 @@
 -- The change feed (api/feed.c, DESIGN §5): the change log every feed list reads, the triggers
 -- that fill it, and the reading of one list's changes since a token. Which tables are logged
 -- and how each list renders its rows: the registries feed_resources() and feed_lists(), below;
--- a new feed list is one row in each and one trigger line.
+-- a new feed list is one row in each (its table's trigger follows from the first).
 --
 --   change_log_record()        a row trigger: appends the change of the row with its scope
 --   change_log_reassigned()    a young person moved to another adviser: every row of theirs
@@ -238,45 +238,28 @@ BEGIN
 END
 $$;
 
--- The logged tables. A care leaver's representation also shows the read model's row
--- (care_leaver_state, kept in the same transaction as every write that changes it: contacts,
--- episodes, plans, events), so a change of that row is a change of the care leaver.
-CREATE TRIGGER care_leavers_change_log AFTER INSERT OR UPDATE OR DELETE ON care_leavers
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('care_leaver');
+-- The logged tables: every registered one, by one trigger each, but partner notifications,
+-- whose partner's feed shows a notification made and acknowledged, never matched (a match would
+-- tell it that the person is a care leaver), while the adviser's feed shows the match. A care
+-- leaver's representation also shows the read model's row (care_leaver_state, kept in the same
+-- transaction as every write that changes it: contacts, episodes, plans, events), so a change
+-- of that row is a change of the care leaver.
+DO $$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT * FROM feed_resources() x WHERE x.resource <> 'partner_notification' LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I FOR EACH ROW '
+                       'EXECUTE FUNCTION change_log_record(%L)',
+                       f.source || '_change_log', f.source, f.resource);
+    END LOOP;
+END
+$$;
 CREATE TRIGGER care_leaver_state_change_log AFTER INSERT OR UPDATE OR DELETE ON care_leaver_state
     FOR EACH ROW EXECUTE FUNCTION change_log_record('care_leaver', 'id=care_leaver_id');
 CREATE TRIGGER care_leavers_reassigned AFTER UPDATE OF adviser_id ON care_leavers
     FOR EACH ROW WHEN (OLD.adviser_id IS DISTINCT FROM NEW.adviser_id)
     EXECUTE FUNCTION change_log_reassigned();
-CREATE TRIGGER pathway_plans_change_log AFTER INSERT OR UPDATE OR DELETE ON pathway_plans
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('pathway_plan');
-CREATE TRIGGER contacts_change_log AFTER INSERT OR UPDATE OR DELETE ON contacts
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('contact');
-CREATE TRIGGER status_periods_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON care_leaver_status_periods
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('status_period');
-CREATE TRIGGER allocation_periods_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON care_leaver_allocation_periods
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('allocation_period');
-CREATE TRIGGER district_periods_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON care_leaver_district_periods
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('district_period');
-CREATE TRIGGER contact_status_events_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON contact_status_events
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('contact_status_event');
-CREATE TRIGGER outreach_contacts_change_log AFTER INSERT OR UPDATE OR DELETE ON outreach_contacts
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('outreach_contact');
-CREATE TRIGGER partners_change_log AFTER INSERT OR UPDATE OR DELETE ON partners
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('partner');
-CREATE TRIGGER housing_protocols_change_log AFTER INSERT OR UPDATE OR DELETE ON housing_protocols
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_protocol');
-CREATE TRIGGER housing_commitments_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON housing_protocol_commitments
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_commitment');
-CREATE TRIGGER housing_referrals_change_log AFTER INSERT OR UPDATE OR DELETE ON housing_referrals
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_referral');
--- A partner's feed shows its notification made and acknowledged, never matched (a match would
--- tell it that the person is a care leaver); the adviser's feed shows the match.
 CREATE TRIGGER partner_notifications_change_log AFTER INSERT OR DELETE ON partner_notifications
     FOR EACH ROW EXECUTE FUNCTION change_log_record('partner_notification');
 CREATE TRIGGER partner_notifications_change_log_ack AFTER UPDATE ON partner_notifications
@@ -285,49 +268,6 @@ CREATE TRIGGER partner_notifications_change_log_ack AFTER UPDATE ON partner_noti
 CREATE TRIGGER partner_notifications_change_log_match AFTER UPDATE ON partner_notifications
     FOR EACH ROW WHEN (OLD.care_leaver_id IS DISTINCT FROM NEW.care_leaver_id)
     EXECUTE FUNCTION change_log_record('partner_notification', 'staff');
-CREATE TRIGGER webhook_subscriptions_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON webhook_subscriptions
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('webhook_subscription');
-CREATE TRIGGER webhook_deliveries_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON webhook_deliveries
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('webhook_delivery');
-CREATE TRIGGER accommodation_change_log AFTER INSERT OR UPDATE OR DELETE ON accommodation_episodes
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('accommodation_episode');
-CREATE TRIGGER eet_activities_change_log AFTER INSERT OR UPDATE OR DELETE ON eet_activities
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('eet_activity');
-CREATE TRIGGER eet_opportunities_change_log AFTER INSERT OR UPDATE OR DELETE ON eet_opportunities
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('eet_opportunity');
-CREATE TRIGGER eet_referrals_change_log AFTER INSERT OR UPDATE OR DELETE ON eet_referrals
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('eet_referral');
-CREATE TRIGGER entitlements_change_log AFTER INSERT OR UPDATE OR DELETE ON entitlements
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('entitlement');
-CREATE TRIGGER grant_payments_change_log AFTER INSERT OR UPDATE OR DELETE ON grant_payments
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('grant_payment');
-CREATE TRIGGER council_tax_schemes_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON council_tax_schemes
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('council_tax_scheme');
-CREATE TRIGGER council_tax_statuses_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON council_tax_statuses
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('council_tax_status');
-CREATE TRIGGER survey_themes_change_log AFTER INSERT OR UPDATE OR DELETE ON survey_themes
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('survey_theme');
-CREATE TRIGGER surveys_change_log AFTER INSERT OR UPDATE OR DELETE ON surveys
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('survey');
-CREATE TRIGGER statements_change_log AFTER INSERT OR UPDATE OR DELETE ON statements
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('statement');
-CREATE TRIGGER star_editions_change_log AFTER INSERT OR UPDATE OR DELETE ON star_editions
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('star_edition');
-CREATE TRIGGER star_readings_change_log AFTER INSERT OR UPDATE OR DELETE ON star_readings
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('star_reading');
-CREATE TRIGGER participation_bodies_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON participation_bodies
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('participation_body');
-CREATE TRIGGER participation_memberships_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON participation_memberships
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('participation_membership');
-CREATE TRIGGER participation_events_change_log
-    AFTER INSERT OR UPDATE OR DELETE ON participation_events
-    FOR EACH ROW EXECUTE FUNCTION change_log_record('participation_event');
 
 -- ---- reading -----------------------------------------------------------------------------------
 
