@@ -159,8 +159,10 @@ $$;
 -- ---- recording ---------------------------------------------------------------------------------
 
 -- Appends one change of the row that fired. TG_ARGV[0]: the resource (feed_resources()); then,
--- optionally, 'staff' (a change the partner must not learn of, logged without its partner) or
--- 'id=<column>' (the row's key under another name: the read model's care_leaver_id). The scope
+-- optionally, 'staff' (a change the partner must not learn of, logged without its partner),
+-- 'id=<column>' (the row's key under another name: the read model's care_leaver_id) or
+-- 'partner=<column>' (the partner it is logged for, where the registry names none: a party to
+-- a protocol, who sees the protocol from when it is made a party until it is removed). The scope
 -- logged: the row's young person, partner and parent, as the registry names them. An update
 -- that takes a row from one partner to another logs it for the old one too, so the row leaves
 -- the old partner's copy as a tombstone. SECURITY DEFINER: every writer logs, whatever it may
@@ -171,6 +173,7 @@ DECLARE
     r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
     f record;
     v_key text;
+    v_partner_col text;
     v_staff boolean := false;
     v_parent uuid;
     v_partner uuid;
@@ -178,20 +181,23 @@ DECLARE
 BEGIN
     SELECT * INTO STRICT f FROM feed_resources() x WHERE x.resource = TG_ARGV[0];
     v_key := f.id_column;
+    v_partner_col := f.partner_column;
     FOR i IN 1 .. TG_NARGS - 1 LOOP
         IF TG_ARGV[i] = 'staff' THEN
             v_staff := true;
         ELSIF TG_ARGV[i] LIKE 'id=%' THEN
             v_key := substr(TG_ARGV[i], 4);
+        ELSIF TG_ARGV[i] LIKE 'partner=%' THEN
+            v_partner_col := substr(TG_ARGV[i], 9);
         END IF;
     END LOOP;
     v_parent := (r->>f.parent_column)::uuid;
     IF v_staff THEN
         v_partner := NULL;
-    ELSIF f.partner_column IS NOT NULL THEN
-        v_partner := (r->>f.partner_column)::uuid;
+    ELSIF v_partner_col IS NOT NULL THEN
+        v_partner := (r->>v_partner_col)::uuid;
         IF TG_OP = 'UPDATE' THEN
-            v_old := (to_jsonb(OLD)->>f.partner_column)::uuid;
+            v_old := (to_jsonb(OLD)->>v_partner_col)::uuid;
         END IF;
     ELSIF f.partner_of_parent IS NOT NULL AND v_parent IS NOT NULL THEN
         EXECUTE f.partner_of_parent INTO v_partner USING v_parent;
@@ -260,6 +266,12 @@ CREATE TRIGGER care_leaver_state_change_log AFTER INSERT OR UPDATE OR DELETE ON 
 CREATE TRIGGER care_leavers_reassigned AFTER UPDATE OF adviser_id ON care_leavers
     FOR EACH ROW WHEN (OLD.adviser_id IS DISTINCT FROM NEW.adviser_id)
     EXECUTE FUNCTION change_log_reassigned();
+-- A partner made a party to a protocol reads it from then on, and one removed no longer does:
+-- the change of its parties is a change of the protocol, for that partner.
+CREATE TRIGGER housing_protocol_parties_change_log
+    AFTER INSERT OR UPDATE OR DELETE ON housing_protocol_parties
+    FOR EACH ROW EXECUTE FUNCTION change_log_record('housing_protocol', 'id=protocol_id',
+                                                    'partner=partner_id');
 CREATE TRIGGER partner_notifications_change_log AFTER INSERT OR DELETE ON partner_notifications
     FOR EACH ROW EXECUTE FUNCTION change_log_record('partner_notification');
 CREATE TRIGGER partner_notifications_change_log_ack AFTER UPDATE ON partner_notifications

@@ -383,6 +383,43 @@ read_page(const char *path, const char *tok, char **token, char seen[][40], int 
     return n;
 }
 
+/* A partner made a party to a protocol reads it from then on, though the protocol itself did
+ * not change; removed, it gets a tombstone; a partner that never was a party sees neither. */
+Test(feed, a_partner_made_a_party_to_a_protocol_gets_it_and_loses_it_when_removed)
+{
+    char *p1 = tc_seed_partner("housing_provider"), *p2 = tc_seed_partner("housing_provider");
+    char *t1 = tc_token("partner", NULL, p1), *t2 = tc_token("partner", NULL, p2);
+    char *protocol = tc_seed_text("INSERT INTO housing_protocols (title, edition) SELECT 'feed', "
+                                  "5000 + (random() * 4000)::int RETURNING id");
+    char *k1, *k2, sql[256], got[8192], want[64];
+    struct tc_resp *r;
+
+    cr_assert_not_null(protocol);
+    k1 = token_of("/v1/housing-protocols", t1);
+    k2 = token_of("/v1/housing-protocols", t2);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO housing_protocol_parties (protocol_id, partner_id) VALUES ('%s', '%s')",
+             protocol, p1);
+    cr_assert_eq(tc_sql(sql), 0);
+    r = changes("/v1/housing-protocols", t1, &k1);
+    ids_of(r, got, sizeof got);
+    cr_expect_str_eq(got, protocol, "the protocol, once made a party: %s", r->body);
+    tc_free(r);
+    snprintf(sql, sizeof sql,
+             "DELETE FROM housing_protocol_parties WHERE protocol_id = '%s' AND partner_id = '%s'",
+             protocol, p1);
+    cr_assert_eq(tc_sql(sql), 0);
+    r = changes("/v1/housing-protocols", t1, &k1);
+    ids_of(r, got, sizeof got);
+    snprintf(want, sizeof want, "-%s", protocol);
+    cr_expect_str_eq(got, want, "a tombstone once removed: %s", r->body);
+    tc_free(r);
+    r = changes("/v1/housing-protocols", t2, &k2);
+    cr_expect(!names(r, protocol), "never a party: %s", r->body);
+    tc_free(r);
+    free(p1), free(p2), free(t1), free(t2), free(protocol), free(k1), free(k2);
+}
+
 Test(feed, a_contacts_feed_misses_nothing_and_repeats_nothing_under_concurrent_writers)
 {
     char *adviser = tc_seed_adviser(), *tok = tc_token("adviser", adviser, NULL);
