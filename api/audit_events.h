@@ -1,4 +1,5 @@
-/* GET /v1/audit-events: the append-only audit trail, for administrators. */
+/* GET /v1/audit-events: the append-only audit trail (table audit_log), for administrators;
+ * each row is written by cl_audit (schema/functions/base.sql). */
 #ifndef CL_AUDIT_EVENTS_H
 #define CL_AUDIT_EVENTS_H
 

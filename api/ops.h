@@ -1,4 +1,5 @@
-/* Operational endpoints: /healthz, /readyz, /metrics, /v1/openapi.json, /docs. */
+/* Operational endpoints: /healthz, /readyz, /metrics, /v1/openapi.json, /docs. The queue's
+ * figures in /metrics: job_queue_counts (schema/functions/jobs.sql). */
 #ifndef CL_OPS_H
 #define CL_OPS_H
 
