@@ -282,7 +282,9 @@ $$;
 --      facts are computed only when a filter needs them, for the rows the page walks past;
 --   2. their representation and audit rows, by one static query whose plan is made once per
 --      session (planned with the page's LIMIT in it, the representation's many sub-queries
---      made the planner re-plan the whole on every call).
+--      made the planner re-plan the whole on every call). Step 1 hands over only the ids, in
+--      order: step 2 reads each row again by its key, so the representation gets the table's
+--      row (its fields plain columns) rather than a record taken apart field by field.
 CREATE FUNCTION care_leaver_list(p_district text, p_adviser uuid, p_category text,
                                             p_status text, p_min_age integer,
                                             p_max_age integer, p_in_touch boolean,
@@ -292,7 +294,7 @@ CREATE FUNCTION care_leaver_list(p_district text, p_adviser uuid, p_category tex
 RETURNS TABLE (body text, family_name text, given_name text, id text) LANGUAGE plpgsql AS $$
 DECLARE
     v_where text := '';
-    v_page care_leavers[];
+    v_page uuid[];
 BEGIN
     IF p_adviser IS NOT NULL AND cl_role() = 'adviser'
        AND p_adviser IS DISTINCT FROM cl_adviser_id() THEN
@@ -305,14 +307,14 @@ BEGIN
        AND p_min_age IS NULL AND p_max_age IS NULL AND p_in_touch IS NULL
        AND p_plan_overdue IS NULL AND p_visit_overdue IS NULL AND p_q IS NULL THEN
         IF p_k1 IS NULL THEN
-            SELECT array_agg(s.r ORDER BY (s.r).family_name, (s.r).given_name, (s.r).id)
+            SELECT array_agg(s.r ORDER BY s.k1, s.k2, s.r)
             INTO v_page
-            FROM (SELECT c AS r FROM care_leavers c
+            FROM (SELECT c.id AS r, c.family_name AS k1, c.given_name AS k2 FROM care_leavers c
                   ORDER BY c.family_name, c.given_name, c.id LIMIT p_limit) s;
         ELSE
-            SELECT array_agg(s.r ORDER BY (s.r).family_name, (s.r).given_name, (s.r).id)
+            SELECT array_agg(s.r ORDER BY s.k1, s.k2, s.r)
             INTO v_page
-            FROM (SELECT c AS r FROM care_leavers c
+            FROM (SELECT c.id AS r, c.family_name AS k1, c.given_name AS k2 FROM care_leavers c
                   WHERE (c.family_name, c.given_name, c.id) > (p_k1, p_k2, p_k3)
                   ORDER BY c.family_name, c.given_name, c.id LIMIT p_limit) s;
         END IF;
@@ -358,8 +360,8 @@ BEGIN
                        || ' AND coalesce(f.next_visit_due_on < current_date, false) = $9';
         END IF;
         EXECUTE
-            'SELECT array_agg(s.r ORDER BY (s.r).family_name, (s.r).given_name, (s.r).id)
-             FROM (SELECT c AS r FROM care_leavers c'
+            'SELECT array_agg(s.r ORDER BY s.k1, s.k2, s.r)
+             FROM (SELECT c.id AS r, c.family_name AS k1, c.given_name AS k2 FROM care_leavers c'
             || CASE WHEN p_in_touch IS NOT NULL OR p_plan_overdue IS NOT NULL
                          OR p_visit_overdue IS NOT NULL
                     THEN ' CROSS JOIN LATERAL (SELECT care_leaver_state_on(c.id, current_date)
@@ -376,17 +378,16 @@ BEGIN
     -- the look-ahead row (the last of a full page, which only tells the api there is a next
     -- page) is not shown. An empty page shows no one and writes no row.
     RETURN QUERY
-    WITH page AS (
-        SELECT u AS r, row_number() OVER () AS n FROM unnest(v_page) AS u
-    ), audited AS (
+    WITH audited AS (
         INSERT INTO audit_log (actor_sub, role, action, resource_type, resource_ids, request_id)
-        SELECT cl_sub(), cl_role(), 'list', 'care_leaver', array_agg((page.r).id ORDER BY page.n),
-               cl_request_id()
-        FROM page WHERE page.n < p_limit HAVING count(*) > 0
+        SELECT cl_sub(), cl_role(), 'list', 'care_leaver', v_page[1:p_limit - 1], cl_request_id()
+        WHERE cardinality(v_page[1:p_limit - 1]) > 0
     )
-    SELECT b.body, (page.r).family_name, (page.r).given_name, (page.r).id::text
-    FROM page CROSS JOIN LATERAL care_leaver_rep(page.r, current_date, p_days) b
-    ORDER BY page.n;
+    SELECT b.body, c.family_name, c.given_name, c.id::text
+    FROM unnest(v_page) WITH ORDINALITY AS u (id, n)
+    JOIN care_leavers c ON c.id = u.id
+    CROSS JOIN LATERAL care_leaver_rep(c, current_date, p_days) b
+    ORDER BY u.n;
 END
 $$;
 
@@ -401,27 +402,16 @@ $$;
 
 -- The representation on p_on, from the read model's row (read_model.sql): the care leaver's
 -- own row and that one row, no other table (care_leaver_state_on only for a row whose horizon
--- is after p_on).
+-- is after p_on). One json_build_object, the two current episodes (jsonb) among its members; a
+-- partner's has neither, so its text ends before the first of them (a member name inside a
+-- JSON string has its quotes escaped, so the first unescaped match is the member).
 CREATE FUNCTION care_leaver_rep(c care_leavers, p_on date, p_days integer)
 RETURNS TABLE (body text)
 LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN cl_role() = 'partner' THEN b.base
-           ELSE left(b.base, -1)
-                || ', "current_accommodation" : '
-                || CASE WHEN cl_in_force((b.s).accommodation_started_on,
-                                         (b.s).accommodation_ended_on, p_on)
-                        THEN ((b.s).accommodation || jsonb_build_object('current', cl_in_force(
-                                  (b.s).accommodation_started_on, (b.s).accommodation_ended_on,
-                                  current_date)))::text
-                        ELSE 'null' END
-                || ', "current_activity" : '
-                || CASE WHEN cl_in_force((b.s).activity_started_on, (b.s).activity_ended_on, p_on)
-                        THEN ((b.s).activity || jsonb_build_object('current', cl_in_force(
-                                  (b.s).activity_started_on, (b.s).activity_ended_on,
-                                  current_date)))::text
-                        ELSE 'null' END
-                || '}' END
-    FROM (SELECT s.s, json_build_object(
+    SELECT CASE WHEN cl_role() = 'partner'
+                THEN left(b.body, strpos(b.body, ', "current_accommodation" : ') - 1) || '}'
+                ELSE b.body END
+    FROM (SELECT json_build_object(
               'id', c.id, 'la_child_id', c.la_child_id, 'given_name', c.given_name,
               'family_name', c.family_name, 'preferred_name', c.preferred_name,
               'date_of_birth', c.date_of_birth, 'sex', c.sex, 'ethnicity', c.ethnicity,
@@ -439,7 +429,18 @@ LANGUAGE sql STABLE AS $$
               'next_visit_due_on', f.next_visit_due_on,
               'visit_overdue', coalesce(f.next_visit_due_on < p_on, false),
               'version', c.version, 'created_at', cl_ts(c.created_at),
-              'updated_at', cl_ts(c.updated_at))::text AS base
+              'updated_at', cl_ts(c.updated_at),
+              'current_accommodation',
+              CASE WHEN cl_in_force((s.s).accommodation_started_on,
+                                    (s.s).accommodation_ended_on, p_on)
+                   THEN (s.s).accommodation || jsonb_build_object('current', cl_in_force(
+                            (s.s).accommodation_started_on, (s.s).accommodation_ended_on,
+                            current_date)) END,
+              'current_activity',
+              CASE WHEN cl_in_force((s.s).activity_started_on, (s.s).activity_ended_on, p_on)
+                   THEN (s.s).activity || jsonb_build_object('current', cl_in_force(
+                            (s.s).activity_started_on, (s.s).activity_ended_on,
+                            current_date)) END)::text AS body
           FROM (SELECT CASE WHEN x.horizon > p_on THEN care_leaver_state_on(c.id, p_on)
                             ELSE x END AS s
                 FROM care_leaver_state x WHERE x.care_leaver_id = c.id OFFSET 0) s
