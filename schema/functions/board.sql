@@ -190,8 +190,15 @@ LANGUAGE sql STABLE AS $$
                    AS in_time
         FROM v
         JOIN care_leavers c ON c.id = v.care_leaver_id
-        CROSS JOIN LATERAL cl_district_on(v.care_leaver_id, v.occurred_on) d
-        CROSS JOIN LATERAL cl_status_on(v.care_leaver_id, v.occurred_on - 1) s
+        -- the district on the day and the status the day before: the periods in force then
+        -- (cl_in_force, as board_people_on), joined to every visit at once rather than looked
+        -- up one visit at a time (cl_district_on, cl_status_on: an index probe per visit)
+        JOIN care_leaver_district_periods d
+            ON d.care_leaver_id = v.care_leaver_id
+           AND cl_in_force(lower(d.valid), upper(d.valid), v.occurred_on)
+        JOIN care_leaver_status_periods s
+            ON s.care_leaver_id = v.care_leaver_id
+           AND cl_in_force(lower(s.valid), upper(s.valid), v.occurred_on - 1)
         LEFT JOIN died ON died.care_leaver_id = v.care_leaver_id
         WHERE v.occurred_on > p_from
           AND (p_districts IS NULL OR d.district = ANY (p_districts))

@@ -522,7 +522,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT 'derived', 'move_without_notice', e.provider_id, e.care_leaver_id, e.started_on, e.id,
            CASE WHEN n.notice_on IS NULL THEN 'never notified'
                 ELSE format('notified %s days after the move', n.notice_on - e.started_on) END
-    FROM accommodation_episodes e CROSS JOIN LATERAL (SELECT accommodation_notice_on(e)) n (notice_on)
+    FROM accommodation_episodes e CROSS JOIN LATERAL accommodation_notice(e) n
     WHERE e.placed_by = 'partner' AND e.started_on BETWEEN p_from AND p_to
       AND (n.notice_on IS NULL OR n.notice_on > e.started_on)
     UNION ALL
@@ -559,8 +559,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
         WHERE e.code = 'W' AND e.provider_id IS NOT NULL
           AND daterange(e.started_on, e.ended_on) && daterange(p_from, p_to + 1)),
     mv AS (
-        SELECT e.provider_id, accommodation_notice_on(e) - e.started_on AS lag
-        FROM accommodation_episodes e
+        SELECT e.provider_id, n.notice_on - e.started_on AS lag
+        FROM accommodation_episodes e CROSS JOIN LATERAL accommodation_notice(e) n
         WHERE e.placed_by = 'partner' AND e.started_on BETWEEN p_from AND p_to),
     who AS (
         SELECT x.partner_id AS id FROM housing_protocol_parties x WHERE x.protocol_id = p_protocol

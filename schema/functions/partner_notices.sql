@@ -233,14 +233,22 @@ $$;
 -- The day the council heard of a move: the earliest of the day it was told by other means
 -- (council_notified_on) and the day the server received a move notification from the partner
 -- that placed it about that young person, from 90 days before the move to 90 days after, each
--- day the council's (cl_la_date). NULL: never told.
+-- day the council's (cl_la_date). NULL: never told. accommodation_notice is the rule as a
+-- table function of one row, which the planner inlines into a query that joins it LATERAL
+-- (one index probe per episode, where a call of the scalar accommodation_notice_on, an SQL
+-- function with a sub-select that is never inlined, is planned again each time).
+CREATE FUNCTION accommodation_notice(e accommodation_episodes) RETURNS TABLE (notice_on date)
+LANGUAGE sql STABLE AS $$
+    SELECT least(e.council_notified_on, min(cl_la_date(n.received_at)))
+    FROM partner_notifications n
+    WHERE n.care_leaver_id = e.care_leaver_id AND n.partner_id = e.provider_id
+      AND n.kind IN ('move_planned', 'emergency_move', 'b_and_b_placement')
+      AND cl_la_date(n.received_at) BETWEEN e.started_on - 90 AND e.started_on + 90
+$$;
+
 CREATE FUNCTION accommodation_notice_on(e accommodation_episodes) RETURNS date
 LANGUAGE sql STABLE AS $$
-    SELECT least(e.council_notified_on, (
-        SELECT min(cl_la_date(n.received_at)) FROM partner_notifications n
-        WHERE n.care_leaver_id = e.care_leaver_id AND n.partner_id = e.provider_id
-          AND n.kind IN ('move_planned', 'emergency_move', 'b_and_b_placement')
-          AND cl_la_date(n.received_at) BETWEEN e.started_on - 90 AND e.started_on + 90))
+    SELECT x.notice_on FROM accommodation_notice(e) x
 $$;
 
 -- ---- the partner's view of the allocated adviser -----------------------------------------------
